@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: MIT
+"""Persistence: one interface, an embedded SQLite file by default, PostGIS to scale out."""
+
+from mobility.store.base import (
+    AssetPage,
+    AssetQuery,
+    CommuneFile,
+    CommuneRecord,
+    Store,
+)
+from mobility.store.sql import SqlStore
+
+
+DEFAULT_DATABASE_URL = "sqlite:///var/mobility.sqlite"
+"""The embedded store: a SQLite file under ``var/`` of the working directory."""
+
+
+def open_store(url: str) -> SqlStore:
+    """Open (and create or upgrade the schema of) the store a database URL names."""
+    return SqlStore(url)
+
+
+__all__ = [
+    "AssetPage",
+    "AssetQuery",
+    "CommuneFile",
+    "CommuneRecord",
+    "DEFAULT_DATABASE_URL",
+    "SqlStore",
+    "Store",
+    "open_store",
+]

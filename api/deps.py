@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: MIT
+"""FastAPI dependencies as ``Annotated`` aliases: the store, the settings, the write guard."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from api.errors import ApiProblem
+from api.settings import Settings
+from mobility.store import SqlStore
+
+
+def get_store(request: Request) -> SqlStore:
+    """Return the store opened at start-up."""
+    store: SqlStore = request.app.state.store
+    return store
+
+
+def get_settings(request: Request) -> Settings:
+    """Return the settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+StoreDep = Annotated[SqlStore, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+WRITE_MEDIA_TYPES = ("application/json", "application/geo+json", "application/merge-patch+json")
+
+
+def require_api_key(
+    settings: SettingsDep,
+    x_api_key: Annotated[
+        str | None, Header(description="A key from MOBILITY_API_KEYS; needed for every write.")
+    ] = None,
+) -> None:
+    """Refuse a write without a valid X-API-Key (401 when absent, 403 when wrong)."""
+    if not settings.api_keys:
+        raise ApiProblem(403, "writes are disabled: the server has no API key configured")
+    if not x_api_key:
+        raise ApiProblem(
+            401, "this operation needs an X-API-Key header", headers={"WWW-Authenticate": "ApiKey"}
+        )
+    if not settings.accepts_key(x_api_key):
+        raise ApiProblem(403, "the X-API-Key is not valid")
+
+
+def require_json_body(request: Request) -> None:
+    """Refuse a body that is not JSON (415), before it is parsed."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in WRITE_MEDIA_TYPES:
+        raise ApiProblem(
+            415,
+            f"send JSON ({', '.join(WRITE_MEDIA_TYPES)}), not {media_type or 'an untyped body'}",
+        )
+
+
+WriteGuard = [Depends(require_api_key), Depends(require_json_body)]

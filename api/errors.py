@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: MIT
+"""RFC 9457 problem details: one body shape for every error the API returns.
+
+One table maps domain exceptions to HTTP statuses. Request validation failures name each field.
+An unexpected exception is logged with its trace and answered with a generic 500 that never echoes
+internal text.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from mobility.errors import (
+    ConflictError,
+    FieldProblem,
+    InvalidInputError,
+    MobilityError,
+    NotFoundError,
+    StoreUnavailableError,
+    UnsupportedFormatError,
+)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+logger = logging.getLogger("mobility.api")
+
+STATUS_BY_ERROR: dict[type[MobilityError], int] = {
+    UnsupportedFormatError: 422,
+    InvalidInputError: 422,
+    NotFoundError: 404,
+    ConflictError: 409,
+    StoreUnavailableError: 503,
+}
+
+TITLES = {
+    400: "Bad request",
+    401: "Missing API key",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    409: "Conflict",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    500: "Internal error",
+    503: "Service unavailable",
+}
+
+
+class ApiProblem(Exception):
+    """An HTTP-level refusal raised by the web layer itself (auth, media type, size)."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        problems: list[FieldProblem] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.problems = problems or []
+        self.headers = headers or {}
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    detail: str,
+    *,
+    problems: list[FieldProblem] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """Build an ``application/problem+json`` response."""
+    body: dict[str, Any] = {
+        "type": f"https://clean-mobility-planner.fr/problems/{status}",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if problems:
+        body["errors"] = [problem.to_dict() for problem in problems]
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _status_for(error: MobilityError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 500
+
+
+def _field_of(location: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in location]
+    if parts and parts[0] in ("query", "path", "header", "body"):
+        parts = parts[1:] if parts[0] != "body" or len(parts) > 1 else parts
+    return ".".join(parts) or "request"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn every failure into problem+json."""
+
+    @app.exception_handler(MobilityError)
+    async def _domain(request: Request, exc: MobilityError) -> JSONResponse:
+        status = _status_for(exc)
+        if status >= 500:
+            logger.error("store failure on %s: %s", request.url.path, exc, exc_info=exc)
+        return problem_response(request, status, exc.message, problems=list(exc.problems))
+
+    @app.exception_handler(ApiProblem)
+    async def _api(request: Request, exc: ApiProblem) -> JSONResponse:
+        return problem_response(
+            request, exc.status, exc.detail, problems=exc.problems, headers=exc.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            FieldProblem(_field_of(tuple(error.get("loc", ()))), str(error.get("msg", "invalid")))
+            for error in exc.errors()
+        ]
+        fields = ", ".join(sorted({problem.field for problem in problems}))
+        return problem_response(request, 422, f"invalid request: {fields}", problems=problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "")
+        return problem_response(request, exc.status_code, detail, headers=dict(exc.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unexpected error on %s %s", request.method, request.url.path)
+        return problem_response(request, 500, "an unexpected error occurred; it has been logged")

@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: MIT
+"""The application factory: settings in, a configured FastAPI app out."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api.errors import install_error_handlers
+from api.limits import BodySizeLimit
+from api.routers import communes, ogc
+from api.routers.assets import LAYER_SPECS, build_layer_router
+from api.settings import Settings
+from mobility.store import open_store
+
+API_VERSION = "0.1.0"
+DESCRIPTION = """\
+Clean Mobility Planner helps French communes plan EV charging points (IRVE), parking and
+intermodal hubs over their real street map.
+
+The asset layers are served as **OGC API – Features** collections (`/collections`), readable
+by QGIS, GDAL and any OGC client; writes (Part 4) need an `X-API-Key`. Coordinates are
+EPSG:4326 in lon/lat order; distances are in metres. Errors are RFC 9457
+`application/problem+json` bodies naming the field at fault.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API for the given settings (read from ``MOBILITY_*`` when none is given)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store = open_store(settings.database_url)
+        try:
+            yield
+        finally:
+            app.state.store.close()
+
+    app = FastAPI(
+        title="Clean Mobility Planner",
+        version=API_VERSION,
+        description=DESCRIPTION,
+        openapi_url="/api",
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+        license_info={"name": "MIT", "identifier": "MIT"},
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(ogc.router)
+    for spec in LAYER_SPECS:
+        app.include_router(build_layer_router(spec))
+    app.include_router(communes.router)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=["Content-Type", "X-API-Key", "Accept"],
+            expose_headers=["Location"],
+        )
+    app.add_middleware(BodySizeLimit, max_bytes=int(settings.max_upload_mb * 1_000_000))
+    return app
+
+
+def __getattr__(name: str) -> FastAPI:
+    """Build the module-level ``app`` (``uvicorn api.main:app``) on first access only.
+
+    Building it lazily keeps importing this module free of side effects: tests and tools create
+    their own apps with their own settings.
+    """
+    if name == "app":
+        application = create_app()
+        globals()["app"] = application
+        return application
+    raise AttributeError(name)

@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: MIT
+"""The one validated configuration, read from ``MOBILITY_*`` environment variables.
+
+Built once by the entry point and passed to ``create_app``; nothing else reads the environment.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from mobility.store import DEFAULT_DATABASE_URL
+
+
+class Settings(BaseSettings):
+    """Service configuration (see the README's configuration table)."""
+
+    model_config = SettingsConfigDict(env_prefix="MOBILITY_", env_file=None, extra="ignore")
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        description="sqlite:///path (embedded, default) or postgresql://user@host/db (PostGIS).",
+    )
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list,
+        description="Keys accepted in X-API-Key for writes, comma-separated; none: no writes.",
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Origins allowed by CORS, comma-separated."
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="Base URL clients see (behind a proxy); from the request if unset.",
+    )
+    max_upload_mb: float = Field(default=200.0, gt=0, description="Largest accepted request body.")
+    items_max_limit: int = Field(default=10_000, ge=1, le=100_000)
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [key.strip() for key in value.split(",") if key.strip()]
+        return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_unsafe(self) -> Settings:
+        weak = [key for key in self.api_keys if len(key.get_secret_value()) < 16]
+        if weak:
+            raise ValueError("every MOBILITY_API_KEYS entry must be at least 16 characters long")
+        if "*" in self.cors_origins and len(self.cors_origins) > 1:
+            raise ValueError("MOBILITY_CORS_ORIGINS: '*' cannot be combined with named origins")
+        if not self.database_url.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
+            raise ValueError("MOBILITY_DATABASE_URL must start with sqlite: or postgresql:")
+        return self
+
+    def accepts_key(self, candidate: str) -> bool:
+        """Tell whether a presented key is one of the configured keys (constant-time compare)."""
+        import hmac
+
+        return any(
+            hmac.compare_digest(candidate.encode(), key.get_secret_value().encode())
+            for key in self.api_keys
+        )

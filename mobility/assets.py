@@ -1,0 +1,267 @@
+# SPDX-License-Identifier: MIT
+"""The three asset layers as typed, validated domain objects.
+
+A charging point follows the national IRVE statique schema (v2.3, French field names kept so that
+the file and the API speak the same language). Parking and intermodal hubs have no national schema,
+so their fields are the ones a planner needs: what can park, how many, who may use it, which modes
+meet. Geometry is not part of the attributes: every asset is a point (lon/lat, EPSG:4326) held
+beside them, so one rule places and checks every layer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+MAX_POWER_KW = 1000.0
+"""Above this a ``puissance_nominale`` is taken for a unit error (watts typed as kilowatts)."""
+
+ITINERANCE_ID_PATTERN = r"^[A-Z]{2}[A-Z0-9]{4,33}$"
+NOT_CONCERNED = "Non concerné"
+
+
+class Layer(StrEnum):
+    """The asset layers, named as their OGC API collection ids."""
+
+    CHARGING_POINTS = "charging-points"
+    PARKING = "parking"
+    HUBS = "hubs"
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+PowerKw = Annotated[
+    float,
+    Field(gt=0, le=MAX_POWER_KW, description="Nominal power of the charging point, in kW."),
+]
+Count = Annotated[int, Field(ge=0, le=100_000)]
+ItineranceId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=rf"{ITINERANCE_ID_PATTERN}|^{NOT_CONCERNED}$"),
+    Field(description="National roaming id (AFIREV), e.g. FRV75EPX10134, or 'Non concerné'."),
+]
+
+InseeCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^([013-9]\d|2[AB1-9])\d{3}$"),
+    Field(description="INSEE commune code (code officiel géographique), e.g. 75110."),
+]
+
+Implantation = Literal[
+    "Voirie",
+    "Parking public",
+    "Parking privé à usage public",
+    "Parking privé réservé à la clientèle",
+    "Station dédiée à la recharge rapide",
+]
+AccessCondition = Literal["Accès libre", "Accès réservé"]
+PmrAccessibility = Literal[
+    "Réservé PMR", "Accessible mais non réservé PMR", "Non accessible", "Accessibilité inconnue"
+]
+GridConnection = Literal["Direct", "Indirect"]
+
+
+class AssetModel(BaseModel):
+    """Common configuration: unknown attributes are refused, strings are trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class ChargingPoint(AssetModel):
+    """One charging point (point de charge) with the IRVE statique v2.3 attributes.
+
+    ``coordonneesXY`` is not an attribute here: the feature geometry is the one source of truth
+    for the location and the IRVE export writes it back as ``[lon, lat]``.
+    """
+
+    nom_amenageur: str | None = None
+    siren_amenageur: Annotated[str, StringConstraints(pattern=r"^\d{9}$")] | None = None
+    contact_amenageur: str | None = None
+    nom_operateur: str | None = None
+    contact_operateur: Text
+    telephone_operateur: str | None = None
+    nom_enseigne: Text
+    id_station_itinerance: ItineranceId
+    id_station_local: str | None = None
+    nom_station: Text
+    implantation_station: Implantation
+    adresse_station: Text
+    code_insee_commune: (
+        Annotated[str, StringConstraints(pattern=r"^([013-9]\d|2[AB1-9])\d{3}$")] | None
+    ) = None
+    nbre_pdc: Count
+    id_pdc_itinerance: ItineranceId
+    id_pdc_local: str | None = None
+    puissance_nominale: PowerKw
+    prise_type_ef: bool
+    prise_type_2: bool
+    prise_type_combo_ccs: bool
+    prise_type_chademo: bool
+    prise_type_autre: bool
+    gratuit: bool | None = None
+    paiement_acte: bool
+    paiement_cb: bool | None = None
+    paiement_autre: bool | None = None
+    tarification: str | None = None
+    condition_acces: AccessCondition
+    reservation: bool
+    horaires: Annotated[
+        str, StringConstraints(pattern=r"(.*?)((\d{1,2}:\d{2})-(\d{1,2}:\d{2})|24/7)")
+    ]
+    accessibilite_pmr: PmrAccessibility
+    restriction_gabarit: Text
+    station_deux_roues: bool
+    raccordement: GridConnection | None = None
+    num_pdl: str | None = None
+    date_mise_en_service: date | None = None
+    observations: str | None = None
+    date_maj: date
+    cable_t2_attache: bool | None = None
+
+    @model_validator(mode="after")
+    def _require_an_id(self) -> ChargingPoint:
+        if self.id_pdc_itinerance == NOT_CONCERNED and not self.id_pdc_local:
+            raise ValueError("id_pdc_local is required when id_pdc_itinerance is 'Non concerné'")
+        return self
+
+    @property
+    def feature_id(self) -> str:
+        """Return the stable id: the roaming id, or the local id for points outside roaming."""
+        if self.id_pdc_itinerance != NOT_CONCERNED:
+            return self.id_pdc_itinerance
+        return f"local-{self.id_pdc_local}"
+
+    @property
+    def connector_types(self) -> list[str]:
+        """Return the connector standards present on the point, in IRVE order."""
+        flags = {
+            "EF": self.prise_type_ef,
+            "T2": self.prise_type_2,
+            "CCS": self.prise_type_combo_ccs,
+            "CHAdeMO": self.prise_type_chademo,
+            "other": self.prise_type_autre,
+        }
+        return [name for name, present in flags.items() if present]
+
+
+ParkingKind = Literal["car", "bicycle", "motorcycle"]
+ParkingAccess = Literal["public", "customers", "private"]
+ParkingPlacement = Literal["underground", "surface", "street", "multi_storey", "rooftop"]
+
+
+class Parking(AssetModel):
+    """A parking facility: a car park, a street parking area, a bicycle or motorcycle stand."""
+
+    kind: ParkingKind
+    name: str | None = None
+    capacity: Count | None = Field(default=None, description="Number of spaces, when known.")
+    ev_ready_spaces: Count | None = Field(
+        default=None, description="Spaces equipped or pre-equipped for charging."
+    )
+    pmr_spaces: Count | None = Field(default=None, description="Spaces reserved for PMR.")
+    access: ParkingAccess | None = None
+    fee: bool | None = None
+    placement: ParkingPlacement | None = None
+    covered: bool | None = None
+    operator: str | None = None
+    source: str | None = Field(default=None, description="Where the record comes from.")
+    source_id: str | None = None
+
+    @model_validator(mode="after")
+    def _spaces_within_capacity(self) -> Parking:
+        for name in ("ev_ready_spaces", "pmr_spaces"):
+            spaces = getattr(self, name)
+            if spaces is not None and self.capacity is not None and spaces > self.capacity:
+                raise ValueError(f"{name} ({spaces}) exceeds capacity ({self.capacity})")
+        return self
+
+
+HubMode = Literal["rail", "rer", "metro", "tram", "bus", "bike_share", "car_share"]
+HUB_MODES: tuple[HubMode, ...] = ("rail", "rer", "metro", "tram", "bus", "bike_share", "car_share")
+
+
+class Hub(AssetModel):
+    """An intermodal hub: a station or stop area where one or more modes can be boarded."""
+
+    name: Text
+    modes: list[HubMode] = Field(min_length=1, description="Modes served at the hub.")
+    lines: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(
+        default_factory=list, description="Lines or routes serving the hub (e.g. M5, RER B)."
+    )
+    capacity: Count | None = Field(
+        default=None, description="Docks or vehicles, when known (e.g. Vélib' docks)."
+    )
+    operator: str | None = None
+    source: str | None = None
+    source_id: str | None = None
+
+    @field_validator("modes", "lines")
+    @classmethod
+    def _no_duplicates(cls, values: list[str]) -> list[str]:
+        return list(dict.fromkeys(values))
+
+
+AssetAttributes = ChargingPoint | Parking | Hub
+
+LAYER_MODELS: dict[Layer, type[AssetAttributes]] = {
+    Layer.CHARGING_POINTS: ChargingPoint,
+    Layer.PARKING: Parking,
+    Layer.HUBS: Hub,
+}
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:*\-]{0,127}$")
+
+
+def is_valid_feature_id(feature_id: str) -> bool:
+    """Tell whether an id can be used in a URL path segment unescaped (letters, digits, ._:*-)."""
+    return bool(_SAFE_ID.match(feature_id))
+
+
+def filter_columns(layer: Layer, attributes: AssetAttributes) -> dict[str, Any]:
+    """Return the indexed columns a store keeps beside the attributes for fast filtering."""
+    columns: dict[str, Any] = {"power_kw": None, "kind": None, "modes": None}
+    if isinstance(attributes, ChargingPoint):
+        columns["power_kw"] = attributes.puissance_nominale
+    elif isinstance(attributes, Parking):
+        columns["kind"] = attributes.kind
+    elif isinstance(attributes, Hub):
+        columns["modes"] = "|" + "|".join(attributes.modes) + "|"
+    return columns
+
+
+@dataclass(frozen=True)
+class Asset:
+    """An asset of one layer placed at a point of one commune.
+
+    ``footprint`` keeps the outline (GeoJSON geometry, lon/lat) when the source mapped the asset
+    as an area, such as a car park drawn as a polygon; the point is then its centroid.
+    """
+
+    layer: Layer
+    id: str
+    commune: str
+    lon: float
+    lat: float
+    attributes: AssetAttributes
+    footprint: dict[str, Any] | None = None
+    updated_at: datetime | None = None
+
+    def properties(self) -> dict[str, Any]:
+        """Return the attributes as JSON-ready values, every field present (null when unknown)."""
+        return self.attributes.model_dump(mode="json")
+
+
+def parse_attributes(layer: Layer, properties: dict[str, Any]) -> AssetAttributes:
+    """Validate raw attributes for a layer (raises pydantic's ValidationError on bad input)."""
+    return LAYER_MODELS[layer].model_validate(properties)

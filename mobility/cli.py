@@ -1,0 +1,219 @@
+# SPDX-License-Identifier: MIT
+r"""``mobility``: build communes and load assets from a shell, the same calls the API makes.
+
+Examples::
+
+    mobility commune add 92048 --name Meudon --boundary b.geojson --streets s.graphml \\
+        --population p.geojson --population-field population
+    mobility assets load 92048 irve.csv
+    mobility commune load data/paris-10e/commune.json --if-absent
+    mobility commune list
+
+The database is ``--database-url``, else ``MOBILITY_DATABASE_URL``, else the embedded SQLite
+file ``var/mobility.sqlite``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from mobility.assets import Layer
+from mobility.commune import CommuneInputs, SourceFile, build_commune
+from mobility.errors import MobilityError
+from mobility.loading import load_asset_file
+from mobility.manifest import load_manifest, read_manifest
+from mobility.store import DEFAULT_DATABASE_URL, SqlStore, open_store
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mobility", description="Clean Mobility Planner: communes and asset layers."
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("MOBILITY_DATABASE_URL", DEFAULT_DATABASE_URL),
+        help="sqlite:///path or postgresql://user@host/db (default: %(default)s)",
+    )
+    parser.add_argument("--json", action="store_true", help="print reports as JSON")
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    commune = groups.add_parser("commune", help="add, load, list or remove communes")
+    commands = commune.add_subparsers(dest="command", required=True)
+    add = commands.add_parser("add", help="build a commune from standard files")
+    add.add_argument("code", help="INSEE code, e.g. 92048")
+    add.add_argument("--name", required=True)
+    add.add_argument("--boundary", type=Path, required=True, help="GeoJSON (one commune or many)")
+    add.add_argument("--streets", type=Path, required=True, help="OSMnx GraphML or OSM XML (.gz)")
+    add.add_argument("--population", type=Path, help="GeoJSON zones with a population field")
+    add.add_argument("--population-field", help="field holding the number of inhabitants")
+    add.add_argument("--zone-id-field", help="field naming each zone (e.g. DCOMIRIS)")
+    add.add_argument("--buildings", type=Path, help="GeoJSON building footprints (levels)")
+    add.add_argument("--spacing-m", type=float, default=50.0, help="demand point spacing")
+    add.add_argument("--attribution", action="append", default=[], metavar="ROLE=TEXT")
+    add.add_argument("--replace", action="store_true", help="replace a commune already loaded")
+
+    load = commands.add_parser("load", help="build a commune and its assets from a manifest")
+    load.add_argument("manifest", type=Path)
+    load.add_argument("--if-absent", action="store_true", help="do nothing if already loaded")
+    load.add_argument("--replace", action="store_true", help="replace a commune already loaded")
+
+    commands.add_parser("list", help="list loaded communes")
+    remove = commands.add_parser("remove", help="remove a commune and its assets")
+    remove.add_argument("code")
+
+    assets = groups.add_parser("assets", help="load asset files into a commune")
+    asset_commands = assets.add_subparsers(dest="command", required=True)
+    asset_load = asset_commands.add_parser("load", help="load an IRVE CSV or a GeoJSON file")
+    asset_load.add_argument("code", help="INSEE code of a loaded commune")
+    asset_load.add_argument("file", type=Path)
+    asset_load.add_argument("--format", choices=["irve", "geojson"], default=None)
+    asset_load.add_argument(
+        "--layer",
+        action="append",
+        choices=[layer.value for layer in Layer],
+        help="load only these layers (repeatable)",
+    )
+    asset_load.add_argument(
+        "--mode", choices=["all-or-nothing", "valid-rows"], default="all-or-nothing"
+    )
+    return parser
+
+
+def _source(path: Path | None, role: str, attributions: dict[str, str]) -> SourceFile | None:
+    if path is None:
+        return None
+    if not path.is_file():
+        raise MobilityError(f"{role} file not found: {path}")
+    return SourceFile(
+        role=role,  # type: ignore[arg-type]
+        filename=path.name,
+        content=path.read_bytes(),
+        attribution=attributions.get(role),
+    )
+
+
+def _print(args: argparse.Namespace, payload: Any, text: str) -> None:
+    print(json.dumps(payload, ensure_ascii=False, indent=2) if args.json else text)
+
+
+def _run(args: argparse.Namespace, store: SqlStore) -> int:
+    if args.group == "commune" and args.command == "add":
+        attributions = dict(item.split("=", 1) for item in args.attribution if "=" in item)
+        boundary = _source(args.boundary, "boundary", attributions)
+        streets = _source(args.streets, "streets", attributions)
+        assert boundary is not None and streets is not None  # noqa: S101 (required options)
+        record, files = build_commune(
+            CommuneInputs(
+                code=args.code,
+                name=args.name,
+                boundary=boundary,
+                streets=streets,
+                population=_source(args.population, "population", attributions),
+                population_field=args.population_field,
+                zone_id_field=args.zone_id_field,
+                buildings=_source(args.buildings, "buildings", attributions),
+                spacing_m=args.spacing_m,
+            )
+        )
+        stored = store.save_commune(record, files, replace=args.replace)
+        _print(args, stored.info, _describe(stored.code, stored.name, stored.info))
+        return 0
+    if args.group == "commune" and args.command == "load":
+        if args.if_absent:
+            inputs, _ = read_manifest(args.manifest)
+            if store.has_commune(inputs.code):
+                _print(
+                    args,
+                    {"code": inputs.code, "status": "present"},
+                    f"commune {inputs.code} is already loaded: nothing to do",
+                )
+                return 0
+        code, reports = load_manifest(store, args.manifest, replace=args.replace)
+        record = store.get_commune(code)
+        lines = [_describe(code, record.name, record.info)]
+        lines += [f"  {report.read.source_name}: {report.summary()}" for report in reports]
+        _print(args, {"code": code, "assets": [r.to_dict() for r in reports]}, "\n".join(lines))
+        return 0
+    if args.group == "commune" and args.command == "list":
+        records = store.list_communes()
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                **{layer.value: store.count_assets(layer, r.code) for layer in Layer},
+            }
+            for r in records
+        ]
+        text = "\n".join(
+            f"{row['code']}  {row['name']}: "
+            + ", ".join(f"{row[layer.value]} {layer.value}" for layer in Layer)
+            for row in rows
+        )
+        _print(args, rows, text or "no commune loaded")
+        return 0
+    if args.group == "commune" and args.command == "remove":
+        store.delete_commune(args.code)
+        _print(args, {"code": args.code, "status": "removed"}, f"removed commune {args.code}")
+        return 0
+    if args.group == "assets" and args.command == "load":
+        if not args.file.is_file():
+            raise MobilityError(f"file not found: {args.file}")
+        report = load_asset_file(
+            store,
+            args.code,
+            args.file.read_bytes(),
+            fmt=args.format,
+            layers=[Layer(name) for name in args.layer] if args.layer else None,
+            source_name=args.file.name,
+            mode=args.mode,
+        )
+        details = [report.summary()]
+        details += [
+            f"  line {row.line}: {row.field}: {row.reason}" for row in report.read.rejected[:20]
+        ]
+        if len(report.read.rejected) > 20:
+            details.append(f"  … and {len(report.read.rejected) - 20} more (use --json)")
+        _print(args, report.to_dict(), "\n".join(details))
+        return 1 if report.refused else 0
+    raise AssertionError("unreachable: argparse requires a command")
+
+
+def _describe(code: str, name: str, info: dict[str, Any]) -> str:
+    lines = [f"commune {code} {name}"]
+    modes = info.get("streets", {}).get("modes", {})
+    for mode, report in modes.items():
+        lines.append(f"  {mode}: {report.get('summary', '')}")
+    demand = info.get("demand")
+    if demand:
+        lines.append(f"  demand: {demand.get('description', '')}")
+    lines += [f"  note: {note}" for note in info.get("notes", [])]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        store = open_store(args.database_url)
+    except MobilityError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    try:
+        return _run(args, store)
+    except MobilityError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem.field}: {problem.message}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

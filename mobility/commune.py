@@ -1,0 +1,249 @@
+# SPDX-License-Identifier: MIT
+"""A commune assembled from standard files: boundary, streets, population, buildings.
+
+``build_commune`` checks every input before anything is stored and produces the facts a planner
+needs to trust the result: how much of the street graph each mode keeps, how the population was
+spread, what is missing. ``CommuneModel`` is the same commune rebuilt from the store for analyses:
+graph, mode views and demand are built once and kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+import geopandas as gpd
+import networkx as nx
+from shapely.geometry import shape
+
+from mobility.boundary import read_boundary
+from mobility.demand import DemandPoints, read_zones, spread_population
+from mobility.errors import FieldProblem, InvalidInputError
+from mobility.network import ComponentReport, build_mode_view, load_streets, undirected_edges_frame
+from mobility.store.base import CommuneFile, CommuneRecord, FileRole
+
+Mode = Literal["walk", "drive"]
+DEFAULT_SPACING_M = 50.0
+INSEE_CODE_PATTERN = r"^([013-9]\d|2[AB1-9])\d{3}$"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file given to build a commune, with what the user says of its origin."""
+
+    role: FileRole | Literal["boundary"]
+    filename: str
+    content: bytes
+    attribution: str | None = None
+    licence: str | None = None
+
+    def describe(self) -> dict[str, Any]:
+        """Return the provenance facts stated in every analysis answer."""
+        return {
+            "role": self.role,
+            "filename": self.filename,
+            "bytes": len(self.content),
+            "sha256": hashlib.sha256(self.content).hexdigest(),
+            "attribution": self.attribution,
+            "licence": self.licence,
+        }
+
+
+@dataclass(frozen=True)
+class CommuneInputs:
+    """Everything needed to build a commune; population and buildings are optional."""
+
+    code: str
+    name: str
+    boundary: SourceFile
+    streets: SourceFile
+    population: SourceFile | None = None
+    population_field: str | None = None
+    zone_id_field: str | None = None
+    buildings: SourceFile | None = None
+    spacing_m: float = DEFAULT_SPACING_M
+    extra_sources: list[dict[str, Any]] = field(default_factory=list)
+
+
+def build_commune(inputs: CommuneInputs) -> tuple[CommuneRecord, list[CommuneFile]]:
+    """Check and assemble a commune; raise InvalidInputError listing every problem found."""
+    import re
+
+    problems: list[FieldProblem] = []
+    if not re.match(INSEE_CODE_PATTERN, inputs.code):
+        problems.append(FieldProblem("code", "must be a 5-character INSEE code such as 75110"))
+    if not inputs.name.strip():
+        problems.append(FieldProblem("name", "must not be empty"))
+    if inputs.population is not None and not inputs.population_field:
+        problems.append(
+            FieldProblem("population_field", "name the field that holds the population count")
+        )
+    if problems:
+        raise InvalidInputError("the commune cannot be built", problems=problems)
+
+    boundary = read_boundary(inputs.boundary.content, code=inputs.code)
+    graph = load_streets(inputs.streets.content, fmt=_streets_format(inputs.streets.filename))
+    notes: list[str] = []
+    reports = {}
+    for mode in ("walk", "drive"):
+        _, report = build_mode_view(graph, mode)
+        reports[mode] = report.to_dict() | {"summary": report.summary()}
+        if report.nodes_kept == 0:
+            notes.append(f"the street graph has no {mode} network: {mode} analyses are not possible")
+    if not graph.graph.get("has_classes", False):
+        notes.append(
+            "the street source has no OSM highway classes or one-way tags: the same two-way "
+            "graph serves walking and driving"
+        )
+    info: dict[str, Any] = {
+        "streets": {
+            "nodes": graph.number_of_nodes(),
+            "edges": graph.number_of_edges(),
+            "format": graph.graph.get("source_format"),
+            "has_classes": bool(graph.graph.get("has_classes", False)),
+            "modes": reports,
+        },
+        "sources": [
+            source.describe()
+            for source in (inputs.boundary, inputs.streets, inputs.population, inputs.buildings)
+            if source is not None
+        ]
+        + inputs.extra_sources,
+    }
+    files = [CommuneFile("streets", inputs.streets.filename, inputs.streets.content)]
+    if inputs.population is not None and inputs.population_field:
+        zones = read_zones(
+            inputs.population.content,
+            population_field=inputs.population_field,
+            zone_id_field=inputs.zone_id_field,
+        )
+        zones = _zones_in_commune(zones, boundary, inputs)
+        buildings = _read_buildings(inputs.buildings)
+        demand = spread_population(
+            zones,
+            population_field=inputs.population_field,
+            zone_id_field=inputs.zone_id_field,
+            streets=undirected_edges_frame(graph),
+            buildings=buildings,
+            spacing_m=inputs.spacing_m,
+            population_source=inputs.population.filename,
+        )
+        info["demand"] = demand.method.to_dict()
+        files.append(
+            CommuneFile(
+                "population",
+                inputs.population.filename,
+                inputs.population.content,
+                metadata={
+                    "population_field": inputs.population_field,
+                    "zone_id_field": inputs.zone_id_field,
+                    "spacing_m": inputs.spacing_m,
+                },
+            )
+        )
+        if inputs.buildings is not None:
+            files.append(
+                CommuneFile("buildings", inputs.buildings.filename, inputs.buildings.content)
+            )
+    else:
+        notes.append(
+            "no population layer: coverage can be measured in distance but not in inhabitants"
+        )
+    info["notes"] = notes
+    record = CommuneRecord(code=inputs.code, name=inputs.name.strip(), boundary=boundary, info=info)
+    return record, files
+
+
+def _streets_format(filename: str) -> Literal["graphml", "osm"] | None:
+    name = filename.lower().removesuffix(".gz")
+    if name.endswith((".graphml", ".gml", ".xml.graphml")):
+        return "graphml"
+    if name.endswith((".osm", ".osm.xml")):
+        return "osm"
+    return None
+
+
+def _zones_in_commune(
+    zones: gpd.GeoDataFrame, boundary: dict[str, Any], inputs: CommuneInputs
+) -> gpd.GeoDataFrame:
+    """Keep the zones whose representative point lies in the commune (a regional file works)."""
+    outline = shape(boundary).buffer(0)
+    inside = zones[zones.geometry.representative_point().within(outline.buffer(1e-6))]
+    if inside.empty:
+        raise InvalidInputError(
+            "no population zone lies in the commune",
+            problems=[FieldProblem("population", "no zone's centre falls inside the boundary")],
+        )
+    return inside
+
+
+def _read_buildings(source: SourceFile | None) -> gpd.GeoDataFrame | None:
+    if source is None:
+        return None
+    from io import BytesIO
+
+    import pyogrio
+
+    frame = pyogrio.read_dataframe(BytesIO(source.content))
+    if frame.crs is None:
+        frame = frame.set_crs("EPSG:4326")
+    polygons = frame[frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+    return polygons.to_crs("EPSG:4326")
+
+
+class CommuneModel:
+    """A stored commune rebuilt for analysis; the graph, views and demand are built once."""
+
+    def __init__(
+        self,
+        record: CommuneRecord,
+        streets: CommuneFile,
+        population: CommuneFile | None = None,
+        buildings: CommuneFile | None = None,
+    ) -> None:
+        self.record = record
+        self._streets = streets
+        self._population = population
+        self._buildings = buildings
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """Return the whole street graph (normalised, both modes)."""
+        return load_streets(self._streets.content, fmt=_streets_format(self._streets.filename))
+
+    def mode_view(self, mode: Mode) -> tuple[nx.MultiDiGraph, ComponentReport]:
+        """Return the graph a mode travels on, largest component only, with its report."""
+        return self._views[mode]
+
+    @cached_property
+    def _views(self) -> dict[Mode, tuple[nx.MultiDiGraph, ComponentReport]]:
+        return {mode: build_mode_view(self.graph, mode) for mode in ("walk", "drive")}
+
+    @cached_property
+    def demand(self) -> DemandPoints | None:
+        """Return the population spread onto demand points, or None without a population layer."""
+        if self._population is None:
+            return None
+        meta = self._population.metadata
+        zones = read_zones(
+            self._population.content,
+            population_field=meta["population_field"],
+            zone_id_field=meta.get("zone_id_field"),
+        )
+        outline = shape(self.record.boundary)
+        zones = zones[zones.geometry.representative_point().within(outline.buffer(1e-6))]
+        return spread_population(
+            zones,
+            population_field=meta["population_field"],
+            zone_id_field=meta.get("zone_id_field"),
+            streets=undirected_edges_frame(self.graph),
+            buildings=_read_buildings(
+                SourceFile("buildings", self._buildings.filename, self._buildings.content)
+            )
+            if self._buildings
+            else None,
+            spacing_m=float(meta.get("spacing_m", DEFAULT_SPACING_M)),
+            population_source=self._population.filename,
+        )

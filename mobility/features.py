@@ -1,0 +1,206 @@
+# SPDX-License-Identifier: MIT
+"""GeoJSON features to assets and back, with every problem of a feature reported at once.
+
+This is where a feature sent by a client (or read from a file) becomes an asset: its geometry must
+be a lon/lat point inside a loaded commune, its attributes must satisfy the layer's model. All the
+problems found are gathered into one InvalidInputError, each naming its field as a path such as
+``properties.puissance_nominale`` or ``geometry.coordinates``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from shapely import prepared
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
+
+from mobility.assets import Asset, Layer, is_valid_feature_id, parse_attributes
+from mobility.errors import FieldProblem, InvalidInputError
+from mobility.geo import in_france
+from mobility.store.base import CommuneRecord
+
+READ_ONLY_PROPERTIES = frozenset({"commune", "updated_at", "footprint"})
+"""Properties the API adds to a served feature; a client may send them back, they are not data."""
+
+
+class CommuneLocator:
+    """Finds the commune a point falls in, from the stored outlines (prepared for speed)."""
+
+    def __init__(self, communes: Iterable[CommuneRecord]) -> None:
+        self._outlines: dict[str, tuple[BaseGeometry, Any]] = {}
+        for record in communes:
+            outline = shape(record.boundary)
+            self._outlines[record.code] = (outline, prepared.prep(outline))
+
+    @property
+    def codes(self) -> list[str]:
+        """Return the codes of the communes known to the locator."""
+        return sorted(self._outlines)
+
+    def contains(self, code: str, lon: float, lat: float) -> bool:
+        """Tell whether the point lies in (or on the edge of) the named commune."""
+        entry = self._outlines.get(code)
+        return entry is not None and bool(entry[1].covers(Point(lon, lat)))
+
+    def locate(self, lon: float, lat: float) -> str | None:
+        """Return the code of the commune covering the point, or None."""
+        point = Point(lon, lat)
+        for code, (_, fast) in self._outlines.items():
+            if fast.covers(point):
+                return code
+        return None
+
+
+def problems_from_validation(error: ValidationError, *, prefix: str) -> list[FieldProblem]:
+    """Turn pydantic's errors into field problems with dotted paths under ``prefix``."""
+    problems = []
+    for item in error.errors():
+        path = ".".join(str(part) for part in item["loc"])
+        field = f"{prefix}.{path}" if path else prefix
+        message = str(item["msg"]).removeprefix("Value error, ")
+        problems.append(FieldProblem(field, message))
+    return problems
+
+
+def read_point(geometry: Any, problems: list[FieldProblem]) -> tuple[float, float] | None:
+    """Return (lon, lat) from a GeoJSON Point, recording what is wrong otherwise."""
+    if not isinstance(geometry, Mapping):
+        problems.append(FieldProblem("geometry", "must be a GeoJSON Point object"))
+        return None
+    if geometry.get("type") != "Point":
+        problems.append(FieldProblem("geometry.type", "must be 'Point' (assets are points)"))
+        return None
+    coordinates = geometry.get("coordinates")
+    if (
+        not isinstance(coordinates, list | tuple)
+        or len(coordinates) not in (2, 3)
+        or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coordinates)
+    ):
+        problems.append(FieldProblem("geometry.coordinates", "must be [lon, lat] with two numbers"))
+        return None
+    lon, lat = float(coordinates[0]), float(coordinates[1])
+    if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lon) > 180 or abs(lat) > 90:
+        problems.append(FieldProblem("geometry.coordinates", "lon/lat out of range"))
+        return None
+    if not in_france(lon, lat):
+        reason = "point is outside France"
+        if in_france(lat, lon):
+            reason += " (lon and lat look swapped: the order is [lon, lat])"
+        problems.append(FieldProblem("geometry.coordinates", reason))
+        return None
+    return lon, lat
+
+
+def asset_from_feature(
+    layer: Layer,
+    feature: Any,
+    *,
+    locator: CommuneLocator,
+    feature_id: str | None = None,
+) -> Asset:
+    """Build a validated asset from a GeoJSON Feature, or raise InvalidInputError.
+
+    The commune is the one whose outline covers the point; a ``commune`` property, when sent,
+    must agree with it. ``feature_id`` (from the URL of a PUT) overrides the feature's own id.
+    """
+    problems: list[FieldProblem] = []
+    if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
+        raise InvalidInputError(
+            "the body must be a GeoJSON Feature",
+            problems=[FieldProblem("type", "must be 'Feature'")],
+        )
+    properties = feature.get("properties")
+    if not isinstance(properties, Mapping):
+        problems.append(FieldProblem("properties", "must be an object"))
+        properties = {}
+    attributes_in = {k: v for k, v in properties.items() if k not in READ_ONLY_PROPERTIES}
+    attributes = None
+    try:
+        attributes = parse_attributes(layer, attributes_in)
+    except ValidationError as exc:
+        problems.extend(problems_from_validation(exc, prefix="properties"))
+
+    point = read_point(feature.get("geometry"), problems)
+    commune = None
+    if point is not None:
+        wanted = properties.get("commune")
+        if wanted is not None and not isinstance(wanted, str):
+            problems.append(FieldProblem("properties.commune", "must be an INSEE code string"))
+        elif wanted is not None:
+            if wanted not in locator.codes:
+                problems.append(
+                    FieldProblem("properties.commune", f"commune {wanted} is not loaded")
+                )
+            elif not locator.contains(wanted, *point):
+                problems.append(
+                    FieldProblem("geometry", f"point lies outside the boundary of commune {wanted}")
+                )
+            else:
+                commune = wanted
+        else:
+            commune = locator.locate(*point)
+            if commune is None:
+                problems.append(FieldProblem("geometry", "point lies outside every loaded commune"))
+
+    asset_id = feature_id
+    if asset_id is None:
+        raw_id = feature.get("id")
+        if raw_id is None and attributes is not None:
+            asset_id = _natural_id(attributes)
+        elif raw_id is not None:
+            asset_id = str(raw_id)
+    if asset_id is None:
+        problems.append(FieldProblem("id", "a feature id is required for this layer"))
+    elif not is_valid_feature_id(asset_id):
+        problems.append(
+            FieldProblem("id", "use 1 to 128 letters, digits, '.', '_', ':', '*' or '-'")
+        )
+
+    if problems or attributes is None or point is None or commune is None or asset_id is None:
+        raise InvalidInputError(f"the feature is not a valid {layer.value} item", problems=problems)
+    return Asset(
+        layer=layer, id=asset_id, commune=commune, lon=point[0], lat=point[1], attributes=attributes
+    )
+
+
+def _natural_id(attributes: Any) -> str | None:
+    """Return the id an attribute set carries itself (a charging point's roaming id)."""
+    natural = getattr(attributes, "feature_id", None)
+    return natural if isinstance(natural, str) else None
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """Apply an RFC 7396 JSON merge patch (``null`` removes a member)."""
+    if not isinstance(patch, Mapping):
+        return patch
+    result = dict(target) if isinstance(target, Mapping) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def feature_from_asset(asset: Asset) -> dict[str, Any]:
+    """Return the GeoJSON Feature the API serves for an asset (lon/lat, EPSG:4326)."""
+    properties = asset.properties()
+    properties["commune"] = asset.commune
+    properties["updated_at"] = _iso(asset.updated_at)
+    if asset.footprint is not None:
+        properties["footprint"] = asset.footprint
+    return {
+        "type": "Feature",
+        "id": asset.id,
+        "geometry": {"type": "Point", "coordinates": [asset.lon, asset.lat]},
+        "properties": properties,
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

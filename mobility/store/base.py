@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: MIT
+"""What a store keeps and the one interface both stores (SQLite, PostGIS) implement.
+
+A commune is its outline plus the source files it was built from (streets, population, buildings),
+kept verbatim so an analysis can always be traced back to the exact inputs. Assets are points with
+validated attributes. Every write is one transaction: it lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from mobility.assets import Asset, Layer
+
+FileRole = Literal["streets", "population", "buildings"]
+FILE_ROLES: tuple[FileRole, ...] = ("streets", "population", "buildings")
+
+BBox = tuple[float, float, float, float]
+"""west, south, east, north in lon/lat degrees."""
+
+
+@dataclass(frozen=True)
+class CommuneFile:
+    """A source file of a commune, kept as uploaded (content gzip-compressed when stored)."""
+
+    role: FileRole
+    filename: str
+    content: bytes
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CommuneRecord:
+    """A commune as stored: INSEE code, name, boundary (GeoJSON geometry, lon/lat) and facts."""
+
+    code: str
+    name: str
+    boundary: dict[str, Any]
+    info: dict[str, Any] = field(default_factory=dict)
+    revision: int = 0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def bbox(self) -> BBox:
+        """Return the boundary's bounding box (west, south, east, north)."""
+        from shapely.geometry import shape
+
+        west, south, east, north = shape(self.boundary).bounds
+        return (west, south, east, north)
+
+
+@dataclass(frozen=True)
+class AssetQuery:
+    """Filters for reading one layer; every filter is optional and they combine with AND."""
+
+    layer: Layer
+    commune: str | None = None
+    bbox: BBox | None = None
+    min_power_kw: float | None = None
+    max_power_kw: float | None = None
+    kind: str | None = None
+    mode: str | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class AssetPage:
+    """One page of a query: the assets in id order and how many match in all."""
+
+    assets: list[Asset]
+    number_matched: int
+
+
+class Store(Protocol):
+    """The persistence interface; see SqlStore for the one implementation over two engines."""
+
+    backend: Literal["sqlite", "postgis"]
+
+    def close(self) -> None:
+        """Release connections."""
+
+    def list_communes(self) -> list[CommuneRecord]:
+        """Return every commune, ordered by code."""
+
+    def get_commune(self, code: str) -> CommuneRecord:
+        """Return one commune or raise NotFoundError."""
+
+    def has_commune(self, code: str) -> bool:
+        """Tell whether a commune is stored."""
+
+    def save_commune(
+        self, record: CommuneRecord, files: Sequence[CommuneFile], *, replace: bool = False
+    ) -> CommuneRecord:
+        """Store a commune with its source files; ConflictError when it exists and not replace."""
+
+    def delete_commune(self, code: str) -> None:
+        """Remove a commune, its files and its assets."""
+
+    def get_commune_file(self, code: str, role: FileRole) -> CommuneFile | None:
+        """Return a source file of a commune (content decompressed), or None when absent."""
+
+    def query_assets(self, query: AssetQuery) -> AssetPage:
+        """Return one page of assets matching the query, in id order."""
+
+    def get_asset(self, layer: Layer, asset_id: str) -> Asset:
+        """Return one asset or raise NotFoundError."""
+
+    def count_assets(self, layer: Layer, commune: str) -> int:
+        """Count a commune's assets in one layer."""
+
+    def add_assets(self, assets: Sequence[Asset], *, upsert: bool = False) -> int:
+        """Insert assets in one transaction; ConflictError on a taken id unless upsert."""
+
+    def replace_asset(self, asset: Asset) -> Asset:
+        """Overwrite an existing asset (NotFoundError when absent); return it as stored."""
+
+    def delete_asset(self, layer: Layer, asset_id: str) -> None:
+        """Remove an asset or raise NotFoundError."""

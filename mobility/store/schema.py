@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: MIT
+"""Table definitions shared by the SQLite and PostGIS stores.
+
+Attributes are kept as JSON text so the schema does not move each time a layer gains a field; the
+few attributes that queries filter on are copied into indexed columns beside them. PostGIS adds a
+generated point geometry with a GiST index (see ``postgis_ddl``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+communes = Table(
+    "communes",
+    metadata,
+    Column("code", String(5), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("boundary", Text, nullable=False, comment="GeoJSON geometry, lon/lat"),
+    Column("west", Float, nullable=False),
+    Column("south", Float, nullable=False),
+    Column("east", Float, nullable=False),
+    Column("north", Float, nullable=False),
+    Column("info", Text, nullable=False, default="{}"),
+    Column("revision", Integer, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+commune_files = Table(
+    "commune_files",
+    metadata,
+    Column("commune", String(5), ForeignKey("communes.code", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(16), primary_key=True),
+    Column("filename", Text, nullable=False),
+    Column("content_gz", LargeBinary, nullable=False),
+    Column("metadata", Text, nullable=False, default="{}"),
+)
+
+assets = Table(
+    "assets",
+    metadata,
+    Column("layer", String(32), primary_key=True),
+    Column("id", String(128), primary_key=True),
+    Column("commune", String(5), ForeignKey("communes.code", ondelete="CASCADE"), nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("properties", Text, nullable=False),
+    Column("footprint", Text, nullable=True),
+    Column("power_kw", Float, nullable=True),
+    Column("kind", String(32), nullable=True),
+    Column("modes", String(200), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("assets_layer_commune", assets.c.layer, assets.c.commune)
+Index("assets_layer_lon_lat", assets.c.layer, assets.c.lon, assets.c.lat)
+
+store_meta = Table(
+    "store_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+POSTGIS_DDL = (
+    "CREATE EXTENSION IF NOT EXISTS postgis",
+    "ALTER TABLE assets ADD COLUMN IF NOT EXISTS geom geometry(Point, 4326) "
+    "GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED",
+    "CREATE INDEX IF NOT EXISTS assets_geom ON assets USING gist (geom)",
+    "ALTER TABLE communes ADD COLUMN IF NOT EXISTS geom geometry(Geometry, 4326)",
+    "CREATE INDEX IF NOT EXISTS communes_geom ON communes USING gist (geom)",
+)
+"""Statements that give PostGIS its spatial columns and indexes (idempotent)."""
