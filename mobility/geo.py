@@ -10,9 +10,10 @@ from __future__ import annotations
 from functools import cache
 from typing import TypeVar
 
+import numpy as np
+import shapely
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 GeometryT = TypeVar("GeometryT", bound=BaseGeometry)
 
@@ -30,12 +31,22 @@ def _transformer(source: str, target: str) -> Transformer:
 
 def to_metric(geometry: GeometryT) -> GeometryT:
     """Project a lon/lat geometry to Lambert-93 metres."""
-    return transform(_transformer(WIRE_CRS, METRIC_CRS).transform, geometry)  # type: ignore[no-any-return]
+    return _reproject(geometry, _transformer(WIRE_CRS, METRIC_CRS))
 
 
 def to_wire(geometry: GeometryT) -> GeometryT:
     """Project a Lambert-93 geometry back to lon/lat degrees."""
-    return transform(_transformer(METRIC_CRS, WIRE_CRS).transform, geometry)  # type: ignore[no-any-return]
+    return _reproject(geometry, _transformer(METRIC_CRS, WIRE_CRS))
+
+
+def _reproject(geometry: GeometryT, transformer: Transformer) -> GeometryT:
+    """Apply a transformer to every coordinate of a geometry at once."""
+
+    def apply(coordinates: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(coordinates[:, 0], coordinates[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geometry, apply)  # type: ignore[no-any-return]
 
 
 def metric_transformer() -> Transformer:

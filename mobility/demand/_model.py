@@ -1,0 +1,157 @@
+# SPDX-License-Identifier: MIT
+"""The result of spreading population: the points and the statement of how they were made."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import geopandas as gpd
+
+Weighting = Literal["street_length", "building_floor_area", "mixed"]
+PointSource = Literal["street", "building", "zone_centre"]
+
+# How many zone ids a sentence lists before saying "and N more".
+_IDS_IN_SENTENCE = 5
+
+
+@dataclass(frozen=True)
+class DemandMethod:
+    """How the demand points were made, to be stated in every analysis response.
+
+    ``zones_by_buildings + zones_by_streets + len(zones_without_streets)
+    + len(zones_with_zero_population) == zones_count``.
+    """
+
+    weighting: Weighting
+    population_source: str
+    population_field: str
+    spacing_m: float
+    zones_count: int
+    zones_by_buildings: int
+    zones_by_streets: int
+    zones_without_streets: tuple[str, ...]
+    zones_with_zero_population: tuple[str, ...]
+    total_population: float
+    points_count: int
+    description: str
+    levels_field: str | None = None
+    default_levels: float = 1.0
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the method as a plain JSON-ready mapping (zone id tuples become lists)."""
+        return {
+            "weighting": self.weighting,
+            "population_source": self.population_source,
+            "population_field": self.population_field,
+            "spacing_m": self.spacing_m,
+            "zones_count": self.zones_count,
+            "zones_by_buildings": self.zones_by_buildings,
+            "zones_by_streets": self.zones_by_streets,
+            "zones_without_streets": list(self.zones_without_streets),
+            "zones_with_zero_population": list(self.zones_with_zero_population),
+            "total_population": self.total_population,
+            "points_count": self.points_count,
+            "levels_field": self.levels_field,
+            "default_levels": self.default_levels,
+            "description": self.description,
+        }
+
+
+@dataclass
+class DemandPoints:
+    """Weighted demand points and the method that made them.
+
+    ``points`` is a GeoDataFrame in EPSG:4326 with the columns ``point_id`` (0..n-1), ``zone``
+    (the zone id, str), ``population`` (float, the inhabitants the point stands for), ``source``
+    (``"street"``, ``"building"`` or ``"zone_centre"``) and ``geometry`` (Point).
+    """
+
+    points: gpd.GeoDataFrame
+    method: DemandMethod
+
+    @property
+    def total_population(self) -> float:
+        """Return the population carried by all the points."""
+        return float(self.points["population"].sum())
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    word = singular if n == 1 else (plural or singular + "s")
+    return f"{n:,} {word}"
+
+
+def _metres(value: float) -> str:
+    return f"{value:,.0f} m" if value == round(value) else f"{value:,.2f} m"
+
+
+def _people(value: float) -> str:
+    if abs(value - round(value)) < 1e-6:
+        return _count(round(value), "inhabitant")
+    return f"{value:,.1f} inhabitants"
+
+
+def _ids(ids: Sequence[str]) -> str:
+    shown = ", ".join(ids[:_IDS_IN_SENTENCE])
+    more = len(ids) - _IDS_IN_SENTENCE
+    return f"{shown} and {more:,} more" if more > 0 else shown
+
+
+def _levels_rule(levels_field: str | None, default_levels: float) -> str:
+    default = f"{default_levels:g}"
+    if levels_field is None:
+        return f"no level count given, {default} assumed"
+    return f"levels from '{levels_field}', the mean when several are listed, {default} when unknown"
+
+
+def describe(method: DemandMethod) -> str:
+    """Write the plain sentence(s) a planner can read out in a council meeting."""
+    m = method
+    zones_by_buildings, zones_by_streets = m.zones_by_buildings, m.zones_by_streets
+    zones_without_streets = m.zones_without_streets
+    zones_with_zero_population = m.zones_with_zero_population
+    source = f" from {m.population_source}" if m.population_source else ""
+    head = (
+        f"Population of {_count(m.zones_count, 'zone')}{source} "
+        f"({m.population_field}, {_people(m.total_population)}) spread onto "
+        f"{_count(m.points_count, 'point')}"
+    )
+    along_streets = (
+        f"every {_metres(m.spacing_m)} along the streets inside each zone, "
+        "in proportion to street length"
+    )
+    floor_area = (
+        f"floor area (footprint × levels; {_levels_rule(m.levels_field, m.default_levels)})"
+    )
+    if zones_by_buildings == 0:
+        sentence = f"{head} {along_streets}."
+    elif zones_by_streets == 0:
+        sentence = f"{head} at the buildings inside each zone, in proportion to {floor_area}."
+    elif zones_by_buildings <= zones_by_streets:
+        sentence = (
+            f"{head} {along_streets}; {_count(zones_by_buildings, 'zone')} used "
+            f"{'its' if zones_by_buildings == 1 else 'their'} buildings instead, "
+            f"in proportion to {floor_area}."
+        )
+    else:
+        sentence = (
+            f"{head} at the buildings inside each zone, in proportion to {floor_area}; "
+            f"{_count(zones_by_streets, 'zone')} without buildings used points "
+            f"{along_streets} instead."
+        )
+    if zones_without_streets:
+        n = len(zones_without_streets)
+        verb = "has" if n == 1 else "have"
+        sentence += (
+            f" {_count(n, 'zone')} with no street inside ({_ids(zones_without_streets)}) "
+            f"{verb} a single point at {'its' if n == 1 else 'their'} centre."
+        )
+    if zones_with_zero_population:
+        n = len(zones_with_zero_population)
+        verb = "has" if n == 1 else "have"
+        sentence += (
+            f" {_count(n, 'zone')} ({_ids(zones_with_zero_population)}) {verb} no population "
+            "and no point."
+        )
+    return sentence
