@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: MIT
+"""Shared fixtures: stores on both backends, the shipped commune, the app and its clients."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.settings import Settings
+from mobility.store import SqlStore, open_store
+from tests.support.stores import (
+    build_sample,
+    copy_sqlite,
+    copy_store,
+    empty_postgis,
+    fresh_store,
+    postgis_url_or_skip,
+)
+
+API_KEY = "test-key-0123456789abcdef"
+
+
+@pytest.fixture(params=["sqlite", "postgis"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
+    """An empty store, once on SQLite and once on PostGIS."""
+    yield from fresh_store(request.param, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file holding the shipped commune, built once per session."""
+    path = tmp_path_factory.mktemp("sample") / "sample.sqlite"
+    build_sample(path)
+    return path
+
+
+@pytest.fixture
+def sample_url(sample_template: Path, tmp_path: Path) -> str:
+    """A private copy of the shipped-commune store (tests may write to it)."""
+    return copy_sqlite(sample_template, tmp_path / "sample.sqlite")
+
+
+@pytest.fixture(params=["sqlite", "postgis"])
+def sample_store_url(
+    request: pytest.FixtureRequest, sample_template: Path, tmp_path: Path
+) -> Iterator[str]:
+    """The shipped commune on each backend: a SQLite copy, or PostGIS filled from it."""
+    if request.param == "sqlite":
+        yield copy_sqlite(sample_template, tmp_path / "sample.sqlite")
+        return
+    url = postgis_url_or_skip()
+    target = empty_postgis(url)
+    source = open_store(f"sqlite:///{sample_template}")
+    try:
+        copy_store(source, target)
+    finally:
+        source.close()
+        target.close()
+    yield url
+
+
+def make_settings(database_url: str, **overrides: object) -> Settings:
+    return Settings(database_url=database_url, api_keys=[API_KEY], **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def client(sample_url: str) -> Iterator[TestClient]:
+    """A client of the app over a private copy of the shipped commune (SQLite)."""
+    with TestClient(create_app(make_settings(sample_url))) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def any_client(sample_store_url: str) -> Iterator[TestClient]:
+    """A client of the app over the shipped commune, once per backend."""
+    with TestClient(create_app(make_settings(sample_store_url))) as test_client:
+        yield test_client
