@@ -17,6 +17,8 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 
 INSEE_PATTERN = r"^([013-9]\d|2[AB1-9])\d{3}$"
+_NUMBER = r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*"
+BBOX_PATTERN = rf"^{_NUMBER}(,{_NUMBER}){{3}}(,{_NUMBER},{_NUMBER})?$"
 
 
 def parse_bbox(raw: str | None) -> BBox | None:
@@ -68,6 +70,7 @@ def read_paging(
     bbox: Annotated[
         str | None,
         Query(
+            pattern=BBOX_PATTERN,
             description="west,south,east,north in lon/lat degrees (CRS84).",
             examples=["2.347,48.867,2.377,48.885"],
         ),

@@ -64,7 +64,8 @@ def sample_store_url(
 
 
 def make_settings(database_url: str, **overrides: object) -> Settings:
-    return Settings(database_url=database_url, api_keys=[API_KEY], **overrides)  # type: ignore[arg-type]
+    values: dict[str, object] = {"api_keys": [API_KEY], **overrides}
+    return Settings(database_url=database_url, **values)  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ import httpx
 import pyogrio
 import pytest
 
-from api.main import create_app
-from tests.conftest import make_settings
 from tests.support.server import serve
 
 LAYERS = ("charging-points", "parking", "hubs", "communes")
@@ -18,7 +16,7 @@ LAYERS = ("charging-points", "parking", "hubs", "communes")
 
 @pytest.fixture
 def base_url(sample_store_url: str) -> Iterator[str]:
-    with serve(create_app(make_settings(sample_store_url))) as url:
+    with serve(sample_store_url) as url:
         yield url
 
 

@@ -1,16 +1,23 @@
 # SPDX-License-Identifier: MIT
-"""A real uvicorn server on 127.0.0.1 for tests that use real HTTP clients (GDAL, Chromium)."""
+"""A real uvicorn process on 127.0.0.1 for tests that use real HTTP clients (GDAL, Chromium).
+
+A separate process, not a thread: GDAL holds the interpreter lock while it reads, so a server in
+the same process could never answer it.
+"""
 
 from __future__ import annotations
 
+import os
 import socket
-import threading
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import uvicorn
-from fastapi import FastAPI
+import httpx
+
+from tests.support.paths import ROOT
 
 
 def free_port() -> int:
@@ -20,20 +27,44 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(app: FastAPI) -> Iterator[str]:
-    """Run the app on a free local port in a thread; yield its base URL."""
+def serve(database_url: str, **environment: str) -> Iterator[str]:
+    """Run ``uvicorn api.main:app`` on a free port over the given store; yield its base URL."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
+    env = {**os.environ, "MOBILITY_DATABASE_URL": database_url, **environment}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base_url = f"http://127.0.0.1:{port}"
     try:
-        yield f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"uvicorn exited with code {process.returncode}")
+            try:
+                if httpx.get(f"{base_url}/conformance", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not answer within 30 s")
+            time.sleep(0.1)
+        yield base_url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
