@@ -11,9 +11,10 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
-from api.routers import communes, ogc
+from api.routers import analysis, communes, ogc
 from api.routers.assets import LAYER_SPECS, build_layer_router
 from api.settings import Settings
+from mobility.coverage.context import ContextCache
 from mobility.store import open_store
 
 API_VERSION = "0.1.0"
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = open_store(settings.database_url)
+        app.state.contexts = ContextCache()
         try:
             yield
         finally:
@@ -56,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for spec in LAYER_SPECS:
         app.include_router(build_layer_router(spec))
     app.include_router(communes.router)
+    app.include_router(analysis.router)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

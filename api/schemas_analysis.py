@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: MIT
+"""Response models of the analysis routes (coverage, service areas, gaps)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class Distribution(BaseModel):
+    """Population-weighted distance to the nearest asset (null: beyond reach)."""
+
+    p50_m: float | None
+    p90_m: float | None
+    max_m: float | None
+
+
+class CoverageFigures(BaseModel):
+    """Commune-wide figures."""
+
+    population: float
+    population_covered: float
+    share: float = Field(description="Covered share of the population, 0 to 1.")
+    demand_points: int
+    demand_points_off_network: int
+    population_off_network: float
+    assets_used: int
+    assets_off_network: int
+    distance: Distribution
+
+
+class ZoneRow(BaseModel):
+    """Coverage of one population zone (IRIS)."""
+
+    zone: str
+    population: float
+    population_covered: float
+    share: float
+
+
+class CoverageReport(BaseModel):
+    """Who lives within reach, for the commune and per zone, with the method stated."""
+
+    commune: str
+    layer: str
+    mode: Literal["walk", "drive"]
+    summary: CoverageFigures
+    zones: list[ZoneRow]
+    notes: list[str]
+    method: dict[str, Any] = Field(
+        description="Question, threshold, asset filter, demand method, snapping rule, network, "
+        "speeds, data sources."
+    )
+
+
+class AnalysisFeatureCollection(BaseModel):
+    """A GeoJSON FeatureCollection produced by an analysis, with the method stated."""
+
+    type: Literal["FeatureCollection"]
+    features: list[dict[str, Any]]
+    summary: dict[str, Any] | None = None
+    notes: list[str] = []
+    method: dict[str, Any]

@@ -1,0 +1,269 @@
+# SPDX-License-Identifier: MIT
+"""Who lives within reach of an asset along the real streets: the coverage analysis.
+
+Every demand point gets its network distance to the nearest asset (off-street legs included);
+a point is covered when that distance is within the threshold. Results are given for the commune
+and per population zone, with the distance distribution and a statement of the method and inputs
+so the figures can be defended as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mobility.assets import Asset
+from mobility.coverage.context import CommuneContext
+from mobility.coverage.filters import AssetFilter
+from mobility.coverage.threshold import Threshold
+from mobility.network.snapping import SnappedPoints
+from mobility.network.speeds import CLASSLESS_SPEED_KMH, WALK_SPEED_KMH
+
+FloatArray = npt.NDArray[np.float64]
+
+SNAPPING_RULE = (
+    "Homes (demand points) and assets are snapped to the nearest street segment, not the nearest "
+    "crossing, and their position along it is kept. Distance = straight line from the home to its "
+    "street + distance along the streets + straight line from the street to the asset. Points "
+    "farther than {max_snap_m:g} m from every street are reported and never counted as covered."
+)
+
+
+@dataclass(frozen=True)
+class ZoneCoverage:
+    """Coverage of one population zone (e.g. an IRIS)."""
+
+    zone: str
+    population: float
+    population_covered: float
+
+    @property
+    def share(self) -> float:
+        """Return the covered share of the zone's population (0 when it has none)."""
+        return self.population_covered / self.population if self.population > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the row as JSON-ready values."""
+        return {
+            "zone": self.zone,
+            "population": round(self.population, 1),
+            "population_covered": round(self.population_covered, 1),
+            "share": round(self.share, 4),
+        }
+
+
+@dataclass
+class CoverageResult:
+    """The answer to one coverage question, with everything needed to explain it."""
+
+    commune: str
+    threshold: Threshold
+    asset_filter: AssetFilter
+    assets_used: int
+    assets_off_network: int
+    lon: FloatArray
+    lat: FloatArray
+    population: FloatArray
+    zone: npt.NDArray[np.str_]
+    distance_m: FloatArray
+    cost: FloatArray
+    off_network: npt.NDArray[np.bool_]
+    covered: npt.NDArray[np.bool_]
+    method: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def population_total(self) -> float:
+        """Return the population of the commune's demand points."""
+        return float(self.population.sum())
+
+    @property
+    def population_covered(self) -> float:
+        """Return the population within the threshold."""
+        return float(self.population[self.covered].sum())
+
+    @property
+    def share(self) -> float:
+        """Return the covered share (0 without population)."""
+        total = self.population_total
+        return self.population_covered / total if total > 0 else 0.0
+
+    def zones(self) -> list[ZoneCoverage]:
+        """Return coverage per zone, in zone order."""
+        rows = []
+        for zone in sorted(set(self.zone.tolist())):
+            inside = self.zone == zone
+            rows.append(
+                ZoneCoverage(
+                    zone=zone,
+                    population=float(self.population[inside].sum()),
+                    population_covered=float(self.population[inside & self.covered].sum()),
+                )
+            )
+        return rows
+
+    def distribution(self) -> dict[str, float | None]:
+        """Return population-weighted p50, p90 and max of the distance (None when unreachable)."""
+        if self.population_total <= 0:
+            return {"p50_m": None, "p90_m": None, "max_m": None}
+        return {
+            "p50_m": _weighted_quantile(self.distance_m, self.population, 0.5),
+            "p90_m": _weighted_quantile(self.distance_m, self.population, 0.9),
+            "max_m": _finite_or_none(float(np.max(self.distance_m[self.population > 0]))),
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """Return the commune-wide figures."""
+        return {
+            "population": round(self.population_total, 1),
+            "population_covered": round(self.population_covered, 1),
+            "share": round(self.share, 4),
+            "demand_points": int(len(self.population)),
+            "demand_points_off_network": int(self.off_network.sum()),
+            "population_off_network": round(float(self.population[self.off_network].sum()), 1),
+            "assets_used": self.assets_used,
+            "assets_off_network": self.assets_off_network,
+            "distance": self.distribution(),
+        }
+
+
+def _finite_or_none(value: float) -> float | None:
+    return round(value, 2) if np.isfinite(value) else None
+
+
+def _weighted_quantile(values: FloatArray, weights: FloatArray, q: float) -> float | None:
+    """Return the smallest value v such that the weight of values <= v reaches q of the total."""
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    total = cumulative[-1]
+    index = int(np.searchsorted(cumulative, q * total, side="left"))
+    return _finite_or_none(float(values[order][min(index, len(order) - 1)]))
+
+
+def snap_assets(context: CommuneContext, mode: str, assets: list[Asset]) -> SnappedPoints:
+    """Snap assets onto the mode's streets."""
+    engine = context.engine(mode)  # type: ignore[arg-type]
+    lon = np.array([asset.lon for asset in assets], dtype=np.float64)
+    lat = np.array([asset.lat for asset in assets], dtype=np.float64)
+    return engine.snap(lon, lat)
+
+
+def compute_coverage(
+    context: CommuneContext,
+    assets: list[Asset],
+    *,
+    threshold: Threshold,
+    asset_filter: AssetFilter,
+) -> CoverageResult:
+    """Measure how much of the commune's population lives within the threshold of an asset."""
+    mode = threshold.mode
+    engine = context.engine(mode)
+    demand = context.snapped_demand(mode)
+    snapped_assets = snap_assets(context, mode, assets)
+    distance = engine.distances(demand, snapped_assets, cutoff_m=None, weight="length")
+    if threshold.weight == "time":
+        cost = engine.distances(demand, snapped_assets, cutoff_m=None, weight="time")
+    else:
+        cost = distance
+    covered = cost <= threshold.cutoff
+    points = context.demand.points if context.demand is not None else None
+    if points is None or points.empty:
+        lon = lat = population = np.zeros(0)
+        zone = np.zeros(0, dtype=np.str_)
+    else:
+        lon = points.geometry.x.to_numpy()
+        lat = points.geometry.y.to_numpy()
+        population = points["population"].to_numpy(dtype=np.float64)
+        zone = points["zone"].astype(str).to_numpy()
+    notes = _notes(context, assets, snapped_assets, demand, population, asset_filter)
+    return CoverageResult(
+        commune=context.record.code,
+        threshold=threshold,
+        asset_filter=asset_filter,
+        assets_used=int((~snapped_assets.too_far).sum()),
+        assets_off_network=int(snapped_assets.too_far.sum()),
+        lon=lon,
+        lat=lat,
+        population=population,
+        zone=zone,
+        distance_m=distance,
+        cost=cost,
+        off_network=demand.too_far.copy(),
+        covered=covered,
+        method=describe_method(context, threshold, asset_filter, len(assets)),
+        notes=notes,
+    )
+
+
+def _notes(
+    context: CommuneContext,
+    assets: list[Asset],
+    snapped_assets: SnappedPoints,
+    demand: SnappedPoints,
+    population: FloatArray,
+    asset_filter: AssetFilter,
+) -> list[str]:
+    notes = list(context.record.info.get("notes", []))
+    if context.demand is None:
+        notes.append(
+            "this commune has no population layer: 0 inhabitants can be counted as covered; "
+            "load one with `mobility commune add … --population`"
+        )
+    if not assets:
+        notes.append(f"no {asset_filter.describe()} in this commune: nobody is covered (0 %)")
+    if snapped_assets.too_far.any():
+        notes.append(
+            f"{int(snapped_assets.too_far.sum())} asset(s) lie more than "
+            f"{context.max_snap_m:g} m from every street of this mode and serve nobody"
+        )
+    if demand.too_far.any():
+        notes.append(
+            f"{int(demand.too_far.sum())} demand point(s) "
+            f"({float(population[demand.too_far].sum()):.0f} inhabitants) lie more than "
+            f"{context.max_snap_m:g} m from every street and are counted as not covered"
+        )
+    return notes
+
+
+def describe_method(
+    context: CommuneContext, threshold: Threshold, asset_filter: AssetFilter, asset_count: int
+) -> dict[str, Any]:
+    """Return the method and inputs of an analysis, stated for a council meeting."""
+    record = context.record
+    report = context.report(threshold.mode)
+    engine = context.engine(threshold.mode)
+    demand = context.demand
+    return {
+        "question": (f"share of inhabitants {threshold.describe()} of {asset_filter.describe()}"),
+        "mode": threshold.mode,
+        "threshold": {
+            "within_m": threshold.within_m,
+            "within_min": threshold.within_min,
+            "compared": "travel time (s)" if threshold.weight == "time" else "distance (m)",
+            "limit": round(threshold.cutoff, 2),
+        },
+        "assets": {"filter": asset_filter.describe(), "count": asset_count},
+        "demand": demand.method.to_dict() if demand is not None else None,
+        "snapping": SNAPPING_RULE.format(max_snap_m=context.max_snap_m),
+        "network": {
+            "summary": report.summary(),
+            "nodes": engine.stats.nodes,
+            "edges": engine.stats.edges,
+            "one_way": "respected" if threshold.mode == "drive" else "ignored (walking)",
+        },
+        "speeds": {
+            "walk_kmh": WALK_SPEED_KMH,
+            "drive": (
+                "posted maxspeed where tagged, else French urban defaults per road class "
+                f"(e.g. residential 30, primary 50 km/h; {CLASSLESS_SPEED_KMH:g} km/h on a "
+                "source without classes)"
+            ),
+        },
+        "sources": record.info.get("sources", []),
+        "commune_revision": record.revision,
+        "computed_at": datetime.now(UTC).isoformat(),
+    }

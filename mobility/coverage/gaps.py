@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: MIT
+"""Gaps: where the uncovered inhabitants live, as polygons ranked by unserved population.
+
+Uncovered demand points are grown into discs as wide as the demand spacing, merged where they
+touch and clipped to the commune: each resulting polygon is a hole in the service, with the
+population it leaves out, its area and how far its inhabitants are from the nearest asset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+from mobility.coverage.analysis import CoverageResult
+from mobility.geo import metric_transformer, to_metric, to_wire
+
+DEFAULT_SPACING_M = 50.0
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One area of uncovered demand."""
+
+    rank: int
+    geometry_metric: BaseGeometry
+    population_unserved: float
+    demand_points: int
+    nearest_asset_m: float | None
+    zones: list[str]
+
+    def to_feature(self) -> dict[str, Any]:
+        """Return the gap as a GeoJSON Feature (lon/lat) with its figures."""
+        return {
+            "type": "Feature",
+            "id": f"gap-{self.rank}",
+            "geometry": mapping(to_wire(self.geometry_metric)),
+            "properties": {
+                "rank": self.rank,
+                "population_unserved": round(self.population_unserved, 1),
+                "demand_points": self.demand_points,
+                "area_m2": round(float(self.geometry_metric.area), 1),
+                "nearest_asset_m": self.nearest_asset_m,
+                "zones": self.zones,
+            },
+        }
+
+
+def find_gaps(
+    result: CoverageResult,
+    boundary: dict[str, Any],
+    *,
+    spacing_m: float = DEFAULT_SPACING_M,
+    min_population: float = 0.0,
+) -> list[Gap]:
+    """Return the gaps of a coverage result, ranked by unserved population (largest first)."""
+    uncovered = ~result.covered & (result.population > 0)
+    if not uncovered.any():
+        return []
+    x, y = metric_transformer().transform(result.lon[uncovered], result.lat[uncovered])
+    metric_points = shapely.points(np.asarray(x), np.asarray(y))
+    outline = to_metric(shape(boundary))
+    discs = shapely.buffer(metric_points, spacing_m, quad_segs=4)
+    merged = shapely.intersection(shapely.union_all(discs), outline)
+    parts = list(getattr(merged, "geoms", [merged]))
+    population = result.population[uncovered]
+    distance = result.distance_m[uncovered]
+    zones = result.zone[uncovered]
+    tree = shapely.STRtree(metric_points)
+    gaps = []
+    for part in parts:
+        if part.is_empty or part.geom_type not in ("Polygon", "MultiPolygon"):
+            continue
+        inside = tree.query(part, predicate="intersects")
+        if len(inside) == 0:
+            continue
+        unserved = float(population[inside].sum())
+        if unserved < min_population:
+            continue
+        nearest = float(distance[inside].min())
+        gaps.append(
+            (
+                unserved,
+                part,
+                len(inside),
+                round(nearest, 1) if np.isfinite(nearest) else None,
+                sorted(set(zones[inside].tolist())),
+            )
+        )
+    gaps.sort(key=lambda gap: -gap[0])
+    return [
+        Gap(rank, geometry, unserved, count, nearest, zone_list)
+        for rank, (unserved, geometry, count, nearest, zone_list) in enumerate(gaps, start=1)
+    ]
