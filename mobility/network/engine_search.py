@@ -246,3 +246,25 @@ def same_segment_costs(search: AssetSearch, demand: Placement, direction: Direct
     starts = np.flatnonzero(count)
     result[starts] = np.minimum.reduceat(cost, first[starts])
     return result
+
+
+def check_query(weight: Weight, direction: Direction, cutoff: float | None) -> float | None:
+    """Validate query options; return the cutoff as a float, or ``None`` for no limit.
+
+    Raises
+    ------
+    InvalidInputError
+        On an unknown weight or direction, or a negative or NaN cutoff.
+    """
+    if weight not in ("length", "time"):
+        raise InvalidInputError(f"Unknown weight {weight!r}; use 'length' or 'time'.")
+    if direction not in DIRECTIONS:
+        raise InvalidInputError(
+            f"Unknown direction {direction!r}; use 'to_assets' or 'from_assets'."
+        )
+    if cutoff is None:
+        return None
+    value = float(cutoff)
+    if np.isnan(value) or value < 0:
+        raise InvalidInputError("cutoff_m must be a number >= 0.")
+    return None if np.isinf(value) else value

@@ -1,0 +1,184 @@
+# SPDX-License-Identifier: MIT
+"""The edge table: a mode view's directed edges as numpy arrays, and their CSR graphs.
+
+Routing many points over a commune's streets with networkx costs seconds; scipy's compiled
+Dijkstra on a compressed sparse row (CSR) matrix costs milliseconds. :class:`EdgeTable` holds
+everything a query needs, as arrays, so no networkx graph is kept once the table is built (see
+:mod:`mobility.network.csr` for the builders).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+import shapely
+
+from mobility.errors import InvalidInputError
+
+Weight = Literal["length", "time"]
+WEIGHTS: tuple[Weight, ...] = ("length", "time")
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+ObjectArray = npt.NDArray[np.object_]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, eq=False)
+class EdgeTable:
+    """The directed edges of a mode view, one row per edge, and the node coordinates.
+
+    Attributes
+    ----------
+    node_ids
+        Graph node id of every node index (int64).
+    node_x_m, node_y_m
+        Lambert-93 coordinates of every node.
+    u_index, v_index
+        Tail and head node index of every edge (int64).
+    length_m, travel_time_s
+        The edge's ``length`` and travel time (both > 0).
+    reverse_of
+        Index of the edge running back along the same line, or -1 (see
+        :func:`mobility.network.reverse_pairs.pair_reverses`).
+    name
+        Street name or ``None`` (object array).
+    key
+        The networkx edge key (0 for edges built from arrays), to find the edge in its view.
+    """
+
+    node_ids: IntArray
+    node_x_m: FloatArray
+    node_y_m: FloatArray
+    u_index: IntArray
+    v_index: IntArray
+    length_m: FloatArray
+    travel_time_s: FloatArray
+    reverse_of: IntArray
+    name: ObjectArray
+    key: IntArray
+    line_metric: ObjectArray | None = field(default=None, repr=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return len(self.node_ids)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of directed edges."""
+        return len(self.u_index)
+
+    @property
+    def geometry_metric(self) -> ObjectArray:
+        """Lambert-93 line of every edge, oriented u→v (straight lines built on first use)."""
+        if self.line_metric is not None:
+            return self.line_metric
+        return self.cached("straight_lines", self._straight_lines)
+
+    def _straight_lines(self) -> ObjectArray:
+        coords = np.empty((2 * self.n_edges, 2), dtype=np.float64)
+        coords[0::2, 0] = self.node_x_m[self.u_index]
+        coords[0::2, 1] = self.node_y_m[self.u_index]
+        coords[1::2, 0] = self.node_x_m[self.v_index]
+        coords[1::2, 1] = self.node_y_m[self.v_index]
+        indices = np.repeat(np.arange(self.n_edges), 2)
+        return np.asarray(shapely.linestrings(coords, indices=indices), dtype=object)
+
+    @property
+    def is_segment(self) -> BoolArray:
+        """True for the edge that stands for its street segment (the lower index of a pair)."""
+        index = np.arange(self.n_edges)
+        return (self.reverse_of < 0) | (index < self.reverse_of)
+
+    @property
+    def segment_edges(self) -> IntArray:
+        """Indexes of the edges that stand for street segments: the snapping targets."""
+        return self.cached("segment_edges", lambda: np.flatnonzero(self.is_segment))
+
+    def cost(self, weight: Weight) -> FloatArray:
+        """Return the per-edge cost for a weight: metres or seconds."""
+        if weight == "length":
+            return self.length_m
+        if weight == "time":
+            return self.travel_time_s
+        raise InvalidInputError(f"Unknown weight {weight!r}; use 'length' or 'time'.")
+
+    def csr(self, weight: Weight, *, transpose: bool = False) -> sp.csr_matrix:
+        """Return the graph as a CSR matrix (built once per weight and orientation).
+
+        ``transpose`` gives the graph with every edge turned around, to search *towards* sources.
+        """
+        name = f"csr_{weight}_{'t' if transpose else 'f'}"
+        tails, heads = (self.v_index, self.u_index) if transpose else (self.u_index, self.v_index)
+        return self.cached(
+            name, lambda: csr_from_edges(self.n_nodes, tails, heads, self.cost(weight))
+        )
+
+    def cached(self, name: str, factory: Callable[[], T]) -> T:
+        """Return a derived object built on first use (trees, lines, matrices) and kept."""
+        if name not in self._cache:
+            self._cache[name] = factory()
+        value: T = self._cache[name]
+        return value
+
+    def nbytes(self) -> int:
+        """Bytes held by the numeric arrays, including cached CSR matrices (not the lines)."""
+        arrays = (
+            self.node_ids,
+            self.node_x_m,
+            self.node_y_m,
+            self.u_index,
+            self.v_index,
+            self.length_m,
+            self.travel_time_s,
+            self.reverse_of,
+            self.key,
+        )
+        total = sum(array.nbytes for array in arrays) + self.name.nbytes
+        for value in self._cache.values():
+            if isinstance(value, sp.csr_matrix):
+                total += csr_nbytes(value)
+            elif isinstance(value, np.ndarray) and value.dtype != object:
+                total += value.nbytes
+            elif callable(getattr(value, "nbytes", None)):
+                total += int(value.nbytes())
+        return int(total)
+
+
+def csr_nbytes(matrix: sp.csr_matrix) -> int:
+    """Bytes of a CSR matrix's three arrays."""
+    return int(matrix.data.nbytes + matrix.indices.nbytes + matrix.indptr.nbytes)
+
+
+def csr_from_edges(
+    n_nodes: int, tails: IntArray, heads: IntArray, weights: FloatArray
+) -> sp.csr_matrix:
+    """Build a CSR graph from edge arrays; parallel edges keep their smallest weight.
+
+    (``scipy.sparse`` would *sum* duplicate entries, which is wrong for a street graph.)
+    Indices are int32 so that scipy's csgraph routines use the matrix without copying it.
+    """
+    order = np.argsort(weights, kind="stable")
+    order = order[np.argsort(tails[order] * np.int64(n_nodes) + heads[order], kind="stable")]
+    pair = tails[order] * np.int64(n_nodes) + heads[order]
+    keep = order[np.r_[True, pair[1:] != pair[:-1]]] if len(order) else order
+    counts = np.bincount(tails[keep], minlength=n_nodes)
+    indptr = np.zeros(n_nodes + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    index_type = np.int32 if len(keep) < np.iinfo(np.int32).max else np.int64
+    return sp.csr_matrix(
+        (
+            np.asarray(weights[keep], dtype=np.float64),
+            heads[keep].astype(index_type),
+            indptr.astype(index_type),
+        ),
+        shape=(n_nodes, n_nodes),
+    )
