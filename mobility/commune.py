@@ -91,7 +91,9 @@ def build_commune(inputs: CommuneInputs) -> tuple[CommuneRecord, list[CommuneFil
         _, report = build_mode_view(graph, mode)
         reports[mode] = report.to_dict() | {"summary": report.summary()}
         if report.nodes_kept == 0:
-            notes.append(f"the street graph has no {mode} network: {mode} analyses are not possible")
+            notes.append(
+                f"the street graph has no {mode} network: {mode} analyses are not possible"
+            )
     if not graph.graph.get("has_classes", False):
         notes.append(
             "the street source has no OSM highway classes or one-way tags: the same two-way "

@@ -46,7 +46,7 @@ class NotFoundError(MobilityError):
 
 
 class ConflictError(MobilityError):
-    """The request collides with the stored state (an id already taken, a commune already loaded)."""
+    """The request collides with what is stored (an id already taken, a commune loaded)."""
 
 
 class StoreUnavailableError(MobilityError):

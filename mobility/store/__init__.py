@@ -10,7 +10,6 @@ from mobility.store.base import (
 )
 from mobility.store.sql import SqlStore
 
-
 DEFAULT_DATABASE_URL = "sqlite:///var/mobility.sqlite"
 """The embedded store: a SQLite file under ``var/`` of the working directory."""
 
