@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
-from api.routers import analysis, communes, ogc
+from api.routers import analysis, communes, ogc, siting
 from api.routers.assets import LAYER_SPECS, build_layer_router
 from api.settings import Settings
 from mobility.coverage.context import ContextCache
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(build_layer_router(spec))
     app.include_router(communes.router)
     app.include_router(analysis.router)
+    app.include_router(siting.router)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
