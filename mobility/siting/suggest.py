@@ -25,7 +25,7 @@ from mobility.errors import FieldProblem, InvalidInputError
 from mobility.geo import metric_transformer
 from mobility.siting.candidates import Candidate, exclude
 from mobility.siting.instance import network_problem
-from mobility.siting.problem import SitingSolution
+from mobility.siting.problem import MAX_COUNT, SitingSolution
 from mobility.siting.solve import solve
 
 SolveMethod = Literal["auto", "greedy", "exact"]
@@ -169,7 +169,7 @@ def suggest_sites(
         snapped,
         population,
         cutoff=threshold.cutoff,
-        count=request.count if request.count is not None else len(usable),
+        count=request.count if request.count is not None else min(len(usable), MAX_COUNT),
         existing=existing_snapped,
         weight=threshold.weight,
         costs=costs,

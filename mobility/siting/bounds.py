@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: MIT
+"""Upper bounds on the best covered weight, to state how far a greedy answer may be from it.
+
+Two bounds, both proven for any multipliers or set of sites, the smaller one is reported:
+
+- the combinatorial bound of Nemhauser & Wolsey (:func:`mobility.siting.greedy.greedy_bound`):
+  ``f(S) + the count largest marginal gains over S``; free but often loose (5-12 %);
+- the Lagrangian bound (:func:`lagrangian_bound`): relax ``y_g <= Σ x_i`` with multipliers
+  ``λ_g`` in ``[0, w_g]``; then ``L(λ) = Σ (w_g - λ_g) + the count largest Σ_{g covered by i} λ_g``
+  is an upper bound whatever ``λ``, and subgradient steps (Polyak's rule aimed at the greedy
+  value) bring it close to the linear relaxation's optimum in a few hundred sparse products —
+  about as tight as HiGHS's LP bound, at a small fraction of its time (the LP takes seconds
+  on 2,000 × 20,000 instances; the subgradient a fraction of a second).
+
+Both relax the spacing rule (a relaxation only raises the bound); with a budget the sites' part is
+bounded by the smaller of the count largest and the fractional knapsack.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from mobility.network.csr import FloatArray
+from mobility.siting.model import CoverModel
+
+LAGRANGE_ITERATIONS = 300
+"""Most subgradient steps."""
+
+STALL_STEPS = 15
+"""Steps without a better bound before the step size is halved."""
+
+
+def lagrangian_bound(
+    model: CoverModel, target_gain: float, *, iterations: int = LAGRANGE_ITERATIONS
+) -> float:
+    """Return an upper bound on the best gain of the model (new weight covered).
+
+    ``target_gain`` is a known achievable gain (the greedy's); it steers the step size and
+    stops the search once the bound meets it.
+    """
+    if model.n_sites == 0 or model.n_groups == 0:
+        return 0.0
+    weight = model.group_weight
+    cover = sp.csr_matrix(model.cover, dtype=np.float64)
+    cover_t = sp.csr_matrix(cover.T)
+    multiplier = 0.5 * weight
+    best = np.inf
+    scale = 2.0
+    stall = 0
+    tolerance = 1e-9 * max(1.0, float(weight.sum()))
+    for _ in range(iterations):
+        score = np.asarray(cover_t @ multiplier, dtype=np.float64)
+        chosen, sites_part = _best_sites(model, score)
+        value = float((weight - multiplier).sum()) + sites_part
+        if value < best - tolerance:
+            best, stall = value, 0
+        else:
+            stall += 1
+            if stall >= STALL_STEPS:
+                scale, stall = scale / 2.0, 0
+        if best - target_gain <= tolerance or scale < 1e-4:
+            break
+        hits = np.asarray(cover @ chosen, dtype=np.float64)
+        direction = hits - (multiplier < weight)  # ∂L/∂λ_g: covered by chosen sites − y_g
+        norm = float(np.square(direction).sum())  # not BLAS dot: its threads stall here
+        if norm == 0:
+            break
+        step = scale * max(value - target_gain, tolerance) / norm
+        multiplier = np.clip(multiplier - step * direction, 0.0, weight)
+    return max(best, target_gain)
+
+
+def _best_sites(model: CoverModel, score: FloatArray) -> tuple[FloatArray, float]:
+    """Sites maximising the summed score under the count (the subgradient's x), and a bound.
+
+    Without a budget the ``count`` best sites are exact. With one, the returned bound is the
+    smaller of the ``count`` best and the fractional knapsack (both relaxations), and the sites
+    are the knapsack's whole items.
+    """
+    k = min(model.count, len(score))
+    top = np.argpartition(-score, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
+    chosen = np.zeros(len(score), dtype=np.float64)
+    bound = float(score[top].sum())
+    if model.costs is None or model.budget is None:
+        chosen[top] = 1.0
+        return chosen, bound
+    costs = model.costs
+    free = costs <= 0
+    ratio = np.where(free, np.inf, score / np.where(free, 1.0, costs))
+    order = np.argsort(-ratio, kind="stable")
+    spent = np.cumsum(costs[order])
+    full = spent <= model.budget
+    knapsack = float(score[order][full].sum())
+    if not full.all():
+        nxt = order[int(np.argmin(full))]
+        room = model.budget - (float(spent[full][-1]) if full.any() else 0.0)
+        knapsack += float(score[nxt]) * max(room, 0.0) / float(costs[nxt])
+    chosen[order[full][:k]] = 1.0
+    return chosen, min(bound, knapsack)
