@@ -55,19 +55,33 @@ class ServiceArea:
 
 def reached_pieces(engine: DistanceEngine, reach: Reach) -> list[BaseGeometry]:
     """Cut the reached stretches out of the street lines (Lambert-93)."""
+    whole, partial = split_reach(engine, reach)
+    lines = engine.edges.geometry_metric
+    return [lines[edge] for edge in whole] + partial
+
+
+def split_reach(engine: DistanceEngine, reach: Reach) -> tuple[list[int], list[BaseGeometry]]:
+    """Return the wholly reached edges, and the stretches cut out of the partly reached ones.
+
+    Most reached stretches are whole edges: their line is used as it is, not cut out again.
+    """
     lines = engine.edges.geometry_metric
     lengths = engine.edges.length_m
-    pieces: list[BaseGeometry] = []
+    whole: list[int] = []
+    partial: list[BaseGeometry] = []
     for edge, start, end in zip(
         reach.edge_index.tolist(), reach.start_m.tolist(), reach.end_m.tolist(), strict=True
     ):
         total = float(lengths[edge])
         if total <= 0:
             continue
+        if start <= 0.0 and end >= total:
+            whole.append(edge)
+            continue
         piece = substring(lines[edge], start / total, end / total, normalized=True)
         if not piece.is_empty:
-            pieces.append(piece)
-    return pieces
+            partial.append(piece)
+    return whole, partial
 
 
 def band(pieces: list[BaseGeometry], band_m: float) -> BaseGeometry:
@@ -76,6 +90,30 @@ def band(pieces: list[BaseGeometry], band_m: float) -> BaseGeometry:
         return shapely.Polygon()
     buffered = shapely.buffer(np.array(pieces, dtype=object), band_m, quad_segs=2)
     return shapely.union_all(buffered)
+
+
+def edge_bands(engine: DistanceEngine, edges: list[int], band_m: float) -> list[BaseGeometry]:
+    """Return the band around each whole edge, buffered once per engine and band width."""
+    cache: dict[int, BaseGeometry] = engine.edges.cached(f"edge_bands_{band_m!r}", dict)
+    missing = [edge for edge in dict.fromkeys(edges) if edge not in cache]
+    if missing:
+        lines = engine.edges.geometry_metric
+        buffered = shapely.buffer(
+            np.array([lines[edge] for edge in missing], dtype=object), band_m, quad_segs=2
+        )
+        cache.update(zip(missing, buffered.tolist(), strict=True))
+    return [cache[edge] for edge in edges]
+
+
+def asset_band(engine: DistanceEngine, reach: Reach, band_m: float) -> BaseGeometry:
+    """Band of one asset's reach: cached bands of whole edges, fresh ones of the partial cuts."""
+    whole, partial = split_reach(engine, reach)
+    parts = edge_bands(engine, whole, band_m)
+    if partial:
+        parts += shapely.buffer(np.array(partial, dtype=object), band_m, quad_segs=2).tolist()
+    if not parts:
+        return shapely.Polygon()
+    return shapely.union_all(np.array(parts, dtype=object))
 
 
 def compute_service_areas(
@@ -95,7 +133,7 @@ def compute_service_areas(
 
     def one(index: int) -> ServiceArea:
         reach = engine.reach(snapped.take([index]), threshold.cutoff, weight=threshold.weight)
-        geometry = band(reached_pieces(engine, reach), band_m)
+        geometry = asset_band(engine, reach, band_m)
         return ServiceArea(assets[index].id, geometry, reach.total_m)
 
     with ThreadPoolExecutor(max_workers=4) as pool:

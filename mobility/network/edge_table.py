@@ -116,10 +116,11 @@ class EdgeTable:
 
         ``transpose`` gives the graph with every edge turned around, to search *towards* sources.
         """
-        name = f"csr_{weight}_{'t' if transpose else 'f'}"
-        tails, heads = (self.v_index, self.u_index) if transpose else (self.u_index, self.v_index)
+        if transpose:
+            return self.cached(f"csr_{weight}_t", lambda: transpose_csr(self.csr(weight)))
         return self.cached(
-            name, lambda: csr_from_edges(self.n_nodes, tails, heads, self.cost(weight))
+            f"csr_{weight}_f",
+            lambda: csr_from_edges(self.n_nodes, self.u_index, self.v_index, self.cost(weight)),
         )
 
     def cached(self, name: str, factory: Callable[[], T]) -> T:
@@ -165,20 +166,42 @@ def csr_from_edges(
 
     (``scipy.sparse`` would *sum* duplicate entries, which is wrong for a street graph.)
     Indices are int32 so that scipy's csgraph routines use the matrix without copying it.
+    One stable sort on the int64 key ``tail * n_nodes + head`` groups the parallel edges, and
+    ``np.minimum.reduceat`` keeps the smallest weight of each group.
     """
-    order = np.argsort(weights, kind="stable")
-    order = order[np.argsort(tails[order] * np.int64(n_nodes) + heads[order], kind="stable")]
-    pair = tails[order] * np.int64(n_nodes) + heads[order]
-    keep = order[np.r_[True, pair[1:] != pair[:-1]]] if len(order) else order
+    key = tails.astype(np.int64, copy=False) * np.int64(n_nodes) + heads
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    first = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]]) if len(order) else order
+    keep = order[first]
+    data = (
+        np.minimum.reduceat(np.asarray(weights, dtype=np.float64)[order], first)
+        if len(order)
+        else np.zeros(0, dtype=np.float64)
+    )
     counts = np.bincount(tails[keep], minlength=n_nodes)
     indptr = np.zeros(n_nodes + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
     index_type = np.int32 if len(keep) < np.iinfo(np.int32).max else np.int64
     return sp.csr_matrix(
-        (
-            np.asarray(weights[keep], dtype=np.float64),
-            heads[keep].astype(index_type),
-            indptr.astype(index_type),
-        ),
+        (data, heads[keep].astype(index_type), indptr.astype(index_type)),
         shape=(n_nodes, n_nodes),
+    )
+
+
+def transpose_csr(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """Return the graph with every edge turned around, as CSR with the same index type.
+
+    The rows come out with sorted columns and no duplicates, as :func:`csr_from_edges` builds
+    them, so the result equals a build from the swapped edge arrays.
+    """
+    turned = matrix.T.tocsr()
+    index_type = matrix.indices.dtype
+    return sp.csr_matrix(
+        (
+            np.asarray(turned.data, dtype=np.float64),
+            turned.indices.astype(index_type, copy=False),
+            turned.indptr.astype(index_type, copy=False),
+        ),
+        shape=turned.shape,
     )

@@ -38,6 +38,7 @@ from mobility.network.engine_reach import Reach, reach_intervals
 from mobility.network.engine_search import (
     AssetSearch,
     Direction,
+    Placement,
     build_asset_search,
     check_points,
     check_query,
@@ -50,6 +51,9 @@ from mobility.network.views import MODES, Mode
 
 CACHED_ASSET_SETS = 8
 """Search graphs kept per engine (least recently used dropped first)."""
+
+CACHED_DEMAND_SETS = 4
+"""Demand placements kept per engine (least recently used dropped first)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,7 @@ class DistanceEngine:
         self._searches: OrderedDict[tuple[str, Weight, Direction], AssetSearch | None] = (
             OrderedDict()
         )
+        self._placements: OrderedDict[tuple[str, Weight], Placement] = OrderedDict()
         self._lock = threading.Lock()
 
     @classmethod
@@ -204,16 +209,14 @@ class DistanceEngine:
             One float per demand point; ``inf`` beyond the cutoff, unreachable, or ``too_far``.
         """
         cutoff = check_query(weight, direction, cutoff_m)
-        check_points(demand, self.edges, "demand")
         result = np.full(demand.count, np.inf)
+        placed = self._placement(demand, weight)
         search = self._search(assets, weight, direction)
         if search is None or demand.count == 0:
             return result
-        placed = place(demand, self.edges, weight)
-        legs = placed.leg[placed.usable]
-        if len(legs) == 0:
+        if not np.isfinite(placed.shortest_leg):
             return result  # every demand point is too far from the streets
-        limit = search_limit(cutoff, float(legs.min()))
+        limit = search_limit(cutoff, placed.shortest_leg)
         node_cost = search.node_costs(limit)
         result = demand_costs(search, placed, node_cost, direction)
         if cutoff is not None:
@@ -269,9 +272,29 @@ class DistanceEngine:
         )
 
     def clear_cache(self) -> None:
-        """Forget the cached search graphs."""
+        """Forget the cached search graphs and demand placements."""
         with self._lock:
             self._searches.clear()
+            self._placements.clear()
+
+    def _placement(self, demand: SnappedPoints, weight: Weight) -> Placement:
+        """Return the placement of a demand set, from the cache when the set was seen.
+
+        The set is checked against this network on a miss only: the fingerprint covers the edge
+        rows and lengths the check compares, so a hit was checked before.
+        """
+        key = (demand.digest(), weight)
+        with self._lock:
+            if key in self._placements:
+                self._placements.move_to_end(key)
+                return self._placements[key]
+        check_points(demand, self.edges, "demand")
+        placed = place(demand, self.edges, weight)
+        with self._lock:
+            self._placements[key] = placed
+            while len(self._placements) > CACHED_DEMAND_SETS:
+                self._placements.popitem(last=False)
+        return placed
 
     def _search(
         self, assets: SnappedPoints, weight: Weight, direction: Direction

@@ -40,6 +40,10 @@ class Placement:
     the costs along the segment from the point to each end and back, ``inf`` where the segment
     cannot be travelled that way (a one-way street). A point exactly at an end of a one-way
     segment *is* at that crossing: it reaches it, and is reached from it, at no cost.
+
+    ``edge_order`` sorts the points by standing edge (stable) and ``sorted_edge`` is ``edge`` in
+    that order, for same-segment lookups; ``shortest_leg`` is the smallest usable leg (``inf``
+    when no point is usable).
     """
 
     edge: IntArray
@@ -54,6 +58,9 @@ class Placement:
     v_to_point: FloatArray
     forward_cost: FloatArray
     backward_cost: FloatArray
+    edge_order: IntArray
+    sorted_edge: IntArray
+    shortest_leg: float
 
 
 def place(points: SnappedPoints, edges: EdgeTable, weight: Weight) -> Placement:
@@ -70,12 +77,18 @@ def place(points: SnappedPoints, edges: EdgeTable, weight: Weight) -> Placement:
     forward_cost = cost[edge]
     backward_cost = np.where(has_back, cost[np.maximum(back, 0)], np.inf)
     finite_back = np.where(has_back, backward_cost, 0.0)
-    leg = points.off_street_m if weight == "length" else points.off_street_m / OFF_STREET_SPEED_MPS
+    leg = np.asarray(
+        points.off_street_m if weight == "length" else points.off_street_m / OFF_STREET_SPEED_MPS,
+        dtype=np.float64,
+    )
+    usable = ~points.too_far
+    usable_legs = leg[usable]
+    edge_order = np.argsort(edge, kind="stable")
     return Placement(
         edge=edge,
         fraction=fraction,
-        leg=np.asarray(leg, dtype=np.float64),
-        usable=~points.too_far,
+        leg=leg,
+        usable=usable,
         u=edges.u_index[edge],
         v=edges.v_index[edge],
         point_to_v=forward_cost * (1.0 - fraction),
@@ -88,6 +101,9 @@ def place(points: SnappedPoints, edges: EdgeTable, weight: Weight) -> Placement:
         ),
         forward_cost=forward_cost,
         backward_cost=backward_cost,
+        edge_order=edge_order,
+        sorted_edge=edge[edge_order],
+        shortest_leg=float(usable_legs.min()) if len(usable_legs) else float(np.inf),
     )
 
 
@@ -224,17 +240,21 @@ def demand_costs(
 
 
 def same_segment_costs(search: AssetSearch, demand: Placement, direction: Direction) -> FloatArray:
-    """Cost of the direct along-segment path to the nearest asset on the same segment, or inf."""
+    """Cost of the direct along-segment path to the nearest asset on the same segment, or inf.
+
+    Looks each asset's edge up in the demand points' sorted edges (few assets, many points), so
+    the cost per query is in the number of (point, asset) pairs sharing a segment.
+    """
     result = np.full(len(demand.edge), np.inf)
-    low = np.searchsorted(search.edge, demand.edge, side="left")
-    high = np.searchsorted(search.edge, demand.edge, side="right")
+    low = np.searchsorted(demand.sorted_edge, search.edge, side="left")
+    high = np.searchsorted(demand.sorted_edge, search.edge, side="right")
     count = high - low
     total = int(count.sum())
     if total == 0:
         return result
-    point = np.repeat(np.arange(len(demand.edge)), count)
+    asset = np.repeat(np.arange(len(search.edge)), count)
     first = np.cumsum(count) - count
-    asset = low[point] + np.arange(total) - first[point]
+    point = demand.edge_order[low[asset] + np.arange(total) - first[asset]]
     delta = search.fraction[asset] - demand.fraction[point]
     if direction == "from_assets":
         delta = -delta  # travel runs from the asset to the point
@@ -243,8 +263,7 @@ def same_segment_costs(search: AssetSearch, demand: Placement, direction: Direct
     back_cost = np.where(has_back, demand.backward_cost[point], 0.0)
     backward = np.where(has_back & (delta <= 0), back_cost * np.maximum(-delta, 0.0), np.inf)
     cost = np.minimum(forward, backward) + search.leg[asset]
-    starts = np.flatnonzero(count)
-    result[starts] = np.minimum.reduceat(cost, first[starts])
+    np.minimum.at(result, point, cost)
     return result
 
 

@@ -78,11 +78,20 @@ class SnappedPoints:
         )
 
     def digest(self) -> str:
-        """Fingerprint of what routing uses (edge, offset, off-street leg, flag), for caches."""
+        """Fingerprint of what routing uses (edge, offset, length, leg, flag), for caches.
+
+        Computed once per instance and kept: the arrays are never changed in place.
+        """
+        known: str | None = self.__dict__.get("_digest")
+        if known is not None:
+            return known
         hasher = hashlib.blake2b(digest_size=16)
-        for array in (self.edge_index, self.offset_m, self.off_street_m, self.too_far):
+        arrays = (self.edge_index, self.offset_m, self.edge_length_m, self.off_street_m)
+        for array in (*arrays, self.too_far):
             hasher.update(np.ascontiguousarray(array).tobytes())
-        return hasher.hexdigest()
+        value = hasher.hexdigest()
+        object.__setattr__(self, "_digest", value)
+        return value
 
     @classmethod
     def empty(cls) -> SnappedPoints:
