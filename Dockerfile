@@ -1,5 +1,15 @@
 # SPDX-License-Identifier: MIT
 # Clean Mobility Planner: the API with the shipped commune loaded into the embedded store.
+
+# The /map page's assets: Leaflet from the lockfile and web/src, built into /src/api/static/map.
+FROM node:20-slim AS web
+WORKDIR /src/web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web/build.mjs ./
+COPY web/src ./src
+RUN npm run build
+
 FROM python:3.11-slim AS runtime
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -13,6 +23,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY mobility ./mobility
 COPY api ./api
+COPY --from=web /src/api/static ./api/static
 RUN pip install --upgrade pip && pip install .
 
 COPY data ./data

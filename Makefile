@@ -8,9 +8,13 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SAMPLE := data/paris-10e/commune.json
+NPM ?= npm
+WEB_STAMP := web/node_modules/.npm-ci-stamp
+MAP_BUILT := api/static/map/index.html
+WEB_SOURCES := web/build.mjs $(wildcard web/src/*)
 
 .DEFAULT_GOAL := help
-.PHONY: help install seed run test pytest lint format openapi bench clean
+.PHONY: help install web seed run test pytest lint format openapi bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,15 +25,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## Install the project and its tools into .venv (only when needed)
+install: $(STAMP) web ## Install the project and its tools into .venv (only when needed)
+
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && $(NPM) ci --no-audit --no-fund
+	@touch $(WEB_STAMP)
+
+$(MAP_BUILT): $(WEB_STAMP) $(WEB_SOURCES)
+	cd web && $(NPM) run --silent build
+
+web: $(MAP_BUILT) ## Install the map's JS deps (npm ci) and build /map's assets into api/static
 
 seed: install ## Load the shipped commune (Paris 10e) into the store, if absent
 	$(BIN)/mobility commune load $(SAMPLE) --if-absent
 
-run: seed ## Install, load the shipped commune and serve on http://127.0.0.1:8000
+run: seed web ## Install, load the shipped commune and serve on http://127.0.0.1:8000
 	$(BIN)/uvicorn api.main:app --host $(HOST) --port $(PORT)
 
-test: install lint pytest ## Install, then run the linters and every test
+test: install web lint pytest ## Install, then run the linters and every test
 
 pytest: install ## Run the test suite only
 	$(BIN)/pytest -q
@@ -46,5 +59,8 @@ format: install ## Apply ruff's fixes and formatting
 openapi: install ## Regenerate openapi/openapi.json from the app
 	$(BIN)/python -m api.openapi openapi/openapi.json
 
-clean: ## Remove the virtual environment and the embedded store
-	rm -rf $(VENV) var/mobility.sqlite*
+bench: install ## Benchmark the distance engine (BENCH_ARGS=--quick for a 3-minute run)
+	$(BIN)/python scripts/bench_coverage.py $(BENCH_ARGS)
+
+clean: ## Remove the virtual environment, the embedded store and the map's built assets
+	rm -rf $(VENV) var/mobility.sqlite* web/node_modules api/static/map

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     )
     max_upload_mb: float = Field(default=200.0, gt=0, description="Largest accepted request body.")
     items_max_limit: int = Field(default=10_000, ge=1, le=100_000)
+    map_tile_url: str | None = Field(
+        default=None,
+        pattern=r"^$|^(https?://|/)\S+$",
+        description="Tile URL template ({z}/{x}/{y}, {s}) drawn under /map; none: no basemap.",
+    )
 
     @field_validator("api_keys", mode="before")
     @classmethod

@@ -19,14 +19,16 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from mobility.assets import Layer
 from mobility.commune import CommuneInputs, SourceFile, build_commune
 from mobility.errors import MobilityError
-from mobility.loading import load_asset_file
+from mobility.formats.reader import ASSET_FORMATS
+from mobility.loading import LoadPhase, load_asset_file
 from mobility.manifest import load_manifest, read_manifest
 from mobility.store import DEFAULT_DATABASE_URL, SqlStore, open_store
 
@@ -69,10 +71,29 @@ def _parser() -> argparse.ArgumentParser:
 
     assets = groups.add_parser("assets", help="load asset files into a commune")
     asset_commands = assets.add_subparsers(dest="command", required=True)
-    asset_load = asset_commands.add_parser("load", help="load an IRVE CSV or a GeoJSON file")
+    asset_load = asset_commands.add_parser(
+        "load",
+        help="load an IRVE CSV, a GTFS feed, a GBFS station_information, OSM XML or GeoJSON",
+    )
     asset_load.add_argument("code", help="INSEE code of a loaded commune")
     asset_load.add_argument("file", type=Path)
-    asset_load.add_argument("--format", choices=["irve", "geojson"], default=None)
+    asset_load.add_argument(
+        "--format",
+        choices=list(ASSET_FORMATS),
+        default=None,
+        help="what the file is (default: sniffed from its first bytes)",
+    )
+    asset_load.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar on stderr (shown anyway when stderr is a terminal)",
+    )
+    asset_load.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print the report as JSON (the same as the HTTP import's answer)",
+    )
     asset_load.add_argument(
         "--layer",
         action="append",
@@ -164,15 +185,21 @@ def _run(args: argparse.Namespace, store: SqlStore) -> int:
     if args.group == "assets" and args.command == "load":
         if not args.file.is_file():
             raise MobilityError(f"file not found: {args.file}")
-        report = load_asset_file(
-            store,
-            args.code,
-            args.file.read_bytes(),
-            fmt=args.format,
-            layers=[Layer(name) for name in args.layer] if args.layer else None,
-            source_name=args.file.name,
-            mode=args.mode,
-        )
+        bar = ProgressBar(sys.stderr) if args.progress or sys.stderr.isatty() else None
+        try:
+            report = load_asset_file(
+                store,
+                args.code,
+                args.file.read_bytes(),
+                fmt=args.format,
+                layers=[Layer(name) for name in args.layer] if args.layer else None,
+                source_name=args.file.name,
+                mode=args.mode,
+                progress=bar,
+            )
+        finally:
+            if bar is not None:
+                bar.close()
         details = [report.summary()]
         details += [
             f"  line {row.line}: {row.field}: {row.reason}" for row in report.read.rejected[:20]
@@ -182,6 +209,60 @@ def _run(args: argparse.Namespace, store: SqlStore) -> int:
         _print(args, report.to_dict(), "\n".join(details))
         return 1 if report.refused else 0
     raise AssertionError("unreachable: argparse requires a command")
+
+
+class ProgressBar:
+    """A plain-text progress bar redrawn in place on a stream (carriage return), one per phase.
+
+    Called as ``bar(phase, done, total)`` by :func:`~mobility.loading.load_asset_file`. Redraws
+    at most ten times a second, and always at a phase's end.
+    """
+
+    LABELS = {"read": "reading", "place": "placing", "write": "writing"}
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO, *, interval_s: float = 0.1) -> None:
+        self.stream = stream
+        self.interval_s = interval_s
+        self.phase: str | None = None
+        self.last = 0.0
+        self.started = time.monotonic()
+
+    def __call__(self, phase: LoadPhase, done: int, total: int) -> None:
+        """Redraw the bar (a new line when the phase changes)."""
+        now = time.monotonic()
+        if phase != self.phase:
+            if self.phase is not None:
+                self.stream.write("\n")
+            self.phase, self.started, self.last = phase, now, 0.0
+        finished = total > 0 and done >= total
+        if not finished and now - self.last < self.interval_s:
+            return
+        self.last = now
+        self.stream.write("\r" + self.render(phase, done, total, now - self.started))
+        self.stream.flush()
+
+    def render(self, phase: str, done: int, total: int, elapsed: float) -> str:
+        """Return one line such as ``reading [#####.....]  48%  43.2 / 90.1 MB  3.1 s``."""
+        share = min(1.0, done / total) if total > 0 else 0.0
+        filled = int(share * self.WIDTH)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        if phase == "read" and total > 10:  # bytes (the GTFS reader counts a few steps)
+            unit, scale = ("MB", 1e6) if total >= 1_000_000 else ("kB", 1e3)
+            amount = f"{done / scale:.1f} / {total / scale:.1f} {unit}"
+        elif phase == "read":
+            amount = f"step {done} / {total}"
+        else:
+            amount = f"{done:,} / {total:,}"
+        label = self.LABELS.get(phase, phase)
+        return f"{label:<8} [{bar}] {share:>4.0%}  {amount}  {elapsed:.1f} s"
+
+    def close(self) -> None:
+        """End the current line."""
+        if self.phase is not None:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.phase = None
 
 
 def _describe(code: str, name: str, info: dict[str, Any]) -> str:

@@ -10,17 +10,23 @@ file: the store is left exactly as it was.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from mobility.assets import Asset, Layer
 from mobility.features import CommuneLocator
 from mobility.formats import read_asset_file
+from mobility.formats.reader import AssetFormat
 from mobility.formats.report import ReadReport
 from mobility.store.base import Store
 
 LoadMode = Literal["all-or-nothing", "valid-rows"]
+LOAD_MODES: tuple[LoadMode, ...] = ("all-or-nothing", "valid-rows")
+LoadPhase = Literal["read", "place", "write"]
+LoadProgress = Callable[[LoadPhase, int, int], None]
+"""``progress(phase, done, total)``: reading (bytes or steps), placing (assets), writing."""
+PLACE_PROGRESS_EVERY = 5_000
 
 
 @dataclass
@@ -74,12 +80,16 @@ def place_assets(
     commune: str,
     locator: CommuneLocator,
     layers: Collection[Layer] | None = None,
+    progress: LoadProgress | None = None,
 ) -> tuple[list[Asset], int, dict[str, int]]:
     """Return the assets inside the commune, the count set aside outside, and other-layer counts."""
     assets: list[Asset] = []
     outside = 0
     other: Counter[str] = Counter()
-    for parsed in read.assets:
+    total = len(read.assets)
+    for done, parsed in enumerate(read.assets, 1):
+        if progress is not None and (done % PLACE_PROGRESS_EVERY == 0 or done == total):
+            progress("place", done, total)
         if layers is not None and parsed.layer not in layers:
             other[parsed.layer.value] += 1
             continue
@@ -105,23 +115,44 @@ def load_asset_file(
     commune: str,
     data: bytes,
     *,
-    fmt: Literal["irve", "geojson"] | None = None,
+    fmt: AssetFormat | None = None,
     layers: Collection[Layer] | None = None,
     source_name: str = "",
     mode: LoadMode = "all-or-nothing",
+    progress: LoadProgress | None = None,
 ) -> LoadReport:
-    """Read a file and upsert its assets into a commune, as one transaction."""
+    """Read a file and upsert its assets into a commune, as one transaction.
+
+    ``progress`` (optional) is told how far the read, the placing and the write are.
+    """
     record = store.get_commune(commune)
     layer_hint = next(iter(layers)) if layers is not None and len(layers) == 1 else None
-    read = read_asset_file(data, fmt=fmt, layer=layer_hint, source_name=source_name)
+
+    def reading(done: int, total: int) -> None:
+        if progress is not None:
+            progress("read", done, total)
+
+    read = read_asset_file(
+        data,
+        fmt=fmt,
+        layer=layer_hint,
+        source_name=source_name,
+        progress=reading if progress is not None else None,
+    )
     locator = CommuneLocator([record])
-    assets, outside, other = place_assets(read, commune=commune, locator=locator, layers=layers)
+    assets, outside, other = place_assets(
+        read, commune=commune, locator=locator, layers=layers, progress=progress
+    )
     report = LoadReport(
         commune=commune, mode=mode, read=read, outside_commune=outside, other_layers=other
     )
     if read.rejected and mode == "all-or-nothing":
         report.refused = True
         return report
+    if progress is not None:
+        progress("write", 0, len(assets))
     store.add_assets(assets, upsert=True)
+    if progress is not None:
+        progress("write", len(assets), len(assets))
     report.written = dict(Counter(asset.layer.value for asset in assets))
     return report

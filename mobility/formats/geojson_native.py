@@ -5,8 +5,12 @@ This is what the API serves, so a file exported from one commune can be loaded i
 The layer is given, or inferred from the property names: ``puissance_nominale`` → charging
 points, ``kind`` → parking, ``modes`` → hubs. Properties are validated by the layer's model
 as they are: an unknown property refuses the feature with its name. The only tolerated extras
-are ``id`` (used as the feature id when the feature has none) and, for charging points,
-``coordonneesXY`` (dropped: the geometry is the one source of truth for the location).
+are ``id`` (used as the feature id when the feature has none), for charging points
+``coordonneesXY`` (dropped: the geometry is the one source of truth for the location), and the
+properties the API adds to what it serves: ``commune`` and ``updated_at`` (dropped: the commune
+is where the point falls, the time is the write's) and ``footprint`` (kept as the outline when
+it is a valid polygon around the point's area), so that an items page or a layer export loads
+back as it is.
 
 The id is the feature's ``id``, else the ``id`` property, else for a charging point its
 ``feature_id`` (roaming id) and for the other layers ``<source>-<source_id>`` when both are set.
@@ -29,6 +33,7 @@ from mobility.formats.geojson_common import (
     slug,
     text,
 )
+from mobility.formats.geometry import FeatureProblem, read_geometry
 from mobility.formats.irve import COORDINATES_COLUMN
 from mobility.formats.report import ParsedAsset, ReadReport, ReportBuilder
 
@@ -42,8 +47,12 @@ LAYER_MARKERS: dict[str, Layer] = {
 """A property that only one layer's model has, and that layer."""
 
 
+SERVED_PROPERTIES = frozenset({"commune", "updated_at", "footprint"})
+"""Read-only properties the API adds to every served feature."""
+
+
 def _tolerated(layer: Layer) -> set[str]:
-    extras = {"id"}
+    extras = {"id", *SERVED_PROPERTIES}
     if layer == Layer.CHARGING_POINTS:
         extras.add(COORDINATES_COLUMN)
     return set(LAYER_MODELS[layer].model_fields) | extras
@@ -106,9 +115,22 @@ def native_from_features(
         properties.pop("id", None)
         if layer == Layer.CHARGING_POINTS:
             properties.pop(COORDINATES_COLUMN, None)
+        for served in SERVED_PROPERTIES:
+            properties.pop(served, None)
         position = locate(builder, line, asset_id, feature)
         if position is None:
             continue
+        outline = feature["properties"].get("footprint")
+        if outline is not None and position[2] is None:
+            try:
+                footprint = read_geometry(outline)[2]
+            except FeatureProblem as problem:
+                builder.reject(line, asset_id, "footprint", problem.reason)
+                continue
+            if footprint is None:
+                builder.reject(line, asset_id, "footprint", "The footprint is not an area.")
+                continue
+            position = (position[0], position[1], footprint)
         try:
             attributes = parse_attributes(layer, properties)
         except ValidationError as error:

@@ -40,6 +40,7 @@ from mobility.errors import UnsupportedFormatError
 from mobility.formats.geometry import position_problem
 from mobility.formats.report import (
     ParsedAsset,
+    ProgressFn,
     ReadReport,
     ReportBuilder,
     validation_problems,
@@ -122,6 +123,7 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _COORDINATES = re.compile(r"\[\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\]")
 
 Converter = Callable[[str], Any]
+PROGRESS_EVERY = 5_000
 
 _UNSEEN = object()
 _MEMO_SIZE = 20_000
@@ -344,21 +346,25 @@ def _row_id(record: list[str], index: dict[str, int]) -> str | None:
     return None
 
 
-def read_irve_csv(data: bytes, *, source_name: str = "") -> ReadReport:
+def read_irve_csv(
+    data: bytes, *, source_name: str = "", progress: ProgressFn | None = None
+) -> ReadReport:
     """Read an IRVE statique CSV file into validated charging points.
 
     Accepts a UTF-8 BOM and ``,`` or ``;`` separators (sniffed from the header line). Each
     refused row gives one :class:`~mobility.formats.report.RejectedRow` per column at fault, with
-    the CSV line number (the header being line 1).
+    the CSV line number (the header being line 1). ``progress(bytes read, size)`` is called every
+    few thousand rows and at the end.
 
     Raises
     ------
     UnsupportedFormatError
         When the file is empty, is not UTF-8 text, or lacks required IRVE columns.
     """
-    if not data.strip():
+    if not data or data.isspace():
         raise UnsupportedFormatError("The file is empty: expected an IRVE statique CSV.")
-    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    raw = io.BytesIO(data)
+    stream = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
     builder = ReportBuilder(IRVE_FORMAT, source_name=source_name, id_field="id_pdc_itinerance")
     try:
         header_line = stream.readline()
@@ -370,7 +376,10 @@ def read_irve_csv(data: bytes, *, source_name: str = "") -> ReadReport:
         reader = csv.reader(itertools.chain([header_line], stream), delimiter=delimiter)
         header = next(reader)
         index = _header_index(header)
-        _read_rows(reader, index, len(header), builder)
+        tick = None if progress is None else (lambda: progress(raw.tell(), len(data)))
+        _read_rows(reader, index, len(header), builder, tick)
+        if progress is not None:
+            progress(len(data), len(data))
     except UnicodeDecodeError as error:
         raise _not_utf8(data, error) from None
     except csv.Error as error:
@@ -395,7 +404,13 @@ def _share_fields_set(point: ChargingPoint, shared: dict[frozenset[str], set[str
         object.__setattr__(point, "__pydantic_fields_set__", same)
 
 
-def _read_rows(reader: Any, index: dict[str, int], width: int, builder: ReportBuilder) -> None:
+def _read_rows(
+    reader: Any,
+    index: dict[str, int],
+    width: int,
+    builder: ReportBuilder,
+    tick: Callable[[], None] | None = None,
+) -> None:
     rules = [(rule, index.get(rule.name)) for rule in column_rules()]
     # Per-column memo of converted values: IRVE files repeat most values (operator, booleans,
     # enums, dates, a station's coordinates), so this saves the checks and shares one copy of
@@ -409,6 +424,8 @@ def _read_rows(reader: Any, index: dict[str, int], width: int, builder: ReportBu
         if not record or (len(record) == 1 and not record[0].strip()):
             continue  # blank line
         builder.rows_read += 1
+        if tick is not None and builder.rows_read % PROGRESS_EVERY == 0:
+            tick()
         if len(record) != width:
             builder.reject(
                 line,

@@ -1,8 +1,15 @@
 # SPDX-License-Identifier: MIT
 """One entry point for every asset file: sniff the format and, for GeoJSON, the flavour.
 
-A file whose first non-blank character is ``{`` is GeoJSON, anything else is taken for an IRVE
-statique CSV. A GeoJSON's flavour comes from its property names, checked in this order:
+The format, when not given, is sniffed from the first bytes:
+
+* a zip archive → a GTFS feed; a CSV whose header has ``stop_id`` → a bare GTFS ``stops.txt``;
+* ``<`` (or gzip) → OpenStreetMap XML;
+* ``{`` → JSON: a GBFS ``station_information.json`` when its start shows ``"data"`` and
+  ``"stations"`` and no GeoJSON ``Feature``, else GeoJSON;
+* anything else → an IRVE statique CSV.
+
+A GeoJSON's flavour comes from its property names, checked in this order:
 
 * ``stationcode`` and ``capacity`` → bike-share stations (Vélib' open data), hubs;
 * ``ID_REF_ZDL``, or ``NOM_GARE`` with ``MODE_`` → IDFM stations, hubs grouped by stop area;
@@ -21,15 +28,34 @@ from typing import Literal
 
 from mobility.assets import Layer
 from mobility.errors import UnsupportedFormatError
+from mobility.formats.gbfs import read_gbfs
 from mobility.formats.geojson_common import load_feature_collection, property_keys
 from mobility.formats.geojson_idfm import idfm_from_features
 from mobility.formats.geojson_native import infer_layer, native_from_features
 from mobility.formats.geojson_osm import OSM_PROPERTIES, osm_from_features
 from mobility.formats.geojson_velib import VELIB_PROPERTIES, velib_from_features
+from mobility.formats.gtfs import ZIP_MAGIC, read_gtfs
 from mobility.formats.irve import read_irve_csv
-from mobility.formats.report import ReadReport
+from mobility.formats.osm_xml import GZIP_MAGIC, read_osm_xml
+from mobility.formats.report import ProgressFn, ReadReport
 
-AssetFormat = Literal["irve", "geojson"]
+AssetFormat = Literal["irve", "gtfs", "gbfs", "osm", "geojson"]
+ASSET_FORMATS: tuple[AssetFormat, ...] = ("irve", "gtfs", "gbfs", "osm", "geojson")
+FORMAT_LAYERS: dict[AssetFormat, frozenset[Layer]] = {
+    "irve": frozenset({Layer.CHARGING_POINTS}),
+    "gtfs": frozenset({Layer.HUBS}),
+    "gbfs": frozenset({Layer.HUBS}),
+    "osm": frozenset({Layer.PARKING, Layer.HUBS}),
+    "geojson": frozenset(Layer),
+}
+"""The layers each format can hold."""
+_FORMAT_NAMES: dict[AssetFormat, str] = {
+    "irve": "An IRVE statique CSV holds charging points",
+    "gtfs": "A GTFS feed holds hubs (stations and stops)",
+    "gbfs": "A GBFS station_information.json holds hubs (bike-share stations)",
+    "osm": "An OpenStreetMap XML file gives parking and hubs",
+    "geojson": "",
+}
 GeoJsonFlavour = Literal["velib", "idfm", "native", "osm"]
 
 FLAVOUR_LAYERS: dict[GeoJsonFlavour, frozenset[Layer]] = {
@@ -46,10 +72,29 @@ _FLAVOUR_NAMES: dict[GeoJsonFlavour, str] = {
 }
 
 
+def is_blank(data: bytes) -> bool:
+    """Tell whether a file holds nothing but a BOM and white space (without copying it)."""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    return not body or body.isspace()
+
+
 def sniff_format(data: bytes) -> AssetFormat:
-    """Tell a GeoJSON file (starts with ``{``) from an IRVE CSV (anything else)."""
-    head = data[:1024].removeprefix(b"\xef\xbb\xbf").lstrip()
-    return "geojson" if head.startswith(b"{") else "irve"
+    """Tell the format of a file from its first bytes (see the module docstring)."""
+    if data.startswith(ZIP_MAGIC):
+        return "gtfs"
+    if data.startswith(GZIP_MAGIC):
+        return "osm"
+    head = data[:4096].removeprefix(b"\xef\xbb\xbf").lstrip()
+    if head.startswith(b"<"):
+        return "osm"
+    if head.startswith(b"{"):
+        compact = head.replace(b" ", b"").replace(b"\n", b"").replace(b"\t", b"")
+        is_gbfs = b'"data":' in compact and b'"stations":' in compact
+        return "gbfs" if is_gbfs and b'"Feature' not in compact else "geojson"
+    first_line = head.split(b"\n", 1)[0]
+    if b"stop_id" in first_line and b"id_pdc_itinerance" not in first_line:
+        return "gtfs"
+    return "irve"
 
 
 def detect_geojson_flavour(keys: set[str]) -> GeoJsonFlavour | None:
@@ -71,8 +116,12 @@ def read_asset_file(
     fmt: AssetFormat | None = None,
     layer: Layer | None = None,
     source_name: str = "",
+    progress: ProgressFn | None = None,
 ) -> ReadReport:
     """Read any supported asset file into a :class:`~mobility.formats.report.ReadReport`.
+
+    ``progress(done, total)`` is called while the file is read, for the long ones (IRVE, GTFS,
+    OSM): how far the reader is, in bytes or steps.
 
     Raises
     ------
@@ -80,17 +129,22 @@ def read_asset_file(
         When the file is empty, malformed as a whole, of no known flavour, or cannot hold
         ``layer``.
     """
-    if not data.removeprefix(b"\xef\xbb\xbf").strip():
+    if is_blank(data):
         raise UnsupportedFormatError("The file is empty.")
     fmt = fmt or sniff_format(data)
+    if fmt not in FORMAT_LAYERS:
+        known = ", ".join(repr(name) for name in ASSET_FORMATS)
+        raise UnsupportedFormatError(f"Unknown format {fmt!r}: expected one of {known}.")
+    if fmt != "geojson" and layer is not None and layer not in FORMAT_LAYERS[fmt]:
+        raise UnsupportedFormatError(f"{_FORMAT_NAMES[fmt]}, not {layer}.")
     if fmt == "irve":
-        if layer not in (None, Layer.CHARGING_POINTS):
-            raise UnsupportedFormatError(
-                f"An IRVE statique CSV holds charging points, not {layer}."
-            )
-        return read_irve_csv(data, source_name=source_name)
-    if fmt != "geojson":
-        raise UnsupportedFormatError(f"Unknown format {fmt!r}: expected 'irve' or 'geojson'.")
+        return read_irve_csv(data, source_name=source_name, progress=progress)
+    if fmt == "gtfs":
+        return read_gtfs(data, source_name=source_name, progress=progress)
+    if fmt == "gbfs":
+        return read_gbfs(data, source_name=source_name)
+    if fmt == "osm":
+        return read_osm_xml(data, source_name=source_name, layer=layer, progress=progress)
     features = load_feature_collection(data)
     flavour = detect_geojson_flavour(property_keys(features))
     if flavour is None:

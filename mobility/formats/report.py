@@ -10,13 +10,16 @@ Only a file that is not in the expected format at all raises
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from mobility.assets import AssetAttributes, Layer, is_valid_feature_id
+
+ProgressFn = Callable[[int, int], None]
+"""``progress(done, total)``: how far a reader is through a file (bytes or steps)."""
 
 MAX_REJECTED_IN_SUMMARY = 1000
 """``ReadReport.to_dict`` lists at most this many refusals (the counts stay exact)."""
@@ -140,15 +143,24 @@ class ReportBuilder:
             return
         previous = self._assets.pop(asset.id, None)
         if previous is not None:
-            self._duplicates[asset.id] = None
-            where = f"line {asset.line}" if asset.line is not None else "later in the file"
-            self.reject(
-                previous.line,
-                asset.id,
-                self.id_field,
-                f"The id {asset.id} appears again at {where}; the later row is kept.",
-            )
+            self.duplicate(asset.id, previous.line, asset.line)
         self._assets[asset.id] = asset
+
+    def duplicate(
+        self, asset_id: str, earlier: int | None, later: int | None, field_name: str | None = None
+    ) -> None:
+        """Record that ``asset_id`` came again: the earlier row is refused, the later one kept.
+
+        Readers that gather rows before building assets (grouped sources) call it themselves.
+        """
+        self._duplicates[asset_id] = None
+        where = f"line {later}" if later is not None else "later in the file"
+        self.reject(
+            earlier,
+            asset_id,
+            field_name or self.id_field,
+            f"The id {asset_id} appears again at {where}; the later row is kept.",
+        )
 
     def build(self) -> ReadReport:
         """Return the finished report (refusals sorted by line, stable otherwise)."""

@@ -312,7 +312,6 @@ class SqlStore:
             return 0
         table = schema.assets
         now = datetime.now(UTC)
-        rows = [_row_from_asset(asset, now) for asset in assets]
         try:
             with self._transaction() as conn:
                 if upsert:
@@ -327,14 +326,16 @@ class SqlStore:
                                     )
                                 )
                             )
-                for start in range(0, len(rows), 1000):
-                    conn.execute(insert(table), rows[start : start + 1000])
+                # rows are serialised a batch at a time: a national file never exists twice
+                for start in range(0, len(assets), 1000):
+                    batch = [_row_from_asset(asset, now) for asset in assets[start : start + 1000]]
+                    conn.execute(insert(table), batch)
                 self._bump_revisions(conn, {asset.commune for asset in assets})
         except IntegrityError as exc:
             raise ConflictError(
                 "a feature with one of these ids already exists in the layer"
             ) from exc
-        return len(rows)
+        return len(assets)
 
     def replace_asset(self, asset: Asset) -> Asset:
         """Overwrite an existing asset and return it as stored."""

@@ -1,0 +1,225 @@
+# SPDX-License-Identifier: MIT
+"""Import throughput of a large IRVE statique file: rows/s and peak memory, as a table.
+
+The file is built in a temporary folder from the real 3,679-row subset shipped in
+``tests/fixtures/irve/`` (75/92/93/94), repeated with new roaming ids until it holds about
+150,000 rows. It is loaded into one commune whose outline covers the four départements:
+
+* ``load_asset_file`` into a temporary SQLite store;
+* the same into PostGIS when ``MOBILITY_TEST_POSTGIS_URL`` is set (the ``bench_import`` commune is
+  removed afterwards);
+* ``POST /communes/{code}/imports/irve`` through the ASGI app (SQLite), body streamed.
+
+Each measurement runs in its own process so that ``ru_maxrss`` (the process's peak resident
+memory) is that run's; a second run of the same case under ``tracemalloc`` gives the peak of
+Python allocations (slower, so its time is not the one reported).
+
+    .venv/bin/python scripts/bench_import.py [--rows 150000] [--cases sqlite,postgis,http]
+
+This is not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SUBSET = ROOT / "tests" / "fixtures" / "irve" / "irve_statique_subset_75_92_93_94.csv.gz"
+CODE = "75056"
+AREA = (2.0, 48.6, 2.7, 49.05)  # lon/lat box around Paris and the three inner départements
+API_KEY = "bench-key-0123456789abcdef"
+
+
+def build_file(target: Path, rows_wanted: int) -> int:
+    """Write the repeated subset to ``target``; return the number of data rows."""
+    text = gzip.decompress(SUBSET.read_bytes()).decode("utf-8")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader)
+    rows = list(reader)
+    ids = [header.index(name) for name in ("id_pdc_itinerance", "id_station_itinerance")]
+    local = [header.index(name) for name in ("id_pdc_local", "id_station_local")]
+    copies = -(-rows_wanted // len(rows))
+    written = 0
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for copy in range(copies):
+            suffix = f"R{copy:03d}"
+            for row in rows:
+                if written == rows_wanted:
+                    break
+                new = list(row)
+                if copy:
+                    for position in ids:
+                        if new[position] != "Non concerné":
+                            new[position] = (new[position] + suffix)[-35:]
+                    for position in local:
+                        if new[position]:
+                            new[position] = f"{new[position]}-{suffix}"
+                writer.writerow(new)
+                written += 1
+    return written
+
+
+def _commune_record() -> object:
+    from mobility.store import CommuneRecord
+
+    west, south, east, north = AREA
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return CommuneRecord(
+        code=CODE,
+        name="Bench area (75, 92, 93, 94)",
+        boundary={"type": "Polygon", "coordinates": [ring]},
+        info={"notes": ["benchmark"]},
+    )
+
+
+def run_case(case: str, path: Path, url: str, trace: bool) -> dict[str, object]:
+    """Run one import in this process and return its figures."""
+    from mobility.store import open_store
+
+    store = open_store(url)
+    try:
+        if store.has_commune(CODE):
+            store.delete_commune(CODE)
+        store.save_commune(_commune_record(), [])  # type: ignore[arg-type]
+    finally:
+        store.close()
+    if trace:
+        tracemalloc.start()
+    started = time.perf_counter()
+    if case == "http":
+        written = _import_over_http(path, url)
+    else:
+        written = _import_direct(path, url)
+    elapsed = time.perf_counter() - started
+    traced = tracemalloc.get_traced_memory()[1] if trace else None
+    if trace:
+        tracemalloc.stop()
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if case == "postgis":
+        store = open_store(url)
+        try:
+            store.delete_commune(CODE)
+        finally:
+            store.close()
+    return {
+        "case": case,
+        "written": written,
+        "seconds": elapsed,
+        "traced_peak_mb": None if traced is None else traced / 1e6,
+        "maxrss_mb": rss_kb / 1024,
+    }
+
+
+def _import_direct(path: Path, url: str) -> int:
+    from mobility.loading import load_asset_file
+    from mobility.store import open_store
+
+    store = open_store(url)
+    try:
+        report = load_asset_file(store, CODE, path.read_bytes(), fmt="irve", source_name=path.name)
+    finally:
+        store.close()
+    return report.written_total
+
+
+def _import_over_http(path: Path, url: str) -> int:
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from api.settings import Settings
+
+    settings = Settings(database_url=url, api_keys=[API_KEY])  # type: ignore[list-item]
+
+    def chunks() -> object:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                yield chunk
+
+    with TestClient(create_app(settings)) as client:
+        response = client.post(
+            f"/communes/{CODE}/imports/irve",
+            content=chunks(),  # type: ignore[arg-type]
+            headers={"X-API-Key": API_KEY, "Content-Type": "text/csv"},
+        )
+    if response.status_code != 200:
+        raise SystemExit(f"HTTP import failed: {response.status_code} {response.text[:500]}")
+    return int(response.json()["written_total"])
+
+
+def _child(case: str, path: Path, url: str, trace: bool) -> dict[str, object]:
+    command = [sys.executable, __file__, "--child", case, str(path), url]
+    if trace:
+        command.append("--trace")
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=150_000)
+    parser.add_argument("--cases", default="sqlite,postgis,http")
+    parser.add_argument("--child", nargs=3, metavar=("CASE", "FILE", "URL"))
+    parser.add_argument("--trace", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        case, file, url = args.child
+        print(json.dumps(run_case(case, Path(file), url, args.trace)))
+        return 0
+
+    postgis = os.environ.get("MOBILITY_TEST_POSTGIS_URL")
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
+        path = Path(folder) / "irve_statique_large.csv"
+        rows = build_file(path, args.rows)
+        size_mb = path.stat().st_size / 1e6
+        print(f"file: {rows:,} rows, {size_mb:.1f} MB (the real subset repeated with new ids)")
+        results = []
+        for case in args.cases.split(","):
+            if case == "postgis":
+                if not postgis:
+                    print("postgis: skipped (MOBILITY_TEST_POSTGIS_URL is not set)")
+                    continue
+                url = postgis
+            else:
+                url = f"sqlite:///{Path(folder) / f'{case}.sqlite'}"
+                Path(folder, f"{case}.sqlite").unlink(missing_ok=True)
+            timed = _child(case, path, url, trace=False)
+            if case != "postgis":
+                Path(folder, f"{case}.sqlite").unlink(missing_ok=True)
+            traced = _child(case, path, url, trace=True)
+            timed["traced_peak_mb"] = traced["traced_peak_mb"]
+            results.append(timed)
+    header = (
+        f"{'case':<10} {'rows':>9} {'seconds':>8} {'rows/s':>9} "
+        f"{'tracemalloc peak MB':>20} {'ru_maxrss MB':>13}"
+    )
+    print(header)
+    print("-" * len(header))
+    for item in results:
+        seconds = float(item["seconds"])  # type: ignore[arg-type]
+        written = int(item["written"])  # type: ignore[call-overload]
+        print(
+            f"{item['case']:<10} {written:>9,} {seconds:>8.1f} {written / seconds:>9,.0f} "
+            f"{float(item['traced_peak_mb']):>20.0f} "  # type: ignore[arg-type]
+            f"{float(item['maxrss_mb']):>13.0f}"  # type: ignore[arg-type]
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
