@@ -7,9 +7,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from api import schemas
 from api.deps import StoreDep
 from api.query import INSEE_PATTERN
+from api.responses import problem_responses
 from api.schemas_analysis import AnalysisFeatureCollection, CoverageReport
 from mobility.assets import HubMode, Layer, ParkingKind
 from mobility.coverage.analysis import CoverageResult, compute_coverage, describe_method
@@ -21,10 +21,7 @@ from mobility.coverage.threshold import Threshold, make_threshold
 from mobility.store import AssetQuery, SqlStore
 
 router = APIRouter(prefix="/communes/{code}", tags=["Coverage and gaps"])
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    status: {"model": schemas.Problem, "content": {"application/problem+json": {}}}
-    for status in (404, 422)
-}
+PROBLEMS = problem_responses(404, 422)
 MAX_ASSETS = 100_000
 
 

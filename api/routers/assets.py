@@ -11,13 +11,13 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api import schemas
 from api.deps import SettingsDep, StoreDep, WriteGuard
 from api.links import GEOJSON, paging_links, url_for_path
 from api.query import PagingDep
+from api.responses import GeoJSONResponse, problem_responses
 from mobility.assets import HubMode, Layer, ParkingKind
 from mobility.features import (
     CommuneLocator,
@@ -28,14 +28,8 @@ from mobility.features import (
 from mobility.store import AssetQuery
 
 FEATURE_ID_PATH = r"^[A-Za-z0-9][A-Za-z0-9._:*\-]{0,127}$"
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": schemas.Problem, "content": {"application/problem+json": {}}}
-    for status in (400, 404, 422)
-}
-WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": schemas.Problem, "content": {"application/problem+json": {}}}
-    for status in (401, 403, 404, 409, 413, 415, 422)
-}
+PROBLEM_RESPONSES = problem_responses(400, 404, 422)
+WRITE_RESPONSES = problem_responses(401, 403, 404, 409, 413, 415, 422)
 
 
 @dataclass(frozen=True)
@@ -149,7 +143,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         operation_id=f"get{spec.plural}",
         summary=f"{spec.title}: a page of features",
         response_model=collection_model,
-        response_class=_GeoJSONResponse,
+        response_class=GeoJSONResponse,
         responses=PROBLEM_RESPONSES,
     )
     def list_items(
@@ -172,7 +166,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
                 offset=paging.offset,
             )
         )
-        return _GeoJSONResponse(
+        return GeoJSONResponse(
             {
                 "type": "FeatureCollection",
                 "features": [feature_from_asset(asset) for asset in page.assets],
@@ -194,7 +188,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         operation_id=f"get{spec.singular}",
         summary=f"{spec.title}: one feature",
         response_model=feature_model,
-        response_class=_GeoJSONResponse,
+        response_class=GeoJSONResponse,
         responses=PROBLEM_RESPONSES,
     )
     def get_item(
@@ -212,7 +206,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         summary=f"{spec.title}: add a feature (API key)",
         status_code=201,
         response_model=feature_model,
-        response_class=_GeoJSONResponse,
+        response_class=GeoJSONResponse,
         responses=WRITE_RESPONSES,
         dependencies=WriteGuard,
         openapi_extra={"requestBody": {"required": True, "content": body_content}},
@@ -233,7 +227,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         operation_id=f"replace{spec.singular}",
         summary=f"{spec.title}: replace a feature (API key)",
         response_model=feature_model,
-        response_class=_GeoJSONResponse,
+        response_class=GeoJSONResponse,
         responses=WRITE_RESPONSES,
         dependencies=WriteGuard,
         openapi_extra={"requestBody": {"required": True, "content": body_content}},
@@ -255,7 +249,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         operation_id=f"update{spec.singular}",
         summary=f"{spec.title}: change some fields, JSON merge patch (API key)",
         response_model=feature_model,
-        response_class=_GeoJSONResponse,
+        response_class=GeoJSONResponse,
         responses=WRITE_RESPONSES,
         dependencies=WriteGuard,
         openapi_extra={"requestBody": {"required": True, "content": patch_content}},
@@ -280,10 +274,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         summary=f"{spec.title}: remove a feature (API key)",
         status_code=204,
         response_class=Response,
-        responses={
-            status: {"model": schemas.Problem, "content": {"application/problem+json": {}}}
-            for status in (401, 403, 404, 422)
-        },
+        responses=problem_responses(401, 403, 404, 422),
         dependencies=WriteGuard[:1],
     )
     def delete_item(
@@ -294,10 +285,6 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         return Response(status_code=204)
 
     return router
-
-
-class _GeoJSONResponse(JSONResponse):
-    media_type = GEOJSON
 
 
 def _feature_id_path() -> Any:
@@ -317,7 +304,7 @@ def _feature_response(
     feature: dict[str, Any],
     *,
     status_code: int = 200,
-) -> _GeoJSONResponse:
+) -> GeoJSONResponse:
     base = f"/collections/{layer.value}"
     self_href = url_for_path(request, settings, f"{base}/items/{feature['id']}")
     feature["links"] = [
@@ -329,4 +316,4 @@ def _feature_response(
         },
     ]
     headers = {"Location": self_href} if status_code == 201 else None
-    return _GeoJSONResponse(feature, status_code=status_code, headers=headers)
+    return GeoJSONResponse(feature, status_code=status_code, headers=headers)

@@ -7,24 +7,17 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import JSONResponse
 
 from api import schemas
 from api.deps import SettingsDep, StoreDep
 from api.links import GEOJSON, JSON, paging_links, url_for_path
 from api.query import INSEE_PATTERN, PagingDep
+from api.responses import GeoJSONResponse, problem_responses
 from mobility.assets import Layer
 from mobility.store import CommuneRecord, SqlStore
 
 router = APIRouter(prefix="/collections/communes", tags=["Communes"])
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    status: {"model": schemas.Problem, "content": {"application/problem+json": {}}}
-    for status in (404, 422)
-}
-
-
-class _GeoJSONResponse(JSONResponse):
-    media_type = GEOJSON
+PROBLEMS = problem_responses(404, 422)
 
 
 def commune_feature(store: SqlStore, record: CommuneRecord) -> dict[str, Any]:
@@ -64,7 +57,7 @@ def _intersects(record: CommuneRecord, bbox: tuple[float, float, float, float] |
     operation_id="getCommunes",
     summary="Communes: a page of loaded communes",
     response_model=schemas.CommuneCollection,
-    response_class=_GeoJSONResponse,
+    response_class=GeoJSONResponse,
     responses=PROBLEMS,
 )
 def list_communes(
@@ -77,7 +70,7 @@ def list_communes(
         if _intersects(record, paging.bbox) and paging.commune in (None, record.code)
     ]
     page = records[paging.offset : paging.offset + paging.limit]
-    return _GeoJSONResponse(
+    return GeoJSONResponse(
         {
             "type": "FeatureCollection",
             "features": [commune_feature(store, record) for record in page],
@@ -100,7 +93,7 @@ def list_communes(
     operation_id="getCommune",
     summary="Communes: one commune by INSEE code",
     response_model=schemas.CommuneFeature,
-    response_class=_GeoJSONResponse,
+    response_class=GeoJSONResponse,
     responses=PROBLEMS,
 )
 def get_commune(
@@ -122,4 +115,4 @@ def get_commune(
         },
         {"href": url_for_path(request, settings, base), "rel": "collection", "type": JSON},
     ]
-    return _GeoJSONResponse(feature)
+    return GeoJSONResponse(feature)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Request
 from api import schemas
 from api.deps import SettingsDep, StoreDep
 from api.links import GEOJSON, JSON, OPENAPI, url_for_path
+from api.responses import problem_responses
 from api.routers.assets import LAYER_SPECS
 from mobility.assets import Layer
 from mobility.errors import NotFoundError
@@ -136,7 +137,7 @@ def collections(request: Request, settings: SettingsDep, store: StoreDep) -> Any
     "/collections/{collectionId}",
     operation_id="describeCollection",
     response_model=schemas.Collection,
-    responses={404: {"model": schemas.Problem, "content": {"application/problem+json": {}}}},
+    responses=problem_responses(404),
 )
 def describe_collection(
     collectionId: Annotated[  # noqa: N803 (OGC name)

@@ -7,9 +7,9 @@ from fastapi import APIRouter, Body, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from api import schemas
 from api.deps import StoreDep
 from api.query import INSEE_PATTERN
+from api.responses import problem_responses
 from api.schemas_analysis import AnalysisFeatureCollection
 from mobility.assets import HubMode, Layer, ParkingKind
 from mobility.coverage.analysis import describe_method
@@ -108,10 +108,7 @@ def _candidates(body: SitingBody, store: SqlStore, code: str, engine: Any) -> li
     summary="Suggest where the next sites should go, ranked, with what each one gains",
     response_model=AnalysisFeatureCollection,
     response_class=JSONResponse,
-    responses={
-        status: {"model": schemas.Problem, "content": {"application/problem+json": {}}}
-        for status in (404, 422)
-    },
+    responses=problem_responses(404, 422),
 )
 def suggest(
     code: Annotated[str, Path(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.")],

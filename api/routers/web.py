@@ -16,14 +16,13 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from api import schemas
 from api.deps import SettingsDep, StoreDep
-from api.links import GEOJSON
 from api.query import INSEE_PATTERN
+from api.responses import GeoJSONResponse, problem_responses
 from api.routers.analysis import MAX_ASSETS, QueryDep
 from api.schemas_analysis import AnalysisFeatureCollection
 from mobility.coverage.analysis import compute_coverage
@@ -38,14 +37,7 @@ MAP_PAGE = STATIC_DIR / "map" / "index.html"
 CONFIG_MARKER = "<!--MAP_CONFIG-->"
 
 router = APIRouter(tags=["Map"])
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    status: {"model": schemas.Problem, "content": {"application/problem+json": {}}}
-    for status in (404, 422)
-}
-
-
-class _GeoJSONResponse(JSONResponse):
-    media_type = GEOJSON
+PROBLEMS = problem_responses(404, 422)
 
 
 class StreetCollection(BaseModel):
@@ -134,7 +126,7 @@ def _content_security_policy(tile_url: str | None) -> str:
     operation_id="getStreets",
     summary="The commune's streets as GeoJSON lines (one per segment), for drawing",
     response_model=StreetCollection,
-    response_class=_GeoJSONResponse,
+    response_class=GeoJSONResponse,
     responses=PROBLEMS,
 )
 def get_streets(
@@ -148,7 +140,7 @@ def get_streets(
     sources = context.record.info.get("sources", [])
     source = next((s for s in sources if isinstance(s, dict) and s.get("role") == "streets"), None)
     collection = streets_feature_collection(context.model.graph)
-    return _GeoJSONResponse({**collection, "source": source})
+    return GeoJSONResponse({**collection, "source": source})
 
 
 @router.get(
@@ -156,7 +148,7 @@ def get_streets(
     operation_id="getCoverageZones",
     summary="Coverage per population zone (IRIS), as the zones' polygons with their share",
     response_model=AnalysisFeatureCollection,
-    response_class=_GeoJSONResponse,
+    response_class=GeoJSONResponse,
     responses=PROBLEMS,
 )
 def get_coverage_zones(request: Request, store: StoreDep, query: QueryDep) -> Any:
@@ -178,7 +170,7 @@ def get_coverage_zones(request: Request, store: StoreDep, query: QueryDep) -> An
         if population is not None
         else []
     )
-    return _GeoJSONResponse(
+    return GeoJSONResponse(
         {
             "type": "FeatureCollection",
             "features": features,
