@@ -116,39 +116,26 @@ def build_commune(inputs: CommuneInputs) -> tuple[CommuneRecord, list[CommuneFil
     }
     files = [CommuneFile("streets", inputs.streets.filename, inputs.streets.content)]
     if inputs.population is not None and inputs.population_field:
-        zones = read_zones(
+        population = CommuneFile(
+            "population",
+            inputs.population.filename,
             inputs.population.content,
-            population_field=inputs.population_field,
-            zone_id_field=inputs.zone_id_field,
+            metadata={
+                "population_field": inputs.population_field,
+                "zone_id_field": inputs.zone_id_field,
+                "spacing_m": inputs.spacing_m,
+            },
         )
-        zones = _zones_in_commune(zones, boundary, inputs)
-        buildings = _read_buildings(inputs.buildings)
-        demand = spread_population(
-            zones,
-            population_field=inputs.population_field,
-            zone_id_field=inputs.zone_id_field,
-            streets=undirected_edges_frame(graph),
-            buildings=buildings,
-            spacing_m=inputs.spacing_m,
-            population_source=inputs.population.filename,
+        buildings = (
+            CommuneFile("buildings", inputs.buildings.filename, inputs.buildings.content)
+            if inputs.buildings is not None
+            else None
         )
+        demand = spread_commune_population(population, boundary, graph, buildings)
         info["demand"] = demand.method.to_dict()
-        files.append(
-            CommuneFile(
-                "population",
-                inputs.population.filename,
-                inputs.population.content,
-                metadata={
-                    "population_field": inputs.population_field,
-                    "zone_id_field": inputs.zone_id_field,
-                    "spacing_m": inputs.spacing_m,
-                },
-            )
-        )
-        if inputs.buildings is not None:
-            files.append(
-                CommuneFile("buildings", inputs.buildings.filename, inputs.buildings.content)
-            )
+        files.append(population)
+        if buildings is not None:
+            files.append(buildings)
     else:
         notes.append(
             "no population layer: coverage can be measured in distance but not in inhabitants"
@@ -167,10 +154,19 @@ def _streets_format(filename: str) -> Literal["graphml", "osm"] | None:
     return None
 
 
-def _zones_in_commune(
-    zones: gpd.GeoDataFrame, boundary: dict[str, Any], inputs: CommuneInputs
+def read_commune_zones(
+    content: bytes,
+    boundary: dict[str, Any],
+    *,
+    population_field: str,
+    zone_id_field: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """Keep the zones whose representative point lies in the commune (a regional file works)."""
+    """Read population zones and keep those whose centre lies in the commune.
+
+    A regional file (every IRIS of a département) therefore works as the population layer of
+    any of its communes.
+    """
+    zones = read_zones(content, population_field=population_field, zone_id_field=zone_id_field)
     outline = shape(boundary).buffer(0)
     inside = zones[zones.geometry.representative_point().within(outline.buffer(1e-6))]
     if inside.empty:
@@ -181,14 +177,38 @@ def _zones_in_commune(
     return inside
 
 
-def _read_buildings(source: SourceFile | None) -> gpd.GeoDataFrame | None:
-    if source is None:
-        return None
+def spread_commune_population(
+    population: CommuneFile,
+    boundary: dict[str, Any],
+    graph: nx.MultiDiGraph,
+    buildings: CommuneFile | None = None,
+) -> DemandPoints:
+    """Spread a commune's population file onto demand points, as its metadata says."""
+    meta = population.metadata
+    population_field = str(meta["population_field"])
+    zone_id_field = meta.get("zone_id_field")
+    return spread_population(
+        read_commune_zones(
+            population.content,
+            boundary,
+            population_field=population_field,
+            zone_id_field=zone_id_field,
+        ),
+        population_field=population_field,
+        zone_id_field=zone_id_field,
+        streets=undirected_edges_frame(graph),
+        buildings=_read_buildings(buildings.content) if buildings is not None else None,
+        spacing_m=float(meta.get("spacing_m", DEFAULT_SPACING_M)),
+        population_source=population.filename,
+    )
+
+
+def _read_buildings(content: bytes) -> gpd.GeoDataFrame:
     from io import BytesIO
 
     import pyogrio
 
-    frame = pyogrio.read_dataframe(BytesIO(source.content))
+    frame = pyogrio.read_dataframe(BytesIO(content))
     if frame.crs is None:
         frame = frame.set_crs("EPSG:4326")
     polygons = frame[frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
@@ -228,24 +248,6 @@ class CommuneModel:
         """Return the population spread onto demand points, or None without a population layer."""
         if self._population is None:
             return None
-        meta = self._population.metadata
-        zones = read_zones(
-            self._population.content,
-            population_field=meta["population_field"],
-            zone_id_field=meta.get("zone_id_field"),
-        )
-        outline = shape(self.record.boundary)
-        zones = zones[zones.geometry.representative_point().within(outline.buffer(1e-6))]
-        return spread_population(
-            zones,
-            population_field=meta["population_field"],
-            zone_id_field=meta.get("zone_id_field"),
-            streets=undirected_edges_frame(self.graph),
-            buildings=_read_buildings(
-                SourceFile("buildings", self._buildings.filename, self._buildings.content)
-            )
-            if self._buildings
-            else None,
-            spacing_m=float(meta.get("spacing_m", DEFAULT_SPACING_M)),
-            population_source=self._population.filename,
+        return spread_commune_population(
+            self._population, self.record.boundary, self.graph, self._buildings
         )

@@ -19,7 +19,7 @@ from mobility.features import CommuneLocator
 from mobility.formats import read_asset_file
 from mobility.formats.reader import AssetFormat
 from mobility.formats.report import ReadReport
-from mobility.store.base import Store
+from mobility.store.base import CommuneRecord, Store
 
 LoadMode = Literal["all-or-nothing", "valid-rows"]
 LOAD_MODES: tuple[LoadMode, ...] = ("all-or-nothing", "valid-rows")
@@ -110,6 +110,51 @@ def place_assets(
     return assets, outside, dict(other)
 
 
+def prepare_load(
+    record: CommuneRecord,
+    data: bytes,
+    *,
+    fmt: AssetFormat | None = None,
+    layers: Collection[Layer] | None = None,
+    source_name: str = "",
+    mode: LoadMode = "all-or-nothing",
+    progress: LoadProgress | None = None,
+) -> tuple[list[Asset], LoadReport]:
+    """Read a file and place its assets into a commune, writing nothing.
+
+    The report's ``written`` counts what a write would store; ``refused`` is set when the mode
+    forbids writing. Callers that load several files check them all before writing any.
+    """
+    layer_hint = next(iter(layers)) if layers is not None and len(layers) == 1 else None
+
+    def reading(done: int, total: int) -> None:
+        if progress is not None:
+            progress("read", done, total)
+
+    read = read_asset_file(
+        data,
+        fmt=fmt,
+        layer=layer_hint,
+        source_name=source_name,
+        progress=reading if progress is not None else None,
+    )
+    assets, outside, other = place_assets(
+        read,
+        commune=record.code,
+        locator=CommuneLocator([record]),
+        layers=layers,
+        progress=progress,
+    )
+    report = LoadReport(
+        commune=record.code, mode=mode, read=read, outside_commune=outside, other_layers=other
+    )
+    if read.rejected and mode == "all-or-nothing":
+        report.refused = True
+        return [], report
+    report.written = dict(Counter(asset.layer.value for asset in assets))
+    return assets, report
+
+
 def load_asset_file(
     store: Store,
     commune: str,
@@ -125,34 +170,20 @@ def load_asset_file(
 
     ``progress`` (optional) is told how far the read, the placing and the write are.
     """
-    record = store.get_commune(commune)
-    layer_hint = next(iter(layers)) if layers is not None and len(layers) == 1 else None
-
-    def reading(done: int, total: int) -> None:
-        if progress is not None:
-            progress("read", done, total)
-
-    read = read_asset_file(
+    assets, report = prepare_load(
+        store.get_commune(commune),
         data,
         fmt=fmt,
-        layer=layer_hint,
+        layers=layers,
         source_name=source_name,
-        progress=reading if progress is not None else None,
+        mode=mode,
+        progress=progress,
     )
-    locator = CommuneLocator([record])
-    assets, outside, other = place_assets(
-        read, commune=commune, locator=locator, layers=layers, progress=progress
-    )
-    report = LoadReport(
-        commune=commune, mode=mode, read=read, outside_commune=outside, other_layers=other
-    )
-    if read.rejected and mode == "all-or-nothing":
-        report.refused = True
+    if report.refused:
         return report
     if progress is not None:
         progress("write", 0, len(assets))
     store.add_assets(assets, upsert=True)
     if progress is not None:
         progress("write", len(assets), len(assets))
-    report.written = dict(Counter(asset.layer.value for asset in assets))
     return report

@@ -10,7 +10,6 @@ commands.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -18,9 +17,7 @@ from typing import Any, Literal
 from mobility.assets import Asset, Layer
 from mobility.commune import CommuneInputs, SourceFile, build_commune
 from mobility.errors import FieldProblem, InvalidInputError
-from mobility.features import CommuneLocator
-from mobility.formats import read_asset_file
-from mobility.loading import LoadReport, place_assets
+from mobility.loading import LoadReport, prepare_load
 from mobility.store.base import Store
 
 
@@ -109,33 +106,22 @@ def load_manifest(
     """
     inputs, sources = read_manifest(path)
     record, files = build_commune(inputs)
-    locator = CommuneLocator([record])
     reports: list[LoadReport] = []
     assets: list[Asset] = []
     for source in sources:
-        layers = source.layers
-        hint = layers[0] if layers is not None and len(layers) == 1 else None
-        read = read_asset_file(
-            source.path.read_bytes(), fmt=source.fmt, layer=hint, source_name=source.path.name
+        placed, report = prepare_load(
+            record,
+            source.path.read_bytes(),
+            fmt=source.fmt,
+            layers=source.layers,
+            source_name=source.path.name,
         )
-        placed, outside, other = place_assets(
-            read, commune=record.code, locator=locator, layers=layers
-        )
-        report = LoadReport(
-            commune=record.code,
-            mode="all-or-nothing",
-            read=read,
-            outside_commune=outside,
-            other_layers=other,
-            written=dict(Counter(asset.layer.value for asset in placed)),
-        )
-        if read.rejected:
-            report.refused = True
+        if report.refused:
             raise InvalidInputError(
                 f"{source.path.name}: {report.summary()}",
                 problems=[
                     FieldProblem(f"{source.path.name}:{row.line}:{row.field}", row.reason)
-                    for row in read.rejected[:50]
+                    for row in report.read.rejected[:50]
                 ],
             )
         reports.append(report)

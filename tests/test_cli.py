@@ -14,32 +14,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from mobility.cli import main
 from tests.conftest import make_settings
+from tests.support.communes import SAINT_GERMAIN_GRAPH, add_saint_germain, run_cli
 from tests.support.paths import ROOT, SAINT_GERMAIN, SAMPLE_MANIFEST
 
-GRAPH = SAINT_GERMAIN / "osm_all_private_graph_saint-germain-en-laye_osmnx.graphml.gz"
+GRAPH = SAINT_GERMAIN_GRAPH
 
 
-def run(url: str, *args: str) -> int:
-    return main(["--database-url", url, *args])
-
-
-def add_saint_germain(url: str) -> int:
-    return run(
-        url,
-        "commune",
-        "add",
-        "78551",
-        "--name",
-        "Saint-Germain-en-Laye",
-        "--boundary",
-        str(SAINT_GERMAIN / "boundary_78551.geojson"),
-        "--streets",
-        str(GRAPH),
-        "--attribution",
-        "streets=© OpenStreetMap contributors",
-    )
+run = run_cli
 
 
 def test_a_second_commune_is_served_beside_the_first(

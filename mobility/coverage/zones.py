@@ -14,10 +14,10 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-from shapely.geometry import mapping, shape
+from shapely.geometry import mapping
 
+from mobility.commune import read_commune_zones
 from mobility.coverage.analysis import ZoneCoverage
-from mobility.demand import read_zones
 from mobility.store.base import CommuneFile
 
 NAME_FIELDS = ("NOM_IRIS", "nom_iris", "LIB_IRIS", "lib_iris", "name", "nom", "NOM")
@@ -47,11 +47,12 @@ def commune_zones(population: CommuneFile, boundary: Mapping[str, Any]) -> gpd.G
     meta = population.metadata
     population_field = str(meta["population_field"])
     zone_id_field = meta.get("zone_id_field")
-    zones = read_zones(
-        population.content, population_field=population_field, zone_id_field=zone_id_field
+    zones = read_commune_zones(
+        population.content,
+        dict(boundary),
+        population_field=population_field,
+        zone_id_field=zone_id_field,
     )
-    outline = shape(dict(boundary))
-    zones = zones[zones.geometry.representative_point().within(outline.buffer(1e-6))]
     labels = [str(index) for index in zones.index]
     if zone_id_field:
         labels = [

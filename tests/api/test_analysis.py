@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from mobility.cli import main
-from tests.support.paths import SAINT_GERMAIN
+from tests.support.communes import add_saint_germain
 
 COVERAGE = "/communes/75110/coverage"
 
@@ -97,21 +96,7 @@ def test_bad_questions_get_problems_naming_the_field(client: TestClient) -> None
 def test_a_commune_without_population_or_assets_answers_with_reasons(
     sample_url: str, client: TestClient
 ) -> None:
-    code = main(
-        [
-            "--database-url",
-            sample_url,
-            "commune",
-            "add",
-            "78551",
-            "--name",
-            "Saint-Germain-en-Laye",
-            "--boundary",
-            str(SAINT_GERMAIN / "boundary_78551.geojson"),
-            "--streets",
-            str(SAINT_GERMAIN / "osm_all_private_graph_saint-germain-en-laye_osmnx.graphml.gz"),
-        ]
-    )
+    code = add_saint_germain(sample_url)
     assert code == 0
     for path in ("coverage", "gaps", "service-areas"):
         response = client.get(
