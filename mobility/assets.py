@@ -58,6 +58,9 @@ InseeCode = Annotated[
     Field(description="INSEE commune code (code officiel géographique), e.g. 75110."),
 ]
 
+OpeningHours = Annotated[
+    str, StringConstraints(pattern=r"(.*?)((\d{1,2}:\d{2})-(\d{1,2}:\d{2})|24/7)")
+]
 Implantation = Literal[
     "Voirie",
     "Parking public",
@@ -116,9 +119,7 @@ class ChargingPoint(AssetModel):
     tarification: str | None = None
     condition_acces: AccessCondition
     reservation: bool
-    horaires: Annotated[
-        str, StringConstraints(pattern=r"(.*?)((\d{1,2}:\d{2})-(\d{1,2}:\d{2})|24/7)")
-    ]
+    horaires: OpeningHours
     accessibilite_pmr: PmrAccessibility
     restriction_gabarit: Text
     station_deux_roues: bool
@@ -153,6 +154,44 @@ class ChargingPoint(AssetModel):
             "other": self.prise_type_autre,
         }
         return [name for name, present in flags.items() if present]
+
+
+class PlannedChargingPoint(ChargingPoint):
+    """A charging point a scenario proposes, before it has an operator, a roaming id or a brand.
+
+    Only the power is required: it is what coverage filters, the SDIRVE power classes and the
+    AFIR power target need. The other IRVE fields stay unknown (``None``) until the point is
+    built; promoting a scenario into the base data asks for a complete IRVE record.
+    """
+
+    contact_operateur: Text | None = None  # type: ignore[assignment]
+    nom_enseigne: Text | None = None  # type: ignore[assignment]
+    id_station_itinerance: ItineranceId | None = None  # type: ignore[assignment]
+    nom_station: Text | None = None  # type: ignore[assignment]
+    implantation_station: Implantation | None = None  # type: ignore[assignment]
+    adresse_station: Text | None = None  # type: ignore[assignment]
+    nbre_pdc: Count = 1
+    id_pdc_itinerance: ItineranceId | None = None  # type: ignore[assignment]
+    prise_type_ef: bool | None = None  # type: ignore[assignment]
+    prise_type_2: bool | None = None  # type: ignore[assignment]
+    prise_type_combo_ccs: bool | None = None  # type: ignore[assignment]
+    prise_type_chademo: bool | None = None  # type: ignore[assignment]
+    prise_type_autre: bool | None = None  # type: ignore[assignment]
+    paiement_acte: bool | None = None  # type: ignore[assignment]
+    condition_acces: AccessCondition | None = None  # type: ignore[assignment]
+    reservation: bool | None = None  # type: ignore[assignment]
+    horaires: OpeningHours | None = None  # type: ignore[assignment]
+    accessibilite_pmr: PmrAccessibility = "Accessibilité inconnue"
+    restriction_gabarit: Text | None = None  # type: ignore[assignment]
+    station_deux_roues: bool | None = None  # type: ignore[assignment]
+    date_maj: date | None = None  # type: ignore[assignment]
+
+    @property
+    def feature_id(self) -> str:
+        """Return the roaming or local id when the plan gives one, else an empty string."""
+        if self.id_pdc_itinerance and self.id_pdc_itinerance != NOT_CONCERNED:
+            return self.id_pdc_itinerance
+        return f"local-{self.id_pdc_local}" if self.id_pdc_local else ""
 
 
 ParkingKind = Literal["car", "bicycle", "motorcycle"]
@@ -265,3 +304,17 @@ class Asset:
 def parse_attributes(layer: Layer, properties: dict[str, Any]) -> AssetAttributes:
     """Validate raw attributes for a layer (raises pydantic's ValidationError on bad input)."""
     return LAYER_MODELS[layer].model_validate(properties)
+
+
+def parse_planned_attributes(layer: Layer, properties: dict[str, Any]) -> AssetAttributes:
+    """Validate the attributes of an asset a plan proposes.
+
+    A complete record is kept as it is; a charging point without its operator fields becomes a
+    ``PlannedChargingPoint``. Parking and hubs have no such fields, so they are parsed as usual.
+    """
+    if layer is Layer.CHARGING_POINTS:
+        try:
+            return ChargingPoint.model_validate(properties)
+        except ValueError:
+            return PlannedChargingPoint.model_validate(properties)
+    return parse_attributes(layer, properties)

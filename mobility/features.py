@@ -10,7 +10,7 @@ problems found are gathered into one InvalidInputError, each naming its field as
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,13 @@ from shapely import prepared
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
-from mobility.assets import Asset, Layer, is_valid_feature_id, parse_attributes
+from mobility.assets import (
+    Asset,
+    AssetAttributes,
+    Layer,
+    is_valid_feature_id,
+    parse_attributes,
+)
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.geo import in_france
 from mobility.store.base import CommuneRecord
@@ -102,6 +108,7 @@ def asset_from_feature(
     *,
     locator: CommuneLocator,
     feature_id: str | None = None,
+    parse: Callable[[Layer, dict[str, Any]], AssetAttributes] = parse_attributes,
 ) -> Asset:
     """Build a validated asset from a GeoJSON Feature, or raise InvalidInputError.
 
@@ -121,7 +128,7 @@ def asset_from_feature(
     attributes_in = {k: v for k, v in properties.items() if k not in READ_ONLY_PROPERTIES}
     attributes = None
     try:
-        attributes = parse_attributes(layer, attributes_in)
+        attributes = parse(layer, attributes_in)
     except ValidationError as exc:
         problems.extend(problems_from_validation(exc, prefix="properties"))
 

@@ -50,6 +50,12 @@ class Gap:
         }
 
 
+def demand_spacing_m(result: CoverageResult) -> float:
+    """Return the spacing of the demand points the result used (gaps grow points by it)."""
+    spacing = (result.method.get("demand") or {}).get("spacing_m")
+    return float(spacing) if spacing else DEFAULT_SPACING_M
+
+
 def find_gaps(
     result: CoverageResult,
     boundary: dict[str, Any],

@@ -121,3 +121,13 @@ class Store(Protocol):
 
     def delete_asset(self, layer: Layer, asset_id: str) -> None:
         """Remove an asset or raise NotFoundError."""
+
+
+@dataclass(frozen=True)
+class CommuneInput:
+    """A figure set a commune supplies itself (its fleet, its SDIRVE inputs), kept as sent."""
+
+    commune: str
+    key: str
+    value: dict[str, Any]
+    updated_at: datetime

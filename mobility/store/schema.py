@@ -22,7 +22,8 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2 added the scenarios and commune_inputs tables."""
 
 metadata = MetaData()
 
@@ -69,6 +70,31 @@ assets = Table(
 )
 Index("assets_layer_commune", assets.c.layer, assets.c.commune)
 Index("assets_layer_lon_lat", assets.c.layer, assets.c.lon, assets.c.lat)
+
+scenarios = Table(
+    "scenarios",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("commune", String(5), ForeignKey("communes.code", ondelete="CASCADE"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("description", Text, nullable=True),
+    Column("changes", Text, nullable=False, comment="JSON list of asset changes"),
+    Column("base_revision", Integer, nullable=False),
+    Column("revision", Integer, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("promoted_at", DateTime(timezone=True), nullable=True),
+)
+Index("scenarios_commune", scenarios.c.commune)
+
+commune_inputs = Table(
+    "commune_inputs",
+    metadata,
+    Column("commune", String(5), ForeignKey("communes.code", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(32), primary_key=True),
+    Column("value", Text, nullable=False, comment="JSON object supplied by the commune"),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
 
 store_meta = Table(
     "store_meta",

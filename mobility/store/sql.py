@@ -37,7 +37,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
-from mobility.assets import Asset, Layer, filter_columns, parse_attributes
+from mobility.assets import Asset, Layer
 from mobility.errors import ConflictError, NotFoundError, StoreUnavailableError
 from mobility.store import schema
 from mobility.store.base import (
@@ -47,11 +47,13 @@ from mobility.store.base import (
     CommuneRecord,
     FileRole,
 )
+from mobility.store.rows import asset_from_row, aware, row_from_asset
+from mobility.store.sql_plans import PlanTables
 
 _POSTGIS_LOCK_KEY = 7_511_0  # advisory lock id serialising schema set-up across workers
 
 
-class SqlStore:
+class SqlStore(PlanTables):
     """The store, on SQLite (``sqlite:///path``) or PostGIS (``postgresql://...``)."""
 
     def __init__(self, url: str) -> None:
@@ -107,6 +109,13 @@ class SqlStore:
                     raise StoreUnavailableError(
                         f"the database holds schema version {version}, newer than this "
                         f"program's {schema.SCHEMA_VERSION}: upgrade the program"
+                    )
+                elif int(version) < schema.SCHEMA_VERSION:
+                    # every upgrade so far only adds tables, which create_all just made
+                    conn.execute(
+                        update(schema.store_meta)
+                        .where(schema.store_meta.c.key == "schema_version")
+                        .values(value=str(schema.SCHEMA_VERSION))
                     )
         except OperationalError as exc:
             raise StoreUnavailableError(f"cannot open the {self.backend} store") from exc
@@ -212,6 +221,10 @@ class SqlStore:
         """Remove a commune with its files and assets."""
         with self._transaction() as conn:
             conn.execute(delete(schema.assets).where(schema.assets.c.commune == code))
+            conn.execute(delete(schema.scenarios).where(schema.scenarios.c.commune == code))
+            conn.execute(
+                delete(schema.commune_inputs).where(schema.commune_inputs.c.commune == code)
+            )
             conn.execute(delete(schema.commune_files).where(schema.commune_files.c.commune == code))
             deleted = conn.execute(delete(schema.communes).where(schema.communes.c.code == code))
             if deleted.rowcount == 0:
@@ -252,7 +265,7 @@ class SqlStore:
                 .offset(query.offset)
             ).all()
         return AssetPage(
-            assets=[_asset_from_row(row._mapping) for row in rows], number_matched=int(matched or 0)
+            assets=[asset_from_row(row._mapping) for row in rows], number_matched=int(matched or 0)
         )
 
     def _asset_condition(self, query: AssetQuery) -> ColumnElement[bool]:
@@ -293,7 +306,7 @@ class SqlStore:
             ).first()
         if row is None:
             raise NotFoundError(f"no feature {asset_id!r} in {layer.value}")
-        return _asset_from_row(row._mapping)
+        return asset_from_row(row._mapping)
 
     def count_assets(self, layer: Layer, commune: str) -> int:
         """Count a commune's assets in one layer."""
@@ -328,7 +341,7 @@ class SqlStore:
                             )
                 # rows are serialised a batch at a time: a national file never exists twice
                 for start in range(0, len(assets), 1000):
-                    batch = [_row_from_asset(asset, now) for asset in assets[start : start + 1000]]
+                    batch = [row_from_asset(asset, now) for asset in assets[start : start + 1000]]
                     conn.execute(insert(table), batch)
                 self._bump_revisions(conn, {asset.commune for asset in assets})
         except IntegrityError as exc:
@@ -340,7 +353,7 @@ class SqlStore:
     def replace_asset(self, asset: Asset) -> Asset:
         """Overwrite an existing asset and return it as stored."""
         table = schema.assets
-        row = _row_from_asset(asset, datetime.now(UTC))
+        row = row_from_asset(asset, datetime.now(UTC))
         with self._transaction() as conn:
             previous = conn.execute(
                 select(table.c.commune).where(
@@ -392,11 +405,6 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _commune_from_row(row: Any) -> CommuneRecord:
     return CommuneRecord(
         code=row["code"],
@@ -404,34 +412,6 @@ def _commune_from_row(row: Any) -> CommuneRecord:
         boundary=json.loads(row["boundary"]),
         info=json.loads(row["info"]),
         revision=int(row["revision"]),
-        created_at=_aware(row["created_at"]),
-        updated_at=_aware(row["updated_at"]),
-    )
-
-
-def _row_from_asset(asset: Asset, now: datetime) -> dict[str, Any]:
-    return {
-        "layer": asset.layer.value,
-        "id": asset.id,
-        "commune": asset.commune,
-        "lon": asset.lon,
-        "lat": asset.lat,
-        "properties": json.dumps(asset.properties(), ensure_ascii=False),
-        "footprint": json.dumps(asset.footprint) if asset.footprint else None,
-        "updated_at": now,
-        **filter_columns(asset.layer, asset.attributes),
-    }
-
-
-def _asset_from_row(row: Any) -> Asset:
-    layer = Layer(row["layer"])
-    return Asset(
-        layer=layer,
-        id=row["id"],
-        commune=row["commune"],
-        lon=float(row["lon"]),
-        lat=float(row["lat"]),
-        attributes=parse_attributes(layer, json.loads(row["properties"])),
-        footprint=json.loads(row["footprint"]) if row["footprint"] else None,
-        updated_at=_aware(row["updated_at"]),
+        created_at=aware(row["created_at"]),
+        updated_at=aware(row["updated_at"]),
     )

@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: MIT
+"""The assets an analysis sees: the commune's base data, or the base as a scenario changes it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mobility.assets import Asset, Layer
+from mobility.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from mobility.scenarios.model import Scenario
+    from mobility.store.sql import SqlStore
+
+MAX_ASSETS_PER_LAYER = 1_000_000
+"""Far above any commune's count: the analyses need every asset, not a page."""
+
+
+def base_assets(store: SqlStore, code: str, layer: Layer) -> list[Asset]:
+    """Return every asset of a commune's layer as stored (in id order)."""
+    from mobility.store.base import AssetQuery  # noqa: PLC0415 (the store imports this package)
+
+    query = AssetQuery(layer=layer, commune=code, limit=MAX_ASSETS_PER_LAYER)
+    return store.query_assets(query).assets
+
+
+def read_scenario(store: SqlStore, code: str, scenario_id: str) -> Scenario:
+    """Return a scenario of the commune; InvalidInputError when it belongs to another one."""
+    scenario = store.get_scenario(scenario_id)
+    if scenario.commune != code:
+        raise InvalidInputError(
+            f"scenario {scenario_id} is about commune {scenario.commune}, not {code}"
+        )
+    return scenario
+
+
+def commune_assets(
+    store: SqlStore, code: str, layer: Layer, scenario_id: str | None = None
+) -> list[Asset]:
+    """Return every asset of a commune's layer, with the scenario's changes when one is named.
+
+    Raises NotFoundError for an unknown scenario and InvalidInputError for another commune's.
+    """
+    assets = base_assets(store, code, layer)
+    if scenario_id is None:
+        return assets
+    return read_scenario(store, code, scenario_id).apply(layer, assets)

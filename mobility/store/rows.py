@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: MIT
+"""How an asset and a time become table rows and back, shared by every table that holds assets."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from mobility.assets import Asset, Layer, filter_columns, parse_attributes
+
+
+def aware(moment: datetime) -> datetime:
+    """Return the time as UTC-aware: SQLite returns naive datetimes, every stored time is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def row_from_asset(asset: Asset, now: datetime) -> dict[str, Any]:
+    """Return the assets-table row of an asset, its filter columns filled."""
+    return {
+        "layer": asset.layer.value,
+        "id": asset.id,
+        "commune": asset.commune,
+        "lon": asset.lon,
+        "lat": asset.lat,
+        "properties": json.dumps(asset.properties(), ensure_ascii=False),
+        "footprint": json.dumps(asset.footprint) if asset.footprint else None,
+        "updated_at": now,
+        **filter_columns(asset.layer, asset.attributes),
+    }
+
+
+def asset_from_row(row: Any) -> Asset:
+    """Return the asset an assets-table row holds, its attributes validated again."""
+    layer = Layer(row["layer"])
+    return Asset(
+        layer=layer,
+        id=row["id"],
+        commune=row["commune"],
+        lon=float(row["lon"]),
+        lat=float(row["lat"]),
+        attributes=parse_attributes(layer, json.loads(row["properties"])),
+        footprint=json.loads(row["footprint"]) if row["footprint"] else None,
+        updated_at=aware(row["updated_at"]),
+    )

@@ -1,0 +1,288 @@
+# SPDX-License-Identifier: MIT
+"""The store's planning tables: what a commune supplies (inputs) and its what-if scenarios.
+
+Kept apart from the asset tables' code because their life is different: inputs are small JSON
+documents replaced whole, and a scenario never touches the base assets until it is promoted, which
+happens in one transaction that re-checks every change against the base as it is then.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, insert, select, update
+
+from mobility.assets import Asset, Layer, PlannedChargingPoint, parse_planned_attributes
+from mobility.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError
+from mobility.scenarios.model import AssetChange, Scenario
+from mobility.store import schema
+from mobility.store.base import CommuneInput
+from mobility.store.rows import aware, row_from_asset
+
+
+class PlanTables:
+    """Inputs and scenarios; mixed into SqlStore, which provides the transaction."""
+
+    def _transaction(self) -> AbstractContextManager[Connection]:
+        raise NotImplementedError
+
+    # -- inputs -----------------------------------------------------------------------------
+
+    def get_commune_input(self, code: str, key: str) -> CommuneInput | None:
+        """Return what the commune supplied under ``key``, or None."""
+        table = schema.commune_inputs
+        with self._transaction() as conn:
+            _require_commune(conn, code)
+            row = conn.execute(
+                select(table).where(and_(table.c.commune == code, table.c.key == key))
+            ).first()
+        if row is None:
+            return None
+        return _input_from_row(row._mapping)
+
+    def put_commune_input(self, code: str, key: str, value: dict[str, Any]) -> CommuneInput:
+        """Store (or replace) what the commune supplies under ``key``."""
+        table = schema.commune_inputs
+        now = datetime.now(UTC)
+        with self._transaction() as conn:
+            _require_commune(conn, code)
+            conn.execute(delete(table).where(and_(table.c.commune == code, table.c.key == key)))
+            conn.execute(
+                insert(table).values(
+                    commune=code,
+                    key=key,
+                    value=json.dumps(value, ensure_ascii=False),
+                    updated_at=now,
+                )
+            )
+        return CommuneInput(commune=code, key=key, value=value, updated_at=now)
+
+    def delete_commune_input(self, code: str, key: str) -> None:
+        """Forget what the commune supplied under ``key`` (NotFoundError when nothing is)."""
+        table = schema.commune_inputs
+        with self._transaction() as conn:
+            _require_commune(conn, code)
+            deleted = conn.execute(
+                delete(table).where(and_(table.c.commune == code, table.c.key == key))
+            )
+            if deleted.rowcount == 0:
+                raise NotFoundError(f"commune {code} has no {key} inputs")
+
+    # -- scenarios --------------------------------------------------------------------------
+
+    def list_scenarios(self, commune: str | None = None) -> list[Scenario]:
+        """Return the scenarios, of one commune or all, newest first."""
+        table = schema.scenarios
+        statement = select(table).order_by(table.c.created_at.desc(), table.c.id)
+        if commune is not None:
+            statement = statement.where(table.c.commune == commune)
+        with self._transaction() as conn:
+            rows = conn.execute(statement).all()
+        return [_scenario_from_row(row._mapping) for row in rows]
+
+    def get_scenario(self, scenario_id: str) -> Scenario:
+        """Return one scenario or raise NotFoundError."""
+        with self._transaction() as conn:
+            return _read_scenario(conn, scenario_id)
+
+    def create_scenario(
+        self,
+        commune: str,
+        name: str,
+        changes: Sequence[AssetChange],
+        *,
+        description: str | None = None,
+    ) -> Scenario:
+        """Store a new scenario over the commune's base as it is now."""
+        now = datetime.now(UTC)
+        scenario_id = uuid.uuid4().hex[:16]
+        with self._transaction() as conn:
+            revision = _require_commune(conn, commune)
+            conn.execute(
+                insert(schema.scenarios).values(
+                    id=scenario_id,
+                    commune=commune,
+                    name=name,
+                    description=description,
+                    changes=_dump_changes(changes),
+                    base_revision=revision,
+                    revision=0,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            return _read_scenario(conn, scenario_id)
+
+    def update_scenario(
+        self,
+        scenario_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        clear_description: bool = False,
+        changes: Sequence[AssetChange] | None = None,
+    ) -> Scenario:
+        """Rename, describe or replace the changes of a scenario not yet promoted."""
+        table = schema.scenarios
+        with self._transaction() as conn:
+            current = _read_scenario(conn, scenario_id)
+            if current.promoted_at is not None and changes is not None:
+                raise ConflictError(f"scenario {scenario_id} was promoted: its changes are frozen")
+            values: dict[str, Any] = {
+                "updated_at": datetime.now(UTC),
+                "revision": table.c.revision + 1,
+            }
+            if name is not None:
+                values["name"] = name
+            if description is not None or clear_description:
+                values["description"] = description
+            if changes is not None:
+                values["changes"] = _dump_changes(changes)
+            conn.execute(update(table).where(table.c.id == scenario_id).values(**values))
+            return _read_scenario(conn, scenario_id)
+
+    def delete_scenario(self, scenario_id: str) -> None:
+        """Remove a scenario (the base data is untouched)."""
+        table = schema.scenarios
+        with self._transaction() as conn:
+            deleted = conn.execute(delete(table).where(table.c.id == scenario_id))
+            if deleted.rowcount == 0:
+                raise NotFoundError(f"no scenario {scenario_id!r}")
+
+    def promote_scenario(self, scenario_id: str) -> Scenario:
+        """Write a scenario's changes into the base data, all of them or none.
+
+        Every change is checked again against the base as it is now (another user may have added
+        or removed an asset since), and a planned charging point must have become a complete IRVE
+        record: the base data only holds assets that can be published as they are.
+        """
+        assets = schema.assets
+        with self._transaction() as conn:
+            scenario = _read_scenario(conn, scenario_id)
+            if scenario.promoted_at is not None:
+                raise ConflictError(f"scenario {scenario_id} was already promoted")
+            _check_promotable(conn, scenario)
+            now = datetime.now(UTC)
+            for change in scenario.changes:
+                where = and_(assets.c.layer == change.layer.value, assets.c.id == change.asset_id)
+                if change.action == "remove":
+                    conn.execute(delete(assets).where(where))
+                elif change.action == "change" and change.asset is not None:
+                    row = row_from_asset(change.asset, now)
+                    conn.execute(
+                        update(assets)
+                        .where(where)
+                        .values(**{k: v for k, v in row.items() if k not in ("layer", "id")})
+                    )
+                elif change.asset is not None:
+                    conn.execute(insert(assets).values(**row_from_asset(change.asset, now)))
+            conn.execute(
+                update(schema.communes)
+                .where(schema.communes.c.code == scenario.commune)
+                .values(revision=schema.communes.c.revision + 1, updated_at=now)
+            )
+            conn.execute(
+                update(schema.scenarios)
+                .where(schema.scenarios.c.id == scenario_id)
+                .values(promoted_at=now, updated_at=now)
+            )
+            return _read_scenario(conn, scenario_id)
+
+
+def _check_promotable(conn: Connection, scenario: Scenario) -> None:
+    assets = schema.assets
+    problems: list[FieldProblem] = []
+    conflicts: list[str] = []
+    for index, change in enumerate(scenario.changes):
+        exists = (
+            conn.execute(
+                select(assets.c.id).where(
+                    and_(assets.c.layer == change.layer.value, assets.c.id == change.asset_id)
+                )
+            ).first()
+            is not None
+        )
+        if change.action == "add" and exists:
+            conflicts.append(f"{change.layer.value} {change.asset_id!r} now exists in the base")
+        if change.action != "add" and not exists:
+            conflicts.append(f"{change.layer.value} {change.asset_id!r} is no longer in the base")
+        if change.asset is not None and isinstance(change.asset.attributes, PlannedChargingPoint):
+            problems.append(
+                FieldProblem(
+                    f"changes[{index}]",
+                    f"charging point {change.asset_id!r} is planned, not a complete IRVE record: "
+                    "give it its operator, roaming ids and connectors before promoting",
+                )
+            )
+    if conflicts:
+        raise ConflictError("the base data changed since the scenario: " + "; ".join(conflicts))
+    if problems:
+        raise InvalidInputError(
+            "the scenario holds planned points that are not complete records", problems=problems
+        )
+
+
+def _require_commune(conn: Connection, code: str) -> int:
+    """Return the commune's revision, or raise NotFoundError."""
+    revision = conn.execute(
+        select(schema.communes.c.revision).where(schema.communes.c.code == code)
+    ).scalar()
+    if revision is None:
+        raise NotFoundError(f"commune {code} is not loaded")
+    return int(revision)
+
+
+def _read_scenario(conn: Connection, scenario_id: str) -> Scenario:
+    row = conn.execute(select(schema.scenarios).where(schema.scenarios.c.id == scenario_id)).first()
+    if row is None:
+        raise NotFoundError(f"no scenario {scenario_id!r}")
+    return _scenario_from_row(row._mapping)
+
+
+def _dump_changes(changes: Sequence[AssetChange]) -> str:
+    return json.dumps([change.to_record() for change in changes], ensure_ascii=False)
+
+
+def _scenario_from_row(row: Any) -> Scenario:
+    commune = row["commune"]
+    changes = []
+    for record in json.loads(row["changes"]):
+        layer = Layer(record["layer"])
+        asset = None
+        if record["action"] != "remove":
+            asset = Asset(
+                layer=layer,
+                id=record["id"],
+                commune=commune,
+                lon=float(record["lon"]),
+                lat=float(record["lat"]),
+                attributes=parse_planned_attributes(layer, record["properties"]),
+                footprint=record.get("footprint"),
+            )
+        changes.append(AssetChange(record["action"], layer, record["id"], asset))
+    return Scenario(
+        id=row["id"],
+        commune=commune,
+        name=row["name"],
+        description=row["description"],
+        changes=tuple(changes),
+        base_revision=int(row["base_revision"]),
+        revision=int(row["revision"]),
+        created_at=aware(row["created_at"]),
+        updated_at=aware(row["updated_at"]),
+        promoted_at=aware(row["promoted_at"]) if row["promoted_at"] else None,
+    )
+
+
+def _input_from_row(row: Any) -> CommuneInput:
+    return CommuneInput(
+        commune=row["commune"],
+        key=row["key"],
+        value=json.loads(row["value"]),
+        updated_at=aware(row["updated_at"]),
+    )
