@@ -11,7 +11,19 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.errors import install_error_handlers
 from api.limits import BodySizeLimit
-from api.routers import analysis, communes, exports, imports, ocpi, ogc, siting, web
+from api.routers import (
+    analysis,
+    communes,
+    exports,
+    imports,
+    intermodality,
+    ocpi,
+    ogc,
+    regulation,
+    scenarios,
+    siting,
+    web,
+)
 from api.routers.assets import LAYER_SPECS, build_layer_router
 from api.settings import Settings
 from mobility.coverage.context import ContextCache
@@ -60,11 +72,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(communes.router)
     app.include_router(analysis.router)
     app.include_router(siting.router)
+    app.include_router(intermodality.router)
     app.include_router(web.router)
     app.mount("/static", web.static_files(), name="static")
     app.include_router(imports.router)
     app.include_router(exports.router)
     app.include_router(ocpi.router)
+    app.include_router(scenarios.router)
+    app.include_router(regulation.router)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -84,3 +84,15 @@ def read_paging(
 
 
 PagingDep = Annotated[Paging, Depends(read_paging)]
+
+
+SCENARIO_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+ScenarioQuery = Annotated[
+    str | None,
+    Query(
+        pattern=SCENARIO_ID_PATTERN,
+        description="Analyse the commune as this scenario changes it (see /scenarios); "
+        "the base data when absent.",
+    ),
+]
+"""The optional ``scenario`` parameter every analysis route takes."""

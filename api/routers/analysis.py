@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import StoreDep
-from api.query import INSEE_PATTERN
+from api.query import INSEE_PATTERN, ScenarioQuery
 from api.responses import problem_responses
 from api.schemas_analysis import AnalysisFeatureCollection, CoverageReport
 from mobility.assets import HubMode, Layer, ParkingKind
@@ -16,13 +16,13 @@ from mobility.coverage.analysis import CoverageResult, compute_coverage, describ
 from mobility.coverage.areas import compute_service_areas
 from mobility.coverage.context import CommuneContext, ContextCache
 from mobility.coverage.filters import AssetFilter
-from mobility.coverage.gaps import find_gaps
+from mobility.coverage.gaps import demand_spacing_m, find_gaps
 from mobility.coverage.threshold import Threshold, make_threshold
-from mobility.store import AssetQuery, SqlStore
+from mobility.scenarios import commune_assets, read_scenario
+from mobility.store import SqlStore
 
 router = APIRouter(prefix="/communes/{code}", tags=["Coverage and gaps"])
 PROBLEMS = problem_responses(404, 422)
-MAX_ASSETS = 100_000
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class AnalysisQuery:
     layer: Layer
     threshold: Threshold
     asset_filter: AssetFilter
+    scenario: str | None = None
 
 
 def read_analysis_query(
@@ -52,6 +53,7 @@ def read_analysis_query(
     pmr: Annotated[bool, Query(description="Only charging points accessible to PMR.")] = False,
     kind: Annotated[ParkingKind | None, Query(description="Parking for this vehicle.")] = None,
     hub_mode: Annotated[HubMode | None, Query(description="Hubs served by this mode.")] = None,
+    scenario: ScenarioQuery = None,
 ) -> AnalysisQuery:
     """Read and validate the parameters shared by every analysis route."""
     threshold = make_threshold(mode, within_m=within_m, within_min=within_min)
@@ -63,7 +65,13 @@ def read_analysis_query(
         kind=kind,
         mode=hub_mode,
     )
-    return AnalysisQuery(code=code, layer=layer, threshold=threshold, asset_filter=asset_filter)
+    return AnalysisQuery(
+        code=code,
+        layer=layer,
+        threshold=threshold,
+        asset_filter=asset_filter,
+        scenario=scenario,
+    )
 
 
 QueryDep = Annotated[AnalysisQuery, Depends(read_analysis_query)]
@@ -75,18 +83,28 @@ def _context(request: Request, store: SqlStore, code: str) -> CommuneContext:
 
 
 def _assets(store: SqlStore, query: AnalysisQuery) -> list[Any]:
-    page = store.query_assets(AssetQuery(layer=query.layer, commune=query.code, limit=MAX_ASSETS))
-    return query.asset_filter.apply(page.assets)
+    assets = commune_assets(store, query.code, query.layer, query.scenario)
+    return query.asset_filter.apply(assets)
 
 
-def _coverage(request: Request, store: SqlStore, query: AnalysisQuery) -> CoverageResult:
+def _scenario_method(store: SqlStore, query: AnalysisQuery) -> dict[str, Any]:
+    """Return the method entry naming the scenario analysed, or nothing for the base data."""
+    if query.scenario is None:
+        return {}
+    return {"scenario": read_scenario(store, query.code, query.scenario).describe()}
+
+
+def run_coverage(request: Request, store: SqlStore, query: AnalysisQuery) -> CoverageResult:
+    """Answer the coverage question on the base data or the scenario the query names."""
     context = _context(request, store, query.code)
-    return compute_coverage(
+    result = compute_coverage(
         context,
         _assets(store, query),
         threshold=query.threshold,
         asset_filter=query.asset_filter,
     )
+    result.method.update(_scenario_method(store, query))
+    return result
 
 
 @router.get(
@@ -112,7 +130,7 @@ def get_coverage(
     ] = "json",
 ) -> Any:
     """Return who lives within the threshold of the layer's assets, along the streets."""
-    result = _coverage(request, store, query)
+    result = run_coverage(request, store, query)
     if f == "geojson":
         return JSONResponse(
             {
@@ -189,7 +207,8 @@ def get_service_areas(
             "features": [area.to_feature(query.threshold) for area in areas],
             "notes": [] if assets else [f"no {query.asset_filter.describe()} in this commune"],
             "method": describe_method(context, query.threshold, query.asset_filter, len(assets))
-            | {"drawing": "reached street stretches buffered by 25 m and unioned"},
+            | {"drawing": "reached street stretches buffered by 25 m and unioned"}
+            | _scenario_method(store, query),
         },
         media_type="application/geo+json",
     )
@@ -212,12 +231,12 @@ def get_gaps(
     ] = 0.0,
 ) -> Any:
     """Return the gap polygons with their unserved population, area and nearest asset."""
-    result = _coverage(request, store, query)
-    spacing = (result.method.get("demand") or {}).get("spacing_m") or 50.0
+    result = run_coverage(request, store, query)
+    spacing = demand_spacing_m(result)
     gaps = find_gaps(
         result,
         result_boundary(request, store, query.code),
-        spacing_m=float(spacing),
+        spacing_m=spacing,
         min_population=min_population,
     )
     return JSONResponse(
@@ -228,7 +247,7 @@ def get_gaps(
             "notes": result.notes,
             "method": result.method
             | {
-                "gaps": f"uncovered demand points grown by {float(spacing):g} m (the demand "
+                "gaps": f"uncovered demand points grown by {spacing:g} m (the demand "
                 "spacing), merged where they touch and clipped to the commune boundary"
             },
         },

@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.deps import StoreDep
-from api.query import INSEE_PATTERN
+from api.query import INSEE_PATTERN, SCENARIO_ID_PATTERN
 from api.responses import problem_responses
 from api.schemas_analysis import AnalysisFeatureCollection
 from mobility.assets import HubMode, Layer, ParkingKind
@@ -16,9 +16,10 @@ from mobility.coverage.analysis import describe_method
 from mobility.coverage.context import ContextCache
 from mobility.coverage.filters import AssetFilter
 from mobility.coverage.threshold import make_threshold
+from mobility.scenarios import commune_assets, read_scenario
 from mobility.siting import candidates as candidate_sources
 from mobility.siting.suggest import SitingRequest, suggest_sites
-from mobility.store import AssetQuery, SqlStore
+from mobility.store import SqlStore
 
 router = APIRouter(prefix="/communes/{code}", tags=["Siting"])
 
@@ -73,16 +74,17 @@ class SitingBody(BaseModel):
     parking_kind: ParkingKind | None = Field(default=None, description="Parking: this kind.")
     method: Literal["auto", "greedy", "exact"] = "auto"
     time_limit_s: float = Field(default=10.0, gt=0, le=120)
+    scenario: str | None = Field(
+        default=None,
+        pattern=SCENARIO_ID_PATTERN,
+        description="Plan on top of this scenario's assets (see /scenarios); the base when absent.",
+    )
 
     @model_validator(mode="after")
     def _count_or_budget(self) -> "SitingBody":
         if (self.count is None) == (self.budget is None):
             raise ValueError("give exactly one of count or budget")
         return self
-
-
-def _assets(store: SqlStore, layer: Layer, code: str) -> list[Any]:
-    return store.query_assets(AssetQuery(layer=layer, commune=code, limit=100_000)).assets
 
 
 def _candidates(body: SitingBody, store: SqlStore, code: str, engine: Any) -> list[Any]:
@@ -94,11 +96,13 @@ def _candidates(body: SitingBody, store: SqlStore, code: str, engine: Any) -> li
     if spec.type == "parking":
         rule = AssetFilter(Layer.PARKING, kind=spec.parking_kind)
         return candidate_sources.from_assets(
-            rule.apply(_assets(store, Layer.PARKING, code)), "parking"
+            rule.apply(commune_assets(store, code, Layer.PARKING, body.scenario)), "parking"
         )
     if spec.type == "hubs":
         rule = AssetFilter(Layer.HUBS, mode=spec.hub_mode)
-        return candidate_sources.from_assets(rule.apply(_assets(store, Layer.HUBS, code)), "hub")
+        return candidate_sources.from_assets(
+            rule.apply(commune_assets(store, code, Layer.HUBS, body.scenario)), "hub"
+        )
     return candidate_sources.from_features(spec.features)
 
 
@@ -127,7 +131,7 @@ def suggest(
     cache: ContextCache = request.app.state.contexts
     context = cache.get(store, code)
     engine = context.engine(body.mode)
-    existing = existing_filter.apply(_assets(store, body.layer, code))
+    existing = existing_filter.apply(commune_assets(store, code, body.layer, body.scenario))
     answer = suggest_sites(
         context,
         existing,
@@ -145,6 +149,8 @@ def suggest(
         exclusions=candidate_sources.read_exclusions(body.exclusions),
     )
     method = describe_method(context, threshold, existing_filter, len(existing))
+    if body.scenario is not None:
+        method["scenario"] = read_scenario(store, code, body.scenario).describe()
     method["siting"] = (
         "maximal covering location problem on the street network: new sites chosen among "
         f"{body.candidates.type} candidates to cover the most inhabitants not yet within reach "

@@ -23,13 +23,11 @@ from pydantic import BaseModel, Field
 from api.deps import SettingsDep, StoreDep
 from api.query import INSEE_PATTERN
 from api.responses import GeoJSONResponse, problem_responses
-from api.routers.analysis import MAX_ASSETS, QueryDep
+from api.routers.analysis import QueryDep, run_coverage
 from api.schemas_analysis import AnalysisFeatureCollection
-from mobility.coverage.analysis import compute_coverage
 from mobility.coverage.context import ContextCache
 from mobility.coverage.streets import streets_feature_collection
 from mobility.coverage.zones import commune_zones, zone_coverage_features
-from mobility.store import AssetQuery
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 """Where ``make web`` writes the built assets (git-ignored); served under ``/static``."""
@@ -155,15 +153,7 @@ def get_coverage_zones(request: Request, store: StoreDep, query: QueryDep) -> An
     """Return the coverage report's per-zone table joined to the zone polygons, with the summary."""
     cache: ContextCache = request.app.state.contexts
     context = cache.get(store, query.code)
-    assets = store.query_assets(
-        AssetQuery(layer=query.layer, commune=query.code, limit=MAX_ASSETS)
-    ).assets
-    result = compute_coverage(
-        context,
-        query.asset_filter.apply(assets),
-        threshold=query.threshold,
-        asset_filter=query.asset_filter,
-    )
+    result = run_coverage(request, store, query)
     population = store.get_commune_file(query.code, "population")
     features = (
         zone_coverage_features(commune_zones(population, context.record.boundary), result.zones())

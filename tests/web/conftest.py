@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from api.routers.web import MAP_PAGE
+from tests.conftest import API_KEY
 from tests.support.paths import ROOT
 from tests.support.server import serve
 from tests.support.stores import copy_sqlite
@@ -67,9 +68,13 @@ def browser() -> Iterator[Any]:
 def base_url(
     browser: Any, sample_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """uvicorn in a subprocess over a private copy of the shipped commune."""
+    """uvicorn in a subprocess over a private copy of the shipped commune.
+
+    It accepts the tests' API key (``X-API-Key``), so that a test can write (e.g. a scenario)
+    through the API as a planner would; the page itself never writes.
+    """
     url = copy_sqlite(sample_template, tmp_path_factory.mktemp("web") / "store.sqlite")
-    with serve(url) as base:
+    with serve(url, MOBILITY_API_KEYS=API_KEY) as base:
         yield base
 
 

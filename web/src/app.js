@@ -2,16 +2,26 @@
 // The /map page: the commune's streets and IRIS zones as the basemap, the three asset layers, the
 // coverage, service areas and gaps for the question set in the form, and "Where next?"
 // suggestions explained in plain words. Every figure comes from the API of this same server.
-// `window.mapState` exposes what is drawn (counts, shares, suggestions) for tests and curious
-// readers.
+// A plan (a what-if scenario, /map?scenario=<id>) can be chosen: the assets are then the plan's,
+// its new and changed ones ringed, every analysis runs on it, and a panel says in words what it
+// changes (from /scenarios/{id}/compare). `window.mapState` exposes what is drawn (counts, shares,
+// suggestions, the plan and its comparison) for tests and curious readers.
 import { STRINGS, language, setLanguage, t } from "./i18n.js";
-import { formatDate, formatDecimal, formatInteger, formatMetres, formatPercent } from "./format.js";
+import {
+  formatDate,
+  formatDecimal,
+  formatInteger,
+  formatMetres,
+  formatPercent,
+  formatSignedInteger,
+} from "./format.js";
 import {
   COLOURS,
   NO_POPULATION_COLOUR,
   SHARE_CLASSES,
   areaSwatch,
   lineSwatch,
+  plannedSvg,
   shareColour,
   suggestionSvg,
   symbolSvg,
@@ -39,8 +49,14 @@ const state = {
     serviceAreas: 0,
     gaps: 0,
     suggestions: 0,
+    planned: 0,
   },
   apiCounts: {},
+  // The plan shown ({id, name, …}), or null for the current data; what it adds and changes as
+  // drawn, per layer; and the /compare figures for the question asked.
+  scenario: null,
+  planned: {},
+  comparison: null,
   question: null,
   coverage: null,
   siting: null,
@@ -50,7 +66,17 @@ const state = {
 window.mapState = state;
 
 // The answers last drawn, kept to re-render the panels when the language changes.
-const answers = { commune: null, zones: null, gaps: null, siting: null, sitingQuestion: null };
+const answers = {
+  commune: null,
+  zones: null,
+  gaps: null,
+  siting: null,
+  sitingQuestion: null,
+  scenarios: [],
+  scenarioMissing: null,
+  comparison: null,
+  comparisonQuestion: null,
+};
 const overlays = {};
 const assetMarkers = { "charging-points": [], parking: [], hubs: [] };
 // Assets at the very same place (the points of one charging station): one popup lists them all,
@@ -64,6 +90,8 @@ let attribution = "";
 let redrawTimer = null;
 let redrawSeq = 0;
 let sitingSeq = 0;
+let leaving = false; // the page is opening another commune (a plan's)
+const assetSeq = { "charging-points": 0, parking: 0, hubs: 0 };
 
 const $ = (selector) => document.querySelector(selector);
 const form = $("#controls");
@@ -160,7 +188,13 @@ function readQuestion() {
   const mode = form.querySelector("input[name=mode]:checked").value;
   const withinM = Number(form.elements.within_m.value);
   const power = layer === "charging-points" && form.elements.min_power_kw.value;
-  return { layer, mode, within_m: withinM, min_power_kw: power ? Number(power) : null };
+  return {
+    layer,
+    mode,
+    within_m: withinM,
+    min_power_kw: power ? Number(power) : null,
+    scenario: state.scenario ? state.scenario.id : null,
+  };
 }
 
 function sameQuestion(a, b) {
@@ -174,7 +208,12 @@ function analysisQuery(question) {
     within_m: String(question.within_m),
   });
   if (question.min_power_kw) params.set("min_power_kw", String(question.min_power_kw));
+  if (question.scenario) params.set("scenario", question.scenario);
   return params.toString();
+}
+
+function scenarioPath(suffix = "") {
+  return `scenarios/${encodeURIComponent(state.scenario.id)}${suffix}`;
 }
 
 // "d'une borne de 50 kW ou plus" / "a charging point of 50 kW or more"
@@ -244,13 +283,15 @@ function drawStreets(collection) {
 
 function assetTitle(layer, properties) {
   const name =
-    layer === "charging-points"
+    (layer === "charging-points"
       ? properties.nom_station || properties.id_pdc_itinerance
-      : properties.name || t("unnamed");
+      : properties.name) || (properties.planned ? t("plannedPoint") : t("unnamed"));
   let title = t(`title.${layer}`, { name });
   if (layer === "charging-points" && properties.puissance_nominale) {
     title += ` (${formatDecimal(properties.puissance_nominale, 1)} kW)`;
   }
+  const change = properties.scenario_change;
+  if (change === "add" || change === "change") title = t(`title.planned.${change}`, { title });
   return title;
 }
 
@@ -264,12 +305,35 @@ function assetIcon(layer) {
   });
 }
 
-async function loadAssets(layer) {
-  const params = new URLSearchParams({ commune: state.commune, limit: String(MAX_ITEMS) });
-  if (layer === "charging-points") {
-    const question = readQuestion();
-    if (question.min_power_kw) params.set("min_power_kw", String(question.min_power_kw));
+// An asset the plan adds or changes: the layer's symbol in a ring, with a "+" or pencil badge.
+function plannedIcon(layer, change) {
+  return L.divIcon({
+    className: `asset-marker asset-marker--${layer} asset-marker--planned asset-marker--planned-${change}`,
+    html: plannedSvg(layer, change),
+    iconSize: [34, 34],
+    iconAnchor: [17, 17],
+    popupAnchor: [0, -17],
+  });
+}
+
+function minPower(layer) {
+  if (layer !== "charging-points") return null;
+  return readQuestion().min_power_kw;
+}
+
+// The layer's assets in the commune: the stored ones, or the plan's (which the API does not
+// filter by power: the filter is applied here, with the API's rule, power >= minimum).
+async function fetchAssets(layer) {
+  const power = minPower(layer);
+  if (state.scenario) {
+    const collection = await api(scenarioPath(`/assets/${layer}`));
+    const features = collection.features.filter(
+      (feature) => !power || (feature.properties.puissance_nominale ?? 0) >= power,
+    );
+    return { features, matched: features.length };
   }
+  const params = new URLSearchParams({ commune: state.commune, limit: String(MAX_ITEMS) });
+  if (power) params.set("min_power_kw", String(power));
   let url = `collections/${layer}/items?${params}`;
   const features = [];
   let matched = 0;
@@ -281,19 +345,31 @@ async function loadAssets(layer) {
     const next = (page.links || []).find((link) => link.rel === "next");
     url = next && page.features.length > 0 && features.length < matched ? next.href : null;
   }
+  return { features, matched };
+}
+
+async function loadAssets(layer) {
+  const seq = ++assetSeq[layer];
+  const { features, matched } = await fetchAssets(layer);
+  if (seq !== assetSeq[layer]) return; // the plan or the power filter changed meanwhile
   overlays[layer].clearLayers();
   assetsAt[layer].clear();
   for (const feature of features) {
     const key = placeKey(feature.geometry.coordinates);
     assetsAt[layer].set(key, [...(assetsAt[layer].get(key) || []), feature]);
   }
+  const planned = { add: 0, change: 0 };
   assetMarkers[layer] = features.map((feature) => {
     const [lon, lat] = feature.geometry.coordinates;
+    const change = feature.properties.scenario_change;
+    const isPlanned = change === "add" || change === "change";
+    if (isPlanned) planned[change] += 1;
     const marker = L.marker([lat, lon], {
-      icon: assetIcon(layer),
+      icon: isPlanned ? plannedIcon(layer, change) : assetIcon(layer),
       title: assetTitle(layer, feature.properties),
       keyboard: true,
       riseOnHover: true,
+      zIndexOffset: isPlanned ? 500 : 0,
     });
     marker.feature = feature;
     marker.bindPopup(() => assetPopup(layer, feature), { maxWidth: 300 });
@@ -302,7 +378,10 @@ async function loadAssets(layer) {
   });
   state.counts[layer] = assetMarkers[layer].length;
   state.apiCounts[layer] = matched;
+  state.planned[layer] = planned;
+  state.counts.planned = Object.values(state.planned).reduce((n, p) => n + p.add + p.change, 0);
   updateLegend();
+  renderPlan();
 }
 
 function row(label, value) {
@@ -324,6 +403,15 @@ function assetPopup(layer, feature) {
     el("p", { class: "popup__layer" }, svg(symbolSvg(layer)), t(`layer.${layer}`)),
   );
   if (here.length > 1) popup.classList.add("popup--many");
+  const change = feature.properties.scenario_change;
+  if (state.scenario && (change === "add" || change === "change")) {
+    popup.append(
+      el("p", { class: "popup__plan" }, t(`popup.planned.${change}`, { name: state.scenario.name })),
+    );
+    if (feature.properties.planned) {
+      popup.append(el("p", { class: "popup__plan-note" }, t("popup.planned.pending")));
+    }
+  }
   if (layer === "charging-points" && here.length > 1) {
     // The points of one station: the station once, then each point's power and connectors.
     popup.append(
@@ -378,7 +466,7 @@ function assetDetails(layer, feature, { station = false } = {}) {
   const rows = [];
   let title;
   if (layer === "charging-points") {
-    title = p.nom_station || p.id_pdc_itinerance;
+    title = p.nom_station || p.id_pdc_itinerance || (p.planned ? t("plannedPoint") : null);
     if (!station) {
       rows.push(
         row(t("popup.power"), `${formatDecimal(p.puissance_nominale, 1)} kW`),
@@ -447,12 +535,14 @@ function redraw() {
   return track(async () => {
     setStatus("updating");
     const query = analysisQuery(question);
-    const [zones, areas, gaps] = await Promise.all([
+    const [zones, areas, gaps, comparison] = await Promise.all([
       api(communePath(`/coverage/zones?${query}`)),
       api(communePath(`/service-areas?${query}&dissolve=true`)),
       api(communePath(`/gaps?${query}`)),
+      question.scenario ? api(scenarioPath(`/compare?${compareQuery(question)}`)) : null,
     ]);
     if (seq !== redrawSeq) return; // a newer question was asked meanwhile
+    setComparison(comparison, question);
     drawZones(zones);
     drawServiceAreas(areas);
     drawGaps(gaps, question);
@@ -466,6 +556,7 @@ function redraw() {
     };
     if (answers.siting && !sameQuestion(answers.sitingQuestion, question)) clearSuggestions(true);
     renderSummary();
+    renderPlan();
     renderGaps();
     renderMethod();
     updateLegend();
@@ -474,9 +565,58 @@ function redraw() {
   });
 }
 
+// /compare answers for the layer, mode and distance asked (it has no power filter: it counts
+// every charging point, which the plan panel says).
+function compareQuery(question) {
+  return new URLSearchParams({
+    layer: question.layer,
+    mode: question.mode,
+    within_m: String(question.within_m),
+  }).toString();
+}
+
+function setComparison(answer, question) {
+  const layer = answer?.layers?.find((each) => each.layer === question.layer);
+  if (!layer) {
+    answers.comparison = null;
+    answers.comparisonQuestion = null;
+    state.comparison = null;
+    return;
+  }
+  answers.comparison = layer;
+  answers.comparisonQuestion = question;
+  state.comparison = {
+    scenario: question.scenario,
+    question: { layer: question.layer, mode: question.mode, within_m: question.within_m },
+    population: layer.population,
+    population_covered: layer.population_covered,
+    share: layer.share,
+    assets: layer.assets,
+    distance_p50_m: { base: layer.distance.base.p50_m, scenario: layer.distance.scenario.p50_m },
+    gaps_closed: layer.gaps.closed.length,
+    gaps_reduced: layer.gaps.reduced.length,
+    gaps: {
+      closed: layer.gaps.closed,
+      reduced: layer.gaps.reduced,
+      count: layer.gaps.count,
+      population_unserved: layer.gaps.population_unserved,
+    },
+    zones_improved: layer.zones.filter((zone) => zone.share_change > 0).length,
+  };
+}
+
 function zoneTooltip(properties) {
   const name = properties.name || properties.zone;
   if (properties.share === null) return t("zoneTooltipEmpty", { name });
+  const compared = state.scenario && answers.comparison?.zones.find((z) => z.zone === properties.zone);
+  if (compared) {
+    return t("zoneTooltipPlan", {
+      name,
+      share: formatPercent(properties.share),
+      pop: formatInteger(properties.population),
+      base: formatPercent(compared.share.base),
+    });
+  }
   return t("zoneTooltip", {
     name,
     share: formatPercent(properties.share),
@@ -593,6 +733,7 @@ async function suggest(event) {
     method: "greedy",
   };
   if (question.min_power_kw) body.power_class = POWER_CLASSES[question.min_power_kw];
+  if (question.scenario) body.scenario = question.scenario;
   const seq = ++sitingSeq;
   const button = $("#siting-submit");
   button.disabled = true;
@@ -798,7 +939,9 @@ function renderSummary() {
   }
   const how = t(`how.${question.mode}`);
   const distance = (value) => (value === null ? t("summaryUnreachable") : formatMetres(value));
+  const plan = answer.method?.scenario;
   node.replaceChildren(
+    ...(plan ? [el("p", { class: "summary__plan" }, t("summaryPlan", { name: plan.name }))] : []),
     el("p", { class: "summary__figure" }, formatPercent(s.share)),
     el(
       "p",
@@ -821,6 +964,104 @@ function renderSummary() {
       t("summaryDistances", { p50: distance(s.distance.p50_m), p90: distance(s.distance.p90_m) }),
     ),
   );
+}
+
+// The plan panel: what the chosen plan changes for the question asked, in plain words, from
+// /scenarios/{id}/compare (base and plan computed with the same rules).
+function renderPlan() {
+  const panel = $("#plan-panel");
+  const node = $("#plan-explain");
+  if (!state.scenario) {
+    if (answers.scenarioMissing) {
+      panel.hidden = false;
+      node.replaceChildren(
+        el("p", { class: "status--error" }, t("scenarioMissing", { id: answers.scenarioMissing })),
+      );
+    } else {
+      panel.hidden = true;
+      node.replaceChildren();
+    }
+    return;
+  }
+  panel.hidden = false;
+  const scenario = state.scenario;
+  const layer = answers.comparison;
+  const question = answers.comparisonQuestion;
+  if (!layer || !question || question.scenario !== scenario.id) {
+    node.replaceChildren(el("p", { class: "hint" }, t("updating")));
+    return;
+  }
+  const how = t(`how.${question.mode}`);
+  const of = ofLayer({ ...question, min_power_kw: null });
+  const d = formatMetres(question.within_m);
+  const change = layer.population_covered.change;
+  const lead =
+    Math.round(change) === 0 && layer.share.change === 0
+      ? t("planLeadSame", { name: scenario.name, d, how, of, share: formatPercent(layer.share.scenario) })
+      : t("planLead", {
+          name: scenario.name,
+          after: formatPercent(layer.share.scenario),
+          before: formatPercent(layer.share.base),
+          d,
+          how,
+          of,
+          change: formatSignedInteger(change),
+          residents: t("residents", { n: Math.abs(Math.round(change)) }),
+        });
+  const closed = layer.gaps.closed.length;
+  const reduced = layer.gaps.reduced.length;
+  const counts = scenario.counts?.[question.layer] || { add: 0, change: 0, remove: 0 };
+  const p50 = { before: layer.distance.base.p50_m, after: layer.distance.scenario.p50_m };
+  const drawn = state.planned[question.layer] || { add: 0, change: 0 };
+  const paragraphs = [
+    scenario.description ? el("p", { class: "plan__description" }, scenario.description) : null,
+    el("p", { class: "plan__lead" }, lead),
+    el(
+      "p",
+      { class: "plan__gaps" },
+      t("planGaps", {
+        closed,
+        reduced,
+        closedText: formatInteger(closed),
+        reducedText: formatInteger(reduced),
+      }),
+    ),
+    el(
+      "p",
+      { class: "plan__assets" },
+      t("planAssets", {
+        base: formatInteger(layer.assets.base),
+        scenario: formatInteger(layer.assets.scenario),
+        add: formatInteger(counts.add),
+        change: formatInteger(counts.change),
+        remove: formatInteger(counts.remove),
+      }),
+    ),
+    p50.before !== null && p50.after !== null
+      ? el(
+          "p",
+          { class: "plan__distances" },
+          t("planDistances", { before: formatMetres(p50.before), after: formatMetres(p50.after) }),
+        )
+      : null,
+    question.min_power_kw ? el("p", { class: "hint" }, t("planAllPowers")) : null,
+    scenario.base_changed_since ? el("p", { class: "hint" }, t("planBaseChanged")) : null,
+    drawn.add + drawn.change > 0
+      ? el("button", { type: "button", class: "link-button", onclick: showPlanned }, t("planShow"))
+      : el("p", { class: "hint" }, t("planNothingDrawn")),
+  ];
+  node.replaceChildren(...paragraphs.filter(Boolean));
+}
+
+// Fit the map to the assets the plan adds or changes, and open the first one's popup.
+function showPlanned() {
+  const markers = ASSET_LAYERS.flatMap((layer) =>
+    assetMarkers[layer].filter((marker) => marker.feature.properties.scenario_change),
+  );
+  if (markers.length === 0) return;
+  const bounds = L.latLngBounds(markers.map((marker) => marker.getLatLng()));
+  map.fitBounds(bounds.pad(0.2), { maxZoom: 17 });
+  markers[0].openPopup();
 }
 
 function renderGaps() {
@@ -878,6 +1119,12 @@ const LEGEND = [
   { key: "streets", symbol: () => lineSwatch({ stroke: COLOURS.streets, width: 1.5 }) },
   { key: "boundary", symbol: () => lineSwatch({ stroke: COLOURS.boundary, width: 3 }) },
 ];
+// Shown while a plan is: what its ring and badges mean (no switch: the markers belong to their
+// layer, whose switch shows or hides them).
+const PLAN_LEGEND = [
+  { key: "plannedAdd", symbol: () => plannedSvg("charging-points", "add", 24) },
+  { key: "plannedChange", symbol: () => plannedSvg("charging-points", "change", 24) },
+];
 
 function buildLegend() {
   const list = $("#legend");
@@ -907,6 +1154,19 @@ function buildLegend() {
       if (key === "zones") item.append(shareScale());
       return item;
     }),
+    ...PLAN_LEGEND.map(({ key, symbol }) =>
+      el(
+        "li",
+        { class: `legend__item legend__item--plan legend__item--${key}`, hidden: true },
+        el("span", { class: "legend__spacer", "aria-hidden": "true" }),
+        el(
+          "span",
+          { class: "legend__label" },
+          svg(symbol()),
+          el("span", { class: "legend__text", "data-legend": key }),
+        ),
+      ),
+    ),
   );
   updateLegend();
 }
@@ -946,7 +1206,12 @@ function updateLegend() {
     gaps: state.counts.gaps,
     suggestions: state.counts.suggestions,
     zones: state.counts.zones,
+    plannedAdd: Object.values(state.planned).reduce((n, p) => n + p.add, 0),
+    plannedChange: Object.values(state.planned).reduce((n, p) => n + p.change, 0),
   };
+  for (const node of document.querySelectorAll(".legend__item--plan")) {
+    node.hidden = !state.scenario;
+  }
   for (const node of document.querySelectorAll("[data-legend]")) {
     const key = node.dataset.legend;
     let text = t(`legend.${key}`, {
@@ -1077,8 +1342,10 @@ function applyLanguage(lang) {
   updateDistanceOutput();
   renderCommuneTitle();
   if (!answers.commune) document.title = STRINGS[state.lang].pageTitle.replace("{commune}", "");
+  buildScenarioSelect();
   updateLegend();
   renderSummary();
+  renderPlan();
   renderGaps();
   renderSuggestions();
   renderMethod();
@@ -1125,8 +1392,83 @@ function buildCommuneSelect() {
   select.addEventListener("change", () => {
     const url = new URL(window.location.href);
     url.searchParams.set("commune", select.value);
+    url.searchParams.delete("scenario"); // a plan is over one commune
     window.location.assign(url);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plans (what-if scenarios)
+
+function scenarioLabel(scenario) {
+  return scenario.promoted_at ? t("scenarioPromoted", { name: scenario.name }) : scenario.name;
+}
+
+function buildScenarioSelect() {
+  const select = $("#scenario");
+  if (!select) return;
+  select.replaceChildren(
+    el("option", { value: "" }, t("scenarioNone")),
+    ...answers.scenarios.map((scenario) => el("option", { value: scenario.id }, scenarioLabel(scenario))),
+  );
+  select.value = state.scenario ? state.scenario.id : "";
+}
+
+function describeScenario(document) {
+  return {
+    id: document.id,
+    name: document.name,
+    commune: document.commune,
+    description: document.description ?? null,
+    counts: document.counts || {},
+    base_changed_since: Boolean(document.base_changed_since),
+  };
+}
+
+// Keep the plan in the address (?scenario=<id>), so that the view can be shared as it is.
+function updateScenarioUrl() {
+  const url = new URL(window.location.href);
+  if (state.scenario) url.searchParams.set("scenario", state.scenario.id);
+  else url.searchParams.delete("scenario");
+  window.history.replaceState(null, "", url);
+}
+
+// Find the plan a link names: among the commune's, else by id (it may be over another loaded
+// commune: the page then opens that commune). Return the plan, null, or "moved".
+async function resolveScenario(id) {
+  const known = answers.scenarios.find((scenario) => scenario.id === id);
+  if (known) return known;
+  let found = null;
+  try {
+    found = await api(`scenarios/${encodeURIComponent(id)}`);
+  } catch {
+    found = null;
+  }
+  if (found && found.commune !== state.commune) {
+    if ((config.communes || []).some((c) => c.code === found.commune)) {
+      const url = new URL(window.location.href);
+      url.searchParams.set("commune", found.commune);
+      leaving = true;
+      window.location.replace(url);
+      return "moved";
+    }
+    found = null;
+  }
+  if (found) answers.scenarios.push(found);
+  return found;
+}
+
+function chooseScenario(id) {
+  const found = answers.scenarios.find((scenario) => scenario.id === id);
+  state.scenario = found ? describeScenario(found) : null;
+  answers.scenarioMissing = null;
+  setComparison(null, readQuestion());
+  updateScenarioUrl();
+  renderPlan();
+  updateLegend();
+  clearTimeout(redrawTimer);
+  track(() => Promise.all(ASSET_LAYERS.map((layer) => loadAssets(layer))));
+  redraw();
 }
 
 function wireControls() {
@@ -1145,6 +1487,7 @@ function wireControls() {
     scheduleRedraw();
   });
   $("#siting-form").addEventListener("submit", suggest);
+  $("#scenario").addEventListener("change", (event) => chooseScenario(event.target.value));
   $("#lang-toggle").addEventListener("click", () => applyLanguage($("#lang-toggle").dataset.lang));
 }
 
@@ -1174,15 +1517,31 @@ async function start() {
   buildLegend();
   wireControls();
   setStatus("loading");
+  const requestedScenario = new URL(window.location.href).searchParams.get("scenario");
   await track(async () => {
-    const [commune, streets] = await Promise.all([
+    const [commune, streets, scenarios] = await Promise.all([
       api(`collections/communes/items/${encodeURIComponent(state.commune)}`),
       api(communePath("/streets.geojson")),
+      api(`scenarios?${new URLSearchParams({ commune: state.commune })}`),
     ]);
+    answers.scenarios = scenarios.scenarios || [];
+    if (requestedScenario) {
+      const found = await resolveScenario(requestedScenario);
+      if (found === "moved") return;
+      if (found) state.scenario = describeScenario(found);
+      else {
+        answers.scenarioMissing = requestedScenario;
+        state.errors.push(t("scenarioMissing", { id: requestedScenario }));
+        updateScenarioUrl();
+      }
+    }
+    buildScenarioSelect();
+    renderPlan();
     drawCommune(commune);
     drawStreets(streets);
     await Promise.all([...ASSET_LAYERS.map((layer) => loadAssets(layer)), redraw()]);
   });
+  if (leaving) return;
   state.ready = true;
 }
 

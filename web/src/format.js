@@ -7,6 +7,14 @@ export function formatInteger(value) {
   return new Intl.NumberFormat(locale(), { maximumFractionDigits: 0 }).format(Math.round(value));
 }
 
+// A whole number with its sign, rounded half up ("+8 190", "−120"; zero has no sign).
+export function formatSignedInteger(value) {
+  return new Intl.NumberFormat(locale(), {
+    maximumFractionDigits: 0,
+    signDisplay: "exceptZero",
+  }).format(Math.round(value));
+}
+
 // A share between 0 and 1 as a percentage, with one decimal by default ("64,7 %").
 export function formatPercent(share, digits = 1) {
   return new Intl.NumberFormat(locale(), {

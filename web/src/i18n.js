@@ -43,6 +43,47 @@ export const STRINGS = {
     sourcesTitle: "Sources des données",
     technicalSummary: "Texte technique renvoyé par l'API (en anglais)",
 
+    // Plans (what-if scenarios)
+    scenarioLabel: "Plan (scénario)",
+    scenarioNone: "Données actuelles",
+    scenarioHint: "Un plan ajoute, modifie ou retire des équipements sans toucher aux données actuelles.",
+    scenarioPromoted: "{name} (déjà appliqué)",
+    scenarioMissing: "le plan « {id} » est introuvable : la carte montre les données actuelles",
+    planTitle: "Ce que change le plan",
+    planLead:
+      "Avec le plan «\u00a0{name}\u00a0», {after} des habitants vivent à moins de {d} {how} {of}, contre {before} aujourd'hui ({change} {residents}).",
+    planLeadSame:
+      "Avec le plan «\u00a0{name}\u00a0», la part des habitants à moins de {d} {how} {of} ne change pas : {share}.",
+    planGaps: ({ closed, reduced }) => {
+      if (closed === 0 && reduced === 0) return "Aucune zone de manque n'est comblée ni réduite.";
+      if (closed === 0) {
+        return reduced === 1
+          ? "Aucune zone de manque n'est entièrement comblée ; 1 est réduite."
+          : "Aucune zone de manque n'est entièrement comblée ; {reducedText} sont réduites.";
+      }
+      const head = closed === 1 ? "1 zone de manque comblée" : "{closedText} zones de manque comblées";
+      if (reduced === 0) return `${head}.`;
+      return reduced === 1 ? `${head}, 1 autre réduite.` : `${head}, {reducedText} autres réduites.`;
+    },
+    planAssets:
+      "Équipements comptés : {base} aujourd'hui, {scenario} avec le plan (ajouts : {add}, modifications : {change}, retraits : {remove}).",
+    planDistances: "Distance médiane jusqu'au plus proche : {before} aujourd'hui, {after} avec le plan.",
+    planAllPowers: "La comparaison compte toutes les bornes, quelle que soit leur puissance.",
+    planBaseChanged:
+      "Les données de la commune ont changé depuis la création de ce plan : les chiffres tiennent compte des données actuelles.",
+    planShow: "Voir les équipements du plan sur la carte",
+    planNothingDrawn: "Ce plan n'ajoute ni ne modifie d'équipement de ce type.",
+    summaryPlan: "Chiffres avec le plan «\u00a0{name}\u00a0»",
+    "legend.plannedAdd": "Nouveaux équipements du plan",
+    "legend.plannedChange": "Équipements modifiés par le plan",
+    "title.planned.add": "{title} — nouveau, prévu par le plan",
+    "title.planned.change": "{title} — modifié par le plan",
+    "popup.planned.add": "Nouveau dans le plan «\u00a0{name}\u00a0»",
+    "popup.planned.change": "Modifié par le plan «\u00a0{name}\u00a0»",
+    "popup.planned.pending": "Borne prévue : exploitant et identifiant pas encore connus.",
+    plannedPoint: "borne prévue",
+    zoneTooltipPlan: "{name} : {share} de {pop} habitants à portée avec le plan, {base} aujourd'hui",
+
     // Status line
     loading: "Chargement de la carte…",
     updating: "Mise à jour de la couverture…",
@@ -210,6 +251,46 @@ export const STRINGS = {
     aboutTitle: "Method and sources",
     sourcesTitle: "Data sources",
     technicalSummary: "Technical text from the API",
+
+    scenarioLabel: "Plan (scenario)",
+    scenarioNone: "Current data",
+    scenarioHint: "A plan adds, changes or removes assets without touching the current data.",
+    scenarioPromoted: "{name} (already applied)",
+    scenarioMissing: "plan “{id}” not found: the map shows the current data",
+    planTitle: "What the plan changes",
+    planLead:
+      "With the plan “{name}”, {after} of residents live within {d} {how} of {of}, against {before} today ({change} {residents}).",
+    planLeadSame:
+      "With the plan “{name}”, the share of residents within {d} {how} of {of} does not change: {share}.",
+    planGaps: ({ closed, reduced }) => {
+      if (closed === 0 && reduced === 0) return "No gap is closed or reduced.";
+      if (closed === 0) {
+        return reduced === 1
+          ? "No gap is closed entirely; 1 is reduced."
+          : "No gap is closed entirely; {reducedText} are reduced.";
+      }
+      const head = closed === 1 ? "1 gap closed" : "{closedText} gaps closed";
+      if (reduced === 0) return `${head}.`;
+      return `${head}, {reducedText} more reduced.`;
+    },
+    planAssets:
+      "Assets counted: {base} today, {scenario} with the plan (added: {add}, changed: {change}, removed: {remove}).",
+    planDistances: "Median distance to the nearest one: {before} today, {after} with the plan.",
+    planAllPowers: "The comparison counts every charging point, whatever its power.",
+    planBaseChanged:
+      "The commune's data changed after this plan was made: the figures use the current data.",
+    planShow: "Show the plan's assets on the map",
+    planNothingDrawn: "This plan adds or changes no asset of this kind.",
+    summaryPlan: "Figures with the plan “{name}”",
+    "legend.plannedAdd": "New assets in the plan",
+    "legend.plannedChange": "Assets changed by the plan",
+    "title.planned.add": "{title} — new, planned",
+    "title.planned.change": "{title} — changed by the plan",
+    "popup.planned.add": "New in the plan “{name}”",
+    "popup.planned.change": "Changed by the plan “{name}”",
+    "popup.planned.pending": "Planned charging point: operator and identifier not known yet.",
+    plannedPoint: "planned charging point",
+    zoneTooltipPlan: "{name}: {share} of {pop} residents within reach with the plan, {base} today",
 
     loading: "Loading the map…",
     updating: "Updating the coverage…",

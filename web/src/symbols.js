@@ -11,6 +11,7 @@ export const COLOURS = {
   serviceAreas: "#6d28d9",
   streets: "#4b5563",
   boundary: "#111827",
+  planned: "#be185d",
 };
 
 // Share of residents within reach, in five classes (light: few, dark: most).
@@ -45,6 +46,28 @@ const SYMBOLS = {
 
 export function symbolSvg(layer) {
   return SYMBOLS[layer];
+}
+
+// An asset a plan adds ("+" badge) or changes (pencil badge): the layer's symbol inside a thick
+// magenta ring, so that it reads apart from the existing assets on any zone colour.
+const PLANNED_BADGES = {
+  add: `<path d="M28 2.6v7.8M24.1 6.5h7.8" stroke="#fff" stroke-width="2.2" stroke-linecap="round"/>`,
+  change: `<path d="M25 9.6l5.6-5.6M24.6 10l.3-1.6 1.3 1.3z" stroke="#fff" stroke-width="2" stroke-linecap="round"/>`,
+};
+
+export function plannedSvg(layer, action = "add", size = 34) {
+  const inner = SYMBOLS[layer].replace(
+    'viewBox="0 0 24 24" width="24" height="24"',
+    'x="5" y="5" width="24" height="24" viewBox="0 0 24 24"',
+  );
+  return (
+    `<svg viewBox="0 0 34 34" width="${size}" height="${size}" aria-hidden="true" focusable="false">` +
+    `<circle cx="17" cy="17" r="15.5" fill="#fff" stroke="${COLOURS.planned}" stroke-width="3"/>` +
+    inner +
+    `<circle cx="28" cy="6.5" r="5.8" fill="${COLOURS.planned}" stroke="#fff" stroke-width="1.4"/>` +
+    (PLANNED_BADGES[action] ?? PLANNED_BADGES.add) +
+    `</svg>`
+  );
 }
 
 export function suggestionSvg(rank) {

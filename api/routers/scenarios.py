@@ -1,0 +1,376 @@
+# SPDX-License-Identifier: MIT
+"""What-if scenarios: create, list, rename, delete, compare with the base, promote into it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
+
+from api.deps import SettingsDep, StoreDep, WriteGuard, require_api_key
+from api.links import GEOJSON, JSON, url_for_path
+from api.query import INSEE_PATTERN, SCENARIO_ID_PATTERN
+from api.responses import GeoJSONResponse, problem_responses
+from api.schemas_analysis import AnalysisFeatureCollection
+from api.schemas_scenarios import (
+    ScenarioBody,
+    ScenarioChanges,
+    ScenarioDocument,
+    ScenarioList,
+    ScenarioPatch,
+)
+from api.settings import Settings
+from mobility.assets import Layer
+from mobility.coverage.context import ContextCache
+from mobility.coverage.threshold import make_threshold
+from mobility.errors import FieldProblem, InvalidInputError
+from mobility.features import feature_from_asset
+from mobility.regulation.commune import commune_afir, commune_sdirve
+from mobility.regulation.compare import compare_afir, compare_sdirve
+from mobility.regulation.points import distinct_points
+from mobility.scenarios import Scenario, base_assets
+from mobility.scenarios.build import (
+    AddGroup,
+    ChangeGroup,
+    ChangeRequest,
+    RemoveGroup,
+    build_changes,
+)
+from mobility.scenarios.compare import compare_layer
+from mobility.scenarios.model import AssetChange
+from mobility.store import SqlStore
+
+router = APIRouter(prefix="/scenarios", tags=["Scenarios"])
+
+ScenarioId = Annotated[str, Path(pattern=SCENARIO_ID_PATTERN, description="Scenario id.")]
+DEFAULT_COMPARE_WITHIN_M = 300.0
+
+
+def _changes(store: SqlStore, code: str, body: ScenarioChanges) -> list[AssetChange]:
+    """Check the requested changes against the commune's base assets."""
+    record = store.get_commune(code)
+    layers = {g.layer for g in body.add} | {g.layer for g in body.change}
+    layers |= {g.layer for g in body.remove}
+    base_ids = {layer: {asset.id for asset in base_assets(store, code, layer)} for layer in layers}
+    request = ChangeRequest(
+        add=[AddGroup(g.layer, g.features, g.properties, g.source) for g in body.add],
+        change=[ChangeGroup(g.layer, g.features) for g in body.change],
+        remove=[RemoveGroup(g.layer, g.ids) for g in body.remove],
+    )
+    return build_changes(record, base_ids, request)
+
+
+def _document(
+    request: Request,
+    settings: Settings,
+    store: SqlStore,
+    scenario: Scenario,
+    *,
+    with_changes: bool = True,
+) -> dict[str, Any]:
+    """Return the scenario as served, with its links."""
+    href = url_for_path(request, settings, f"/scenarios/{scenario.id}")
+    revision = store.get_commune(scenario.commune).revision
+    document: dict[str, Any] = {
+        "id": scenario.id,
+        "commune": scenario.commune,
+        "name": scenario.name,
+        "description": scenario.description,
+        "created_at": _iso(scenario.created_at),
+        "updated_at": _iso(scenario.updated_at),
+        "promoted_at": _iso(scenario.promoted_at),
+        "base_revision": scenario.base_revision,
+        "base_changed_since": revision != scenario.base_revision,
+        "counts": scenario.counts(),
+        "links": [
+            {"href": href, "rel": "self", "type": JSON},
+            {"href": f"{href}/compare", "rel": "compare", "type": JSON},
+            *[
+                {
+                    "href": f"{href}/assets/{layer.value}",
+                    "rel": "items",
+                    "type": GEOJSON,
+                    "title": f"{layer.value} as the scenario has them",
+                }
+                for layer in Layer
+            ],
+        ],
+    }
+    if with_changes:
+        document["changes"] = [
+            {
+                "action": change.action,
+                "layer": change.layer.value,
+                "id": change.asset_id,
+                "planned": change.planned,
+                "feature": feature_from_asset(change.asset) if change.asset else None,
+            }
+            for change in scenario.changes
+        ]
+    return document
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+@router.get(
+    "",
+    operation_id="listScenarios",
+    summary="The scenarios, newest first",
+    response_model=ScenarioList,
+    responses=problem_responses(422),
+)
+def list_scenarios(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    commune: Annotated[
+        str | None, Query(pattern=INSEE_PATTERN, description="Only this commune's scenarios.")
+    ] = None,
+) -> Any:
+    """List the stored scenarios (without their changes)."""
+    scenarios = store.list_scenarios(commune)
+    return {
+        "scenarios": [
+            _document(request, settings, store, s, with_changes=False) for s in scenarios
+        ],
+        "links": [
+            {"href": url_for_path(request, settings, "/scenarios"), "rel": "self", "type": JSON}
+        ],
+    }
+
+
+@router.post(
+    "",
+    operation_id="createScenario",
+    summary="Create a scenario: assets added, changed or removed, the base untouched (API key)",
+    status_code=201,
+    response_model=ScenarioDocument,
+    responses=problem_responses(401, 403, 404, 415, 422),
+    dependencies=WriteGuard,
+)
+def create_scenario(
+    request: Request, store: StoreDep, settings: SettingsDep, body: Annotated[ScenarioBody, Body()]
+) -> Any:
+    """Check the changes against the commune's base data and store the scenario."""
+    changes = _changes(store, body.commune, body)
+    scenario = store.create_scenario(body.commune, body.name, changes, description=body.description)
+    document = _document(request, settings, store, scenario)
+    headers = {"Location": document["links"][0]["href"]}
+    return Response(
+        content=ScenarioDocument.model_validate(document).model_dump_json(),
+        status_code=201,
+        media_type=JSON,
+        headers=headers,
+    )
+
+
+@router.get(
+    "/{scenario_id}",
+    operation_id="getScenario",
+    summary="A scenario with its changes",
+    response_model=ScenarioDocument,
+    responses=problem_responses(404, 422),
+)
+def get_scenario(
+    scenario_id: ScenarioId, request: Request, store: StoreDep, settings: SettingsDep
+) -> Any:
+    """Return the scenario, each change with the asset as the scenario has it."""
+    return _document(request, settings, store, store.get_scenario(scenario_id))
+
+
+@router.put(
+    "/{scenario_id}",
+    operation_id="replaceScenario",
+    summary="Replace a scenario's name, description and changes (API key)",
+    response_model=ScenarioDocument,
+    responses=problem_responses(401, 403, 404, 409, 415, 422),
+    dependencies=WriteGuard,
+)
+def replace_scenario(
+    scenario_id: ScenarioId,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    body: Annotated[ScenarioBody, Body()],
+) -> Any:
+    """Replace the whole scenario; its commune cannot change."""
+    current = store.get_scenario(scenario_id)
+    if body.commune != current.commune:
+        raise InvalidInputError(
+            "a scenario stays over its commune",
+            problems=[FieldProblem("commune", f"must be {current.commune}")],
+        )
+    changes = _changes(store, body.commune, body)
+    scenario = store.update_scenario(
+        scenario_id,
+        name=body.name,
+        description=body.description,
+        clear_description=body.description is None,
+        changes=changes,
+    )
+    return _document(request, settings, store, scenario)
+
+
+@router.patch(
+    "/{scenario_id}",
+    operation_id="updateScenario",
+    summary="Rename a scenario or change its description (API key)",
+    response_model=ScenarioDocument,
+    responses=problem_responses(401, 403, 404, 415, 422),
+    dependencies=WriteGuard,
+)
+def update_scenario(
+    scenario_id: ScenarioId,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    body: Annotated[ScenarioPatch, Body()],
+) -> Any:
+    """Change the name or the description; the changes stay as they are."""
+    scenario = store.update_scenario(
+        scenario_id,
+        name=body.name,
+        description=body.description,
+        clear_description="description" in body.model_fields_set and body.description is None,
+    )
+    return _document(request, settings, store, scenario)
+
+
+@router.delete(
+    "/{scenario_id}",
+    operation_id="deleteScenario",
+    summary="Delete a scenario; the base data is untouched (API key)",
+    status_code=204,
+    response_class=Response,
+    responses=problem_responses(401, 403, 404, 422),
+    dependencies=[Depends(require_api_key)],
+)
+def delete_scenario(scenario_id: ScenarioId, store: StoreDep) -> Response:
+    """Remove the scenario."""
+    store.delete_scenario(scenario_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/{scenario_id}/promote",
+    operation_id="promoteScenario",
+    summary="Write a scenario's changes into the base data, all or none (API key)",
+    response_model=ScenarioDocument,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    dependencies=[Depends(require_api_key)],
+)
+def promote_scenario(
+    scenario_id: ScenarioId, request: Request, store: StoreDep, settings: SettingsDep
+) -> Any:
+    """Apply the changes to the stored assets in one transaction; the scenario is then frozen."""
+    scenario = store.promote_scenario(scenario_id)
+    return _document(request, settings, store, scenario)
+
+
+@router.get(
+    "/{scenario_id}/assets/{layer}",
+    operation_id="getScenarioAssets",
+    summary="A layer's assets as the scenario has them",
+    response_model=AnalysisFeatureCollection,
+    response_class=GeoJSONResponse,
+    responses=problem_responses(404, 422),
+)
+def get_scenario_assets(scenario_id: ScenarioId, layer: Layer, store: StoreDep) -> Any:
+    """Return the layer's assets with the scenario applied, each saying how it was changed."""
+    scenario = store.get_scenario(scenario_id)
+    actions = {c.asset_id: c for c in scenario.changes if c.layer is layer}
+    features = []
+    for asset in scenario.apply(layer, base_assets(store, scenario.commune, layer)):
+        feature = feature_from_asset(asset)
+        change = actions.get(asset.id)
+        feature["properties"]["scenario_change"] = change.action if change else None
+        feature["properties"]["planned"] = change.planned if change else False
+        features.append(feature)
+    return GeoJSONResponse({"type": "FeatureCollection", "features": features})
+
+
+@router.get(
+    "/{scenario_id}/compare",
+    operation_id="compareScenario",
+    summary="Base against scenario: coverage per layer and IRIS, gaps closed, SDIRVE, AFIR",
+    responses=problem_responses(404, 422),
+)
+def compare_scenario(
+    scenario_id: ScenarioId,
+    request: Request,
+    store: StoreDep,
+    mode: Annotated[Literal["walk", "drive"], Query(description="Travel mode.")] = "walk",
+    within_m: Annotated[
+        float | None,
+        Query(gt=0, le=50_000, description="Reach along the streets, metres (default 300)."),
+    ] = None,
+    within_min: Annotated[
+        float | None, Query(gt=0, le=180, description="Reach in travel time, minutes.")
+    ] = None,
+    layer: Annotated[
+        list[Layer] | None, Query(description="Layers to compare (default: every layer).")
+    ] = None,
+    bev: Annotated[
+        int | None,
+        Query(ge=0, le=10_000_000, description="Battery-electric cars registered (AFIR)."),
+    ] = None,
+    phev: Annotated[
+        int | None, Query(ge=0, le=10_000_000, description="Plug-in hybrids registered (AFIR).")
+    ] = None,
+) -> Any:
+    """Compute every figure on the base and on the scenario with the same rules, side by side."""
+    scenario = store.get_scenario(scenario_id)
+    if within_m is None and within_min is None:
+        within_m = DEFAULT_COMPARE_WITHIN_M
+    threshold = make_threshold(mode, within_m=within_m, within_min=within_min)
+    cache: ContextCache = request.app.state.contexts
+    context = cache.get(store, scenario.commune)
+    layers = []
+    for each in layer or list(Layer):
+        base = base_assets(store, scenario.commune, each)
+        comparison = compare_layer(
+            context, each, base, scenario.apply(each, base), threshold=threshold
+        )
+        layers.append(comparison.to_dict())
+    return {
+        "scenario": scenario.describe(),
+        "commune": scenario.commune,
+        "threshold": {
+            "mode": threshold.mode,
+            "within_m": threshold.within_m,
+            "within_min": threshold.within_min,
+            "in_words": threshold.describe(),
+        },
+        "layers": layers,
+        "regulation": _regulation(store, scenario, bev=bev, phev=phev),
+        "method": {
+            "rule": "each figure is computed twice with the same demand, streets and threshold: "
+            "on the stored assets (base) and on the stored assets with the scenario's changes "
+            "(scenario); see /communes/{code}/coverage for the coverage method, "
+            "/communes/{code}/sdirve and /communes/{code}/afir for the diagnostics",
+        },
+    }
+
+
+def _regulation(
+    store: SqlStore, scenario: Scenario, *, bev: int | None, phev: int | None
+) -> dict[str, Any]:
+    """Return the SDIRVE objectives and the AFIR gap on the base and on the scenario."""
+    code, today = scenario.commune, date.today()
+    charging = scenario.apply(
+        Layer.CHARGING_POINTS, base_assets(store, code, Layer.CHARGING_POINTS)
+    )
+    return {
+        "sdirve": compare_sdirve(
+            commune_sdirve(store, code, today=today),
+            commune_sdirve(store, code, today=today, scenario_id=scenario.id),
+            distinct_points(charging),
+        ),
+        "afir": compare_afir(
+            commune_afir(store, code, bev=bev, phev=phev),
+            commune_afir(store, code, bev=bev, phev=phev, scenario_id=scenario.id),
+        ),
+    }
