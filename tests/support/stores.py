@@ -36,7 +36,9 @@ def postgis_url_or_skip() -> str:
 def empty_postgis(url: str) -> SqlStore:
     store = open_store(url)
     with store.engine.begin() as conn:
-        conn.execute(text("TRUNCATE scenarios, commune_inputs, assets, commune_files, communes CASCADE"))
+        conn.execute(
+            text("TRUNCATE scenarios, commune_inputs, assets, commune_files, communes CASCADE")
+        )
     return store
 
 
