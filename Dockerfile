@@ -15,7 +15,8 @@ FROM python:3.11-slim AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    MOBILITY_DATABASE_URL=sqlite:////app/var/mobility.sqlite
+    MOBILITY_DATABASE_URL=sqlite:////app/var/mobility.sqlite \
+    MOBILITY_DATA_DIR=/app/data
 
 RUN useradd --create-home --uid 10001 mobility
 WORKDIR /app

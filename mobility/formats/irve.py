@@ -30,12 +30,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from mobility.assets import NOT_CONCERNED, ChargingPoint, Layer
+from mobility.datafiles import data_file
 from mobility.errors import UnsupportedFormatError
 from mobility.formats.geometry import position_problem
 from mobility.formats.report import (
@@ -46,9 +46,7 @@ from mobility.formats.report import (
     validation_problems,
 )
 
-IRVE_SCHEMA_PATH = (
-    Path(__file__).resolve().parents[2] / "data" / "schema-irve" / "schema-statique.json"
-)
+IRVE_SCHEMA_PATH = data_file("schema-irve", "schema-statique.json")
 """The IRVE statique Table Schema (v2.3) the reader enforces, as shipped in the repository."""
 
 IRVE_FORMAT = "irve"

@@ -14,9 +14,10 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from mobility.datafiles import data_file
 from mobility.regulation.power_classes import POWER_CLASSES
 
-SDIRVE_SCHEMA_PATH = Path(__file__).resolve().parents[2] / "data" / "schema-sdirve" / "schema.json"
+SDIRVE_SCHEMA_PATH = data_file("schema-sdirve", "schema.json")
 
 FieldType = Literal["date", "string", "integer", "number"]
 USES = ("residentiel", "professionnel", "occasionnel_transit")
