@@ -12,7 +12,7 @@ from api.query import INSEE_PATTERN, ScenarioQuery
 from api.responses import GeoJSONResponse, problem_responses
 from api.schemas_analysis import AnalysisFeatureCollection
 from api.schemas_intermodality import IntermodalityReport
-from mobility.assets import Layer
+from mobility.assets import HubMode, Layer
 from mobility.coverage.context import ContextCache
 from mobility.intermodality import AddableMode, IntermodalityResult, Reach, analyse_intermodality
 from mobility.intermodality.analysis import (
@@ -58,6 +58,7 @@ class HubsQuery:
     code: str
     reach: Reach
     scenario: str | None
+    hub_mode: HubMode | None = None
 
 
 def read_hubs_query(
@@ -73,6 +74,13 @@ def read_hubs_query(
     charging_within_m: Annotated[float | None, _override("charging points")] = None,
     car_share_within_m: Annotated[float | None, _override("car share")] = None,
     car_parking_within_m: Annotated[float | None, _override("car parking")] = None,
+    hub_mode: Annotated[
+        HubMode | None,
+        Query(
+            description="Assess only the hubs served by this mode (e.g. rer); every hub still "
+            "brings its modes to the others."
+        ),
+    ] = None,
     scenario: ScenarioQuery = None,
 ) -> HubsQuery:
     """Read the reach (one for all modes, overridable per mode) and the scenario."""
@@ -87,7 +95,7 @@ def read_hubs_query(
             "car_parking": car_parking_within_m,
         },
     )
-    return HubsQuery(code=code, reach=reach, scenario=scenario)
+    return HubsQuery(code=code, reach=reach, scenario=scenario, hub_mode=hub_mode)
 
 
 HubsQueryDep = Annotated[HubsQuery, Depends(read_hubs_query)]
@@ -106,6 +114,7 @@ def _analyse(request: Request, store: StoreDep, query: HubsQuery) -> Intermodali
         parking=layer(Layer.PARKING),
         charging_points=layer(Layer.CHARGING_POINTS),
         reach=query.reach,
+        hub_mode=query.hub_mode,
     )
     if query.scenario is not None:
         result.method["scenario"] = read_scenario(store, query.code, query.scenario).describe()

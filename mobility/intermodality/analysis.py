@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from mobility.assets import Asset, Hub, Layer, Parking
+from mobility.assets import Asset, Hub, HubMode, Layer, Parking
 from mobility.coverage.analysis import SNAPPING_RULE
 from mobility.coverage.context import CommuneContext
 from mobility.intermodality.assessment import (
@@ -98,10 +98,22 @@ def analyse_intermodality(
     parking: Sequence[Asset],
     charging_points: Sequence[Asset],
     reach: Reach,
+    hub_mode: HubMode | None = None,
 ) -> IntermodalityResult:
-    """Assess every hub of a commune along the walking streets and rank what to add where."""
+    """Assess the hubs of a commune along the walking streets and rank what to add where.
+
+    With ``hub_mode`` only the hubs served by that mode are assessed and ranked (e.g. the rail
+    stations, leaving out bike-share stations); every hub still brings its modes to the others.
+    """
     engine = context.engine("walk")
-    assessment = assess_hubs(engine, hubs, [*parking, *charging_points], reach)
+    assessed = None
+    if hub_mode is not None:
+        assessed = [
+            i
+            for i, hub in enumerate(hubs)
+            if isinstance(hub.attributes, Hub) and hub_mode in hub.attributes.modes
+        ]
+    assessment = assess_hubs(engine, hubs, [*parking, *charging_points], reach, assessed=assessed)
     counts = {
         Layer.HUBS.value: len(hubs),
         Layer.PARKING.value: len(parking),
@@ -113,8 +125,18 @@ def analyse_intermodality(
         assessment=assessment,
         hubs=rank_hubs(assessment.hubs),
         additions=rank_additions(assessment),
-        method=describe_method(context, reach, counts),
+        method=describe_method(context, reach, counts)
+        | {"hubs_assessed": _assessed_rule(hub_mode, len(assessment.hubs))},
         notes=_notes(context, assessment, hubs, parking, charging_points),
+    )
+
+
+def _assessed_rule(hub_mode: HubMode | None, count: int) -> str:
+    if hub_mode is None:
+        return f"every hub ({count})"
+    return (
+        f"the {count} hubs served by {hub_mode.replace('_', ' ')}; the other hubs only bring "
+        "their modes"
     )
 
 

@@ -137,7 +137,12 @@ def nearest_distances(
 
 
 def assess_hubs(
-    engine: DistanceEngine, hubs: Sequence[Asset], others: Sequence[Asset], reach: Reach
+    engine: DistanceEngine,
+    hubs: Sequence[Asset],
+    others: Sequence[Asset],
+    reach: Reach,
+    *,
+    assessed: Sequence[int] | None = None,
 ) -> Assessment:
     """Assess every hub against the hubs, parking and charging points of the commune.
 
@@ -151,17 +156,21 @@ def assess_hubs(
         Parking and charging points (assets of any other layer give no mode and are ignored).
     reach
         The reach per expected mode, metres along the streets.
+    assessed
+        Positions in ``hubs`` of the hubs to assess (e.g. the rail stations only); every hub
+        still gives its modes to the others. All hubs when None.
     """
     assets = [*hubs, *others]
     modes = [asset_modes(asset) for asset in assets]
     snapped = snap_assets(engine, assets)
-    hub_points = snapped.take(np.arange(len(hubs), dtype=np.int64))
+    subjects = list(range(len(hubs))) if assessed is None else list(assessed)
+    hub_points = snapped.take(np.asarray(subjects, dtype=np.int64))
     nearest = nearest_distances(engine, hub_points, snapped, modes)
     assessments = []
-    for index, hub in enumerate(hubs):
+    for row, index in enumerate(subjects):
         own = modes[index]
-        distances = {mode: 0.0 if mode in own else float(nearest[mode][index]) for mode in MODES}
-        assessments.append(_assess(hub, distances, reach, bool(hub_points.too_far[index])))
+        distances = {mode: 0.0 if mode in own else float(nearest[mode][row]) for mode in MODES}
+        assessments.append(_assess(hubs[index], distances, reach, bool(hub_points.too_far[row])))
     gains = _gains(engine, hub_points, assessments, reach)
     used = [i for i, given in enumerate(modes) if given]
     too_far = int(snapped.too_far[used].sum()) if used else 0

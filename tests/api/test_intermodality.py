@@ -176,3 +176,20 @@ def _hub_point(client: TestClient, hub_id: str) -> tuple[float, float]:
     feature = client.get(f"/collections/hubs/items/{hub_id}").json()
     lon, lat = feature["geometry"]["coordinates"]
     return float(lon), float(lat)
+
+
+def test_assessing_only_rail_stations_keeps_every_hubs_modes(client: TestClient) -> None:
+    everything = client.get("/communes/75110/hubs/intermodality").json()
+    rer = client.get("/communes/75110/hubs/intermodality?hub_mode=rer").json()
+    hubs = client.get("/collections/hubs/items?mode=rer&limit=1000").json()["features"]
+    assert sorted(h["id"] for h in rer["hubs"]) == sorted(f["id"] for f in hubs)
+    assert 0 < len(rer["hubs"]) < len(everything["hubs"])
+    same = {h["id"]: h for h in everything["hubs"]}
+    for hub in rer["hubs"]:
+        # the Vélib' stations nearby still bring bike share: the row is the unfiltered one
+        assert hub["modes_present"] == same[hub["id"]]["modes_present"]
+        assert hub["missing"] == same[hub["id"]]["missing"]
+    assessed = {h["id"] for h in rer["hubs"]}
+    for addition in rer["additions"]:
+        assert set(addition["gaining_hub_ids"]) <= assessed
+    assert "served by rer" in rer["method"]["hubs_assessed"]
