@@ -8,6 +8,8 @@ Examples::
     mobility assets load 92048 irve.csv
     mobility commune load data/paris-10e/commune.json --if-absent
     mobility commune list
+    mobility scenario list --commune 75110
+    mobility scenario promote 3f1c0a9e2b7d4c51
 
 The database is ``--database-url``, else ``MOBILITY_DATABASE_URL``, else the embedded SQLite
 file ``var/mobility.sqlite``.
@@ -30,6 +32,7 @@ from mobility.errors import MobilityError
 from mobility.formats.reader import ASSET_FORMATS
 from mobility.loading import LoadPhase, load_asset_file
 from mobility.manifest import load_manifest, read_manifest
+from mobility.scenarios import Scenario
 from mobility.store import DEFAULT_DATABASE_URL, SqlStore, open_store
 
 
@@ -103,6 +106,16 @@ def _parser() -> argparse.ArgumentParser:
     asset_load.add_argument(
         "--mode", choices=["all-or-nothing", "valid-rows"], default="all-or-nothing"
     )
+    scenario = groups.add_parser("scenario", help="list, show, promote or remove scenarios")
+    scenario_commands = scenario.add_subparsers(dest="command", required=True)
+    scenario_list = scenario_commands.add_parser("list", help="list scenarios, newest first")
+    scenario_list.add_argument("--commune", help="only this commune's scenarios")
+    for name, text in (
+        ("show", "show a scenario's changes"),
+        ("promote", "write a scenario's changes into the stored data (all or nothing)"),
+        ("remove", "delete a scenario (the stored data is untouched)"),
+    ):
+        scenario_commands.add_parser(name, help=text).add_argument("id", help="scenario id")
     return parser
 
 
@@ -182,6 +195,8 @@ def _run(args: argparse.Namespace, store: SqlStore) -> int:
         store.delete_commune(args.code)
         _print(args, {"code": args.code, "status": "removed"}, f"removed commune {args.code}")
         return 0
+    if args.group == "scenario":
+        return _run_scenario(args, store)
     if args.group == "assets" and args.command == "load":
         if not args.file.is_file():
             raise MobilityError(f"file not found: {args.file}")
@@ -263,6 +278,51 @@ class ProgressBar:
             self.stream.write("\n")
             self.stream.flush()
             self.phase = None
+
+
+def _run_scenario(args: argparse.Namespace, store: SqlStore) -> int:
+    """Run a ``scenario`` command; what-if plans are made over HTTP, managed here too."""
+    if args.command == "list":
+        scenarios = store.list_scenarios(args.commune)
+        rows = [_scenario_row(s) for s in scenarios]
+        text = "\n".join(
+            f"{row['id']}  {row['commune']}  {row['name']}"
+            + (" (promoted)" if row["promoted_at"] else "")
+            + f": {row['changes']}"
+            for row in rows
+        )
+        _print(args, rows, text or "no scenario")
+        return 0
+    if args.command == "remove":
+        store.delete_scenario(args.id)
+        _print(args, {"id": args.id, "status": "removed"}, f"removed scenario {args.id}")
+        return 0
+    chosen = store.promote_scenario(args.id) if args.command == "promote" else None
+    chosen = chosen or store.get_scenario(args.id)
+    row = _scenario_row(chosen)
+    row["list"] = [
+        {"action": c.action, "layer": c.layer.value, "id": c.asset_id, "planned": c.planned}
+        for c in chosen.changes
+    ]
+    lines = [f"scenario {row['id']} {row['name']} over commune {row['commune']}"]
+    if args.command == "promote":
+        lines.append(f"  promoted at {row['promoted_at']}")
+    lines += [
+        f"  {c['action']:<6} {c['layer']:<15} {c['id']}" + ("  (planned)" if c["planned"] else "")
+        for c in row["list"]
+    ]
+    _print(args, row, "\n".join(lines))
+    return 0
+
+
+def _scenario_row(scenario: Scenario) -> dict[str, Any]:
+    return {
+        "id": scenario.id,
+        "commune": scenario.commune,
+        "name": scenario.name,
+        "promoted_at": scenario.promoted_at.isoformat() if scenario.promoted_at else None,
+        "changes": scenario.counts(),
+    }
 
 
 def _describe(code: str, name: str, info: dict[str, Any]) -> str:

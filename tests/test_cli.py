@@ -156,3 +156,39 @@ def test_the_installed_command_runs() -> None:
     assert executable is not None
     result = subprocess.run([executable, "--help"], capture_output=True, text=True, check=True)
     assert "commune" in result.stdout
+
+
+def test_scenarios_are_listed_shown_promoted_and_removed(
+    sample_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mobility.assets import Layer
+    from mobility.scenarios import AssetChange
+    from mobility.store import open_store
+    from tests.support import builders
+
+    store = open_store(sample_url)
+    try:
+        new = builders.charging_point("FRV75ECLI01", lon=2.3605, lat=48.8745)
+        scenario = store.create_scenario(
+            "75110", "CLI plan", [AssetChange("add", Layer.CHARGING_POINTS, new.id, new)]
+        )
+        before = store.count_assets(Layer.CHARGING_POINTS, "75110")
+    finally:
+        store.close()
+    capsys.readouterr()
+    assert run_cli(sample_url, "--json", "scenario", "list", "--commune", "75110") == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["id"] == scenario.id and row["changes"]["charging-points"]["add"] == 1
+    assert run_cli(sample_url, "scenario", "show", scenario.id) == 0
+    assert "FRV75ECLI01" in capsys.readouterr().out
+    assert run_cli(sample_url, "scenario", "promote", scenario.id) == 0
+    assert "promoted at" in capsys.readouterr().out
+    assert run_cli(sample_url, "scenario", "promote", scenario.id) == 1
+    assert "already promoted" in capsys.readouterr().err
+    store = open_store(sample_url)
+    try:
+        assert store.count_assets(Layer.CHARGING_POINTS, "75110") == before + 1
+    finally:
+        store.close()
+    assert run_cli(sample_url, "scenario", "remove", scenario.id) == 0
+    assert run_cli(sample_url, "scenario", "show", scenario.id) == 1
