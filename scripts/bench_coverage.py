@@ -14,8 +14,18 @@ What is measured
 ----------------
 * engine: ``engine.snap(assets)`` + ``engine.distances(demand, assets, cutoff_m=...)``. Demand is
   snapped beforehand (as ``CommuneContext`` does), so the snapping index exists (built by the
-  demand snap). *warm*: the engine's search graph for this asset set is cached (the asset set
-  was queried before); *cold*: ``engine.clear_cache()`` first, one run.
+  demand snap). *warm*: the asset set was queried before, so the engine answers its snap from
+  its cache of snapped sets (keyed by the coordinates) and keeps its search graph, demand
+  placement and same-segment pairs; what remains is the Dijkstra and the demand arithmetic.
+  *cold*: ``engine.clear_cache()`` first (every one of those caches emptied), one run.
+* per-asset competitors (sssp, ego_graph) run within a time budget and are extrapolated from the
+  assets done when it runs out (marked ``~``); on the 200k grid ``ego_graph`` gets a budget large
+  enough to run all 500 assets at 2 km (the issue's target), so that ratio is measured, not
+  extrapolated, unless the machine is very loaded. The ratios are given against the engine warm
+  and cold (``ego/cold``).
+* service areas (Paris 10e, 500 assets, walk 500 m): *cold* = every cache emptied (bands,
+  cluster unions, areas, search graph); *other assets* = a second set of 500 assets with the
+  street bands and cluster unions kept; the median is the same request again (areas kept).
 * scipy floor: ``scipy.sparse.csgraph.dijkstra(csr, indices=asset_nodes, min_only=True,
   limit=cutoff)`` on the engine's own transposed CSR, then a gather at the demand nodes. Asset and
   demand nodes (nearest node by KD-tree, no snapping) are looked up outside the timing.
@@ -288,6 +298,24 @@ def paris_setup(store_url: str) -> tuple[Any, Any, list[Any], list[Any], Instanc
     return store, context, chargers, sampled, instance
 
 
+def resample(context: Any, like: list[Any], seed: int) -> list[Any]:
+    """Another set of as many assets on random street positions (for a 'new request')."""
+    import shapely
+
+    edges = context.engine("walk").edges
+    rng = np.random.default_rng(seed)
+    segments = edges.segment_edges
+    chosen = segments[rng.integers(0, len(segments), len(like))]
+    on_street = shapely.line_interpolate_point(
+        edges.geometry_metric[chosen], rng.random(len(chosen)), normalized=True
+    )
+    lon, lat = to_wire(shapely.get_x(on_street), shapely.get_y(on_street))
+    return [
+        dataclasses.replace(like[0], id=f"other-{i:04d}", lon=float(lo), lat=float(la))
+        for i, (lo, la) in enumerate(zip(lon, lat, strict=True))
+    ]
+
+
 def nearest_nodes(instance: Instance, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     from scipy.spatial import cKDTree
 
@@ -434,7 +462,13 @@ def run_instance(spec: dict[str, Any]) -> dict[str, Any]:
         stats_built = engine.stats.to_dict()
         first_snap, demand = timed(partial(engine.snap, instance.demand_lon, instance.demand_lat))
         after_snap = rss_bytes()
-        repeat_snap, _ = timed(partial(engine.snap, instance.demand_lon, instance.demand_lat))
+        from mobility.network.snapping import snap_points
+
+        # the index is built; snap_points itself, not the engine's cache of snapped sets
+        repeat_snap, _ = timed(
+            partial(snap_points, engine.edges, instance.demand_lon, instance.demand_lat)
+        )
+        cached_snap, _ = timed(partial(engine.snap, instance.demand_lon, instance.demand_lat))
         builds = [engine.build_s]
         for _ in range(spec["extra_builds"]):
             again = DistanceEngine.from_arrays(
@@ -451,6 +485,7 @@ def run_instance(spec: dict[str, Any]) -> dict[str, Any]:
             engine_rss_in_service=after_snap - before,
             first_snap_s=first_snap,
             repeat_snap_s=repeat_snap,
+            cached_snap_s=cached_snap,
         )
     stats = engine.stats
     log(f"{instance.name}: engine {stats.nodes:,} nodes, {stats.edges:,} edges")
@@ -488,7 +523,8 @@ def run_instance(spec: dict[str, Any]) -> dict[str, Any]:
             row["multi"] = with_peak(multi, multi_fn)
             budget, skip = spec["naive_budget"], spec["naive_skip"]
             row["naive"] = capped(naive_dijkstra, graph, sources, cutoff, budget, skip=skip)
-            row["ego"] = capped(naive_ego, graph, sources, cutoff, budget, skip=skip)
+            ego_budget = spec.get("ego_budget", budget)
+            row["ego"] = capped(naive_ego, graph, sources, cutoff, ego_budget, skip=skip)
             both = np.isfinite(floor_values) & np.isfinite(multi_values)
             same_set = np.array_equal(np.isfinite(floor_values), np.isfinite(multi_values))
             gap = float(np.max(np.abs(floor_values[both] - multi_values[both]), initial=0.0))
@@ -499,6 +535,7 @@ def run_instance(spec: dict[str, Any]) -> dict[str, Any]:
             }
             out["rows"].append(row)
     del graph
+    out["build"]["engine_stats_end"] = engine.stats.to_dict()
     out["peak_rss"] = hwm_bytes() - base_rss
     return out
 
@@ -534,17 +571,30 @@ def paris_extras(store: Any, context: Any, chargers: list[Any], sampled: list[An
         "coverage_share": coverage().share,
     }
     log("Paris 10e: service areas")
+    from mobility.coverage.areas import clear_band_cache
+
+    engine = context.engine("walk")
+    others = resample(context, sampled, SEED + 1)
     for dissolve in (False, True):
         run = partial(
             compute_service_areas, context, sampled, threshold=threshold, dissolve=dissolve
         )
-        result = measure(run, max_runs=3 if not dissolve else MAX_RUNS)
-        extras["areas_dissolved" if dissolve else "areas_per_asset"] = {
+        clear_band_cache(engine)
+        engine.clear_cache()
+        cold_s, out = timed(run)  # nothing kept: no band, no cluster union, no area, no search
+        result = measure(run, max_runs=3 if not dissolve else MAX_RUNS)  # the same request again
+        entry = {
+            "cold_s": cold_s,
             "s": result["s"],
             "runs": result["runs"],
-            "areas": len(result["out"]),
+            "areas": len(out),
             "peak": traced_peak(run) if result["s"] <= TRACE_LIMIT_S else None,
         }
+        if not dissolve:  # another 500 assets: street bands and cluster unions kept, no area
+            entry["other_s"], _ = timed(
+                partial(compute_service_areas, context, others, threshold=threshold, dissolve=False)
+            )
+        extras["areas_dissolved" if dissolve else "areas_per_asset"] = entry
     return extras
 
 
@@ -741,7 +791,8 @@ def print_instance(result: dict[str, Any], pandana: dict[str, Any]) -> None:
             f"engine RSS growth: {fmt_mb(build['engine_rss'])} after build, "
             f"{fmt_mb(build['engine_rss_in_service'])} after the first snap "
             f"(+ snapping index); first snap of {result['demand']:,} demand points "
-            f"{fmt_s(build['first_snap_s'])}, repeat {fmt_s(build['repeat_snap_s'])}"
+            f"{fmt_s(build['first_snap_s'])}, again {fmt_s(build['repeat_snap_s'])} "
+            f"(index built), {fmt_s(build['cached_snap_s'])} from the engine's snap cache"
         )
     lines.append(
         f"networkx DiGraph build {fmt_s(build['nx_s'])} ({build['nx_edges']:,} edges), "
@@ -754,6 +805,12 @@ def print_instance(result: dict[str, Any], pandana: dict[str, Any]) -> None:
         )
     elif "error" in pandana:
         lines.append(f"pandana: {pandana['error']}")
+    if "engine_stats_end" in build:
+        end = build["engine_stats_end"]
+        lines.append(
+            f"engine.stats after every query: {fmt_mb(end['memory_bytes'])} "
+            f"({end['cached_asset_sets']} search graph(s) kept, with every other cache)"
+        )
     for text in lines:
         print("  " + text)
     pandana_rows = {(r["assets"], r["cutoff"]): r["pandana"] for r in pandana.get("rows", [])}
@@ -783,6 +840,7 @@ def print_instance(result: dict[str, Any], pandana: dict[str, Any]) -> None:
                     ratio(row["naive"], row["engine"]), row["naive"].get("status") is not None
                 ),
                 fmt_ratio(ratio(row["ego"], row["engine"]), ego_est),
+                fmt_ratio(ratio(row["ego"], row["engine_cold"]), ego_est),
                 *peaks,
                 f"{check['floor_vs_nx_max_m']:.2g} m",
                 f"{row['pandana']['vs_floor_max_m']:.2g} m"
@@ -803,6 +861,7 @@ def print_instance(result: dict[str, Any], pandana: dict[str, Any]) -> None:
                 "multi/eng",
                 "sssp/eng",
                 "ego/eng",
+                "ego/cold",
                 "peak eng",
                 "peak floor",
                 "peak multi",
@@ -903,6 +962,35 @@ def summary(results: list[dict[str, Any]]) -> list[str]:
                 f"({row['assets']} assets, {row['cutoff']:g} m)"
                 + (" [some from extrapolated runs]" if estimated else "")
             )
+    grid = next((r for r in results if r["spec"].get("side") == 448), None)
+    if grid:
+        rows = {(r["assets"], r["cutoff"]): r for r in grid["rows"]}
+        row = rows.get(("50", 500.0))
+        if row:
+            value = ratio(row["engine"], row["floor"])
+            out.append(
+                f"{verdict(value is not None and value <= TARGETS['engine_vs_floor'])}  issue "
+                f"target: 200k grid, 50 assets, 500 m: engine warm {fmt_s(row['engine']['s'])} "
+                f"vs raw scipy {fmt_s(row['floor']['s'])} = {fmt_ratio(value)} (cold "
+                f"{fmt_s(row['engine_cold']['s'])}) — target within "
+                f"{TARGETS['engine_vs_floor']:g}x"
+            )
+        row = rows.get(("500", 2000.0))
+        if row:
+            value = ratio(row["ego"], row["engine"])
+            cold = ratio(row["ego"], row["engine_cold"])
+            how = (
+                f"extrapolated from {row['ego']['done']}/{row['ego']['of']} assets"
+                if row["ego"].get("status")
+                else f"all 500 assets, x{row['ego']['runs']}"
+            )
+            out.append(
+                f"{verdict(value is not None and value >= TARGETS['ego_vs_engine'])}  issue "
+                f"target: 200k grid, 500 assets, 2 km: per-asset ego_graph "
+                f"{fmt_s(row['ego']['s'])} ({how}) vs engine warm {fmt_s(row['engine']['s'])} "
+                f"= {fmt_ratio(value)}; vs engine cold {fmt_s(row['engine_cold']['s'])} = "
+                f"{fmt_ratio(cold)} — target >= {TARGETS['ego_vs_engine']:g}x"
+            )
     big = next((r for r in results if r["spec"].get("side", 0) >= 1000), None)
     if big:
         build = big["build"]
@@ -927,13 +1015,23 @@ def summary(results: list[dict[str, Any]]) -> list[str]:
     else:
         out.append("n/a   1M-node engine memory and build (not run: --quick)")
     if paris:
+        limit = TARGETS["service_areas_s"]
         for key, words in (("areas_per_asset", "per asset"), ("areas_dissolved", "dissolved")):
             entry = paris["paris"][key]
             out.append(
-                f"{verdict(entry['s'] < TARGETS['service_areas_s'])}  Paris 10e service areas, "
-                f"{PARIS_SAMPLED_ASSETS} assets at 500 m walk, {words}: {fmt_s(entry['s'])} "
-                f"(x{entry['runs']}, {entry['areas']} area(s), peak {fmt_mb(entry['peak'])}) — "
-                f"target < {TARGETS['service_areas_s']:g} s"
+                f"{verdict(entry['cold_s'] < limit)}  Paris 10e service areas, "
+                f"{PARIS_SAMPLED_ASSETS} assets at 500 m walk, {words}, cold (nothing kept): "
+                f"{fmt_s(entry['cold_s'])} — target < {limit:g} s"
+            )
+            if "other_s" in entry:
+                out.append(
+                    f"{verdict(entry['other_s'] < limit)}  … another {PARIS_SAMPLED_ASSETS} "
+                    f"assets (street bands and cluster unions kept): {fmt_s(entry['other_s'])}"
+                )
+            out.append(
+                f"{verdict(entry['s'] < limit)}  … the same request again: "
+                f"{fmt_s(entry['s'])} (x{entry['runs']}, {entry['areas']} area(s), "
+                f"peak {fmt_mb(entry['peak'])})"
             )
     return out
 
@@ -963,7 +1061,7 @@ def main(argv: list[str] | None = None) -> int:
             | {"naive_budget": 1.5 if quick else 4.0, "naive_skip": False, "assets": []},
             {"kind": "grid", "side": 448, "assets": grid_assets, "cutoffs": list(CUTOFFS)}
             | {"extra_builds": 2, "nx_runs": 3, "naive_budget": 1.5 if quick else 4.0}
-            | {"naive_skip": False},
+            | {"naive_skip": False, "ego_budget": 20.0 if quick else 40.0},
         ]
         if not quick:
             specs.append(
@@ -975,8 +1073,9 @@ def main(argv: list[str] | None = None) -> int:
             print("  " + text)
         print(f"  load average at start: {load_average()} (other processes skew the timings)")
         print(
-            f"  seed {SEED}; times are medians (xN runs); engine 'warm' = the asset set's search "
-            "graph cached, demand pre-snapped; 'cold' = engine.clear_cache() first, one run"
+            f"  seed {SEED}; times are medians (xN runs); engine 'warm' = the asset set queried "
+            "before (its snap, search graph, placement and same-segment pairs cached), demand "
+            "pre-snapped; 'cold' = engine.clear_cache() first (all of those emptied), one run"
         )
         print(
             "  peaks: tracemalloc peak of Python+numpy allocations in one separate untimed run "

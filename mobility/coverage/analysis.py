@@ -251,8 +251,8 @@ def describe_method(
         "snapping": SNAPPING_RULE.format(max_snap_m=context.max_snap_m),
         "network": {
             "summary": report.summary(),
-            "nodes": engine.stats.nodes,
-            "edges": engine.stats.edges,
+            "nodes": engine.edges.n_nodes,  # not engine.stats: that one also weighs the caches
+            "edges": engine.edges.n_edges,
             "one_way": "respected" if threshold.mode == "drive" else "ignored (walking)",
         },
         "speeds": {

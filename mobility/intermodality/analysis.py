@@ -171,8 +171,8 @@ def describe_method(
         "assets": counts,
         "network": {
             "summary": context.report("walk").summary(),
-            "nodes": engine.stats.nodes,
-            "edges": engine.stats.edges,
+            "nodes": engine.edges.n_nodes,
+            "edges": engine.edges.n_edges,
             "one_way": "ignored (walking)",
         },
         "sources": record.info.get("sources", []),

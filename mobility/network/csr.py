@@ -167,7 +167,7 @@ def edge_table_from_arrays(
         seconds=length / (speed / 3.6),
         lines=lines,
         name=None,
-        key=np.zeros(len(tails), dtype=np.int64),
+        key=np.broadcast_to(np.zeros(1, dtype=np.int64), tails.shape),  # one shared 0
     )
 
 
@@ -198,9 +198,11 @@ def _assemble(
     metric: ObjectArray | None = None
     if lines is not None:
         metric = _project_lines(lines, lon, lat, u, v)
-    names = np.full(len(u), None, dtype=object)
     if name is not None:
+        names = np.full(len(u), None, dtype=object)
         names[:] = name
+    else:  # no names: one shared None, not a pointer per edge
+        names = np.broadcast_to(np.full(1, None, dtype=object), u.shape)
     return EdgeTable(
         node_ids=node_ids,
         node_x_m=node_x,

@@ -65,6 +65,7 @@ class EdgeTable:
     key: IntArray
     line_metric: ObjectArray | None = field(default=None, repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    _sizes: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
     def n_nodes(self) -> int:
@@ -116,8 +117,11 @@ class EdgeTable:
 
         ``transpose`` gives the graph with every edge turned around, to search *towards* sources.
         """
-        if transpose:
-            return self.cached(f"csr_{weight}_t", lambda: transpose_csr(self.csr(weight)))
+        if transpose:  # built from the swapped arrays: the forward matrix is not needed for it
+            return self.cached(
+                f"csr_{weight}_t",
+                lambda: csr_from_edges(self.n_nodes, self.v_index, self.u_index, self.cost(weight)),
+            )
         return self.cached(
             f"csr_{weight}_f",
             lambda: csr_from_edges(self.n_nodes, self.u_index, self.v_index, self.cost(weight)),
@@ -131,7 +135,12 @@ class EdgeTable:
         return value
 
     def nbytes(self) -> int:
-        """Bytes held by the numeric arrays, including cached CSR matrices (not the lines)."""
+        """Bytes held by the table and by everything cached with it.
+
+        Numeric arrays count their own buffer (a broadcast constant counts once), CSR matrices
+        their three arrays, cached indexes their own ``nbytes()``; arrays of GEOS geometries
+        (street lines, bands) are estimated from their coordinates (see :func:`object_nbytes`).
+        """
         arrays = (
             self.node_ids,
             self.node_x_m,
@@ -142,16 +151,57 @@ class EdgeTable:
             self.travel_time_s,
             self.reverse_of,
             self.key,
+            self.name,
         )
-        total = sum(array.nbytes for array in arrays) + self.name.nbytes
-        for value in self._cache.values():
-            if isinstance(value, sp.csr_matrix):
-                total += csr_nbytes(value)
-            elif isinstance(value, np.ndarray) and value.dtype != object:
-                total += value.nbytes
-            elif callable(getattr(value, "nbytes", None)):
-                total += int(value.nbytes())
+        total = sum(object_nbytes(array) for array in arrays)
+        lines = {"line_metric": self.line_metric} if self.line_metric is not None else {}
+        for name, value in [*lines.items(), *list(self._cache.items())]:
+            if isinstance(value, np.ndarray) and value.dtype == object:
+                # geometry arrays never change once built: weighed once
+                if name not in self._sizes:
+                    self._sizes[name] = object_nbytes(value)
+                total += self._sizes[name]
+            else:
+                total += object_nbytes(value)
         return int(total)
+
+
+GEOMETRY_OVERHEAD_BYTES = 100
+"""Estimated bytes of one GEOS geometry besides its coordinates (object, envelope, Python box)."""
+
+
+def object_nbytes(value: object) -> int:
+    """Estimated bytes held by a cached value: arrays, CSR matrices, indexes, geometries.
+
+    A numeric array counts its buffer once even when broadcast (a stride of 0); an array of
+    geometries counts 16 bytes a coordinate plus :data:`GEOMETRY_OVERHEAD_BYTES` a geometry;
+    tuples, lists and dicts count their items; other objects their ``nbytes()`` when they have
+    one.
+    """
+    if isinstance(value, sp.csr_matrix):
+        return csr_nbytes(value)
+    if isinstance(value, np.ndarray):
+        if value.ndim and 0 in value.strides:
+            return int(value.itemsize)
+        if value.dtype == object:
+            flat = value.ravel()
+            geometries = flat[shapely.is_geometry(flat)]
+            return int(
+                value.nbytes
+                + 16 * int(shapely.get_num_coordinates(geometries).sum())
+                + GEOMETRY_OVERHEAD_BYTES * len(geometries)
+            )
+        return int(value.nbytes)
+    if isinstance(value, shapely.Geometry):
+        return 16 * int(shapely.get_num_coordinates(value)) + GEOMETRY_OVERHEAD_BYTES
+    if isinstance(value, (tuple, list)):
+        return sum(object_nbytes(item) for item in value)
+    if isinstance(value, dict):
+        return sum(object_nbytes(item) for item in value.values())
+    size = getattr(value, "nbytes", None)
+    if callable(size):
+        return int(size())
+    return 0
 
 
 def csr_nbytes(matrix: sp.csr_matrix) -> int:

@@ -13,6 +13,7 @@ street part uses each edge's travel time and the off-street legs are walked at
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import OrderedDict
@@ -34,7 +35,7 @@ from mobility.network.csr import (
     edge_table_from_arrays,
     edge_table_from_view,
 )
-from mobility.network.engine_reach import Reach, reach_intervals
+from mobility.network.engine_reach import Reach, reach_each_intervals, reach_intervals
 from mobility.network.engine_search import (
     AssetSearch,
     Direction,
@@ -44,6 +45,7 @@ from mobility.network.engine_search import (
     check_query,
     demand_costs,
     place,
+    same_segment_pairs,
     search_limit,
 )
 from mobility.network.snapping import DEFAULT_MAX_SNAP_M, SnappedPoints, snap_points
@@ -52,16 +54,34 @@ from mobility.network.views import MODES, Mode
 CACHED_ASSET_SETS = 8
 """Search graphs kept per engine (least recently used dropped first)."""
 
+CACHED_SEARCH_BYTES = 64_000_000
+"""Bytes of search graphs kept per engine, the most recent one always kept. Each holds a copy of
+the street CSR (0.5 MB for Paris 10e, 10 MB on the 200k-node grid, 48 MB on the 1M-node one), so
+big networks keep fewer asset sets and an engine stays within its memory budget."""
+
 CACHED_DEMAND_SETS = 4
 """Demand placements kept per engine (least recently used dropped first)."""
+
+PointCosts = tuple[IntArray, FloatArray]
+
+CACHED_SNAPS = 16
+"""Snapped point sets kept per engine, keyed by their coordinates (least recently used first)."""
+
+CACHED_SNAP_MAX_POINTS = 200_000
+"""Larger point sets are snapped again each time rather than kept (callers keep demand)."""
+
+EACH_BLOCK_CELLS = 4_000_000
+"""Largest (assets × nodes) block of costs :meth:`DistanceEngine.reach_each` holds at once."""
 
 
 @dataclass(frozen=True)
 class EngineStats:
     """Size and cost of an engine, for logs and capacity planning.
 
-    ``memory_bytes`` counts the numeric arrays (edge table, CSR matrices, cached search graphs),
-    not the street lines kept for snapping.
+    ``memory_bytes`` counts everything the engine keeps: the edge table and every object cached
+    with it (CSR matrices, the snapping index and its k-d tree, street lines and bands, estimated
+    from their coordinates for GEOS objects), the cached search graphs, demand placements and
+    snapped point sets.
     """
 
     mode: Mode
@@ -97,6 +117,10 @@ class DistanceEngine:
             OrderedDict()
         )
         self._placements: OrderedDict[tuple[str, Weight], Placement] = OrderedDict()
+        self._snaps: OrderedDict[str, SnappedPoints] = OrderedDict()
+        self._same_segment: OrderedDict[tuple[str, str, Weight, Direction], PointCosts] = (
+            OrderedDict()
+        )
         self._lock = threading.Lock()
 
     @classmethod
@@ -148,9 +172,12 @@ class DistanceEngine:
         return engine
 
     def _warm(self) -> None:
-        """Build the default search matrices now, so the first query pays no build cost."""
+        """Build the default search matrix now, so the first query pays no build cost.
+
+        That is the transposed one ``"to_assets"`` searches; the forward one (``"from_assets"``)
+        is built on its first use, so an engine holds one CSR matrix until it needs two.
+        """
         self.edges.csr("length", transpose=True)
-        self.edges.csr("length")
 
     @property
     def node_ids(self) -> IntArray:
@@ -162,22 +189,56 @@ class DistanceEngine:
         """Sizes, build time and memory of the engine."""
         with self._lock:
             searches = [search for search in self._searches.values() if search is not None]
+            placements = list(self._placements.values())
+            snaps = list(self._snaps.values())
+            pairs = list(self._same_segment.values())
+            cached_sets = len(self._searches)
+        cached = sum(search.nbytes() for search in searches)
+        cached += sum(placement_nbytes(placed) for placed in placements)
+        cached += sum(snapped_nbytes(points) for points in snaps)
+        cached += sum(point.nbytes + cost.nbytes for point, cost in pairs)
         return EngineStats(
             mode=self.mode,
             nodes=self.edges.n_nodes,
             edges=self.edges.n_edges,
             segments=len(self.edges.segment_edges),
             build_s=self.build_s,
-            memory_bytes=self.edges.nbytes() + sum(search.nbytes() for search in searches),
-            cached_asset_sets=len(self._searches),
+            memory_bytes=self.edges.nbytes() + cached,
+            cached_asset_sets=cached_sets,
         )
 
     def snap(
         self, lon: npt.ArrayLike, lat: npt.ArrayLike, *, max_snap_m: float | None = None
     ) -> SnappedPoints:
-        """Snap lon/lat points onto this engine's streets (see :func:`snap_points`)."""
+        """Snap lon/lat points onto this engine's streets (see :func:`snap_points`).
+
+        A set of points snapped before (same coordinates, same ``max_snap_m``) is answered from a
+        small cache: the same read-only :class:`SnappedPoints`, so its search graph is found by
+        the same fingerprint. Sets over :data:`CACHED_SNAP_MAX_POINTS` points are not kept.
+        """
         limit = self.max_snap_m if max_snap_m is None else max_snap_m
-        return snap_points(self.edges, lon, lat, max_snap_m=limit)
+        lons = np.ascontiguousarray(lon, dtype=np.float64).ravel()
+        lats = np.ascontiguousarray(lat, dtype=np.float64).ravel()
+        if len(lons) > CACHED_SNAP_MAX_POINTS or lons.shape != lats.shape:
+            return snap_points(self.edges, lons, lats, max_snap_m=limit)
+        hasher = hashlib.blake2b(digest_size=16)
+        hasher.update(np.float64(limit).tobytes())
+        hasher.update(lons.tobytes())
+        hasher.update(lats.tobytes())
+        key = hasher.hexdigest()
+        with self._lock:
+            known = self._snaps.get(key)
+            if known is not None:
+                self._snaps.move_to_end(key)
+                return known
+        snapped = snap_points(self.edges, lons, lats, max_snap_m=limit)
+        for array in _snapped_arrays(snapped):
+            array.flags.writeable = False  # shared between callers from now on
+        with self._lock:
+            self._snaps[key] = snapped
+            while len(self._snaps) > CACHED_SNAPS:
+                self._snaps.popitem(last=False)
+        return snapped
 
     def distances(
         self,
@@ -209,16 +270,14 @@ class DistanceEngine:
             One float per demand point; ``inf`` beyond the cutoff, unreachable, or ``too_far``.
         """
         cutoff = check_query(weight, direction, cutoff_m)
-        result = np.full(demand.count, np.inf)
         placed = self._placement(demand, weight)
         search = self._search(assets, weight, direction)
-        if search is None or demand.count == 0:
-            return result
-        if not np.isfinite(placed.shortest_leg):
-            return result  # every demand point is too far from the streets
+        if search is None or demand.count == 0 or not np.isfinite(placed.shortest_leg):
+            return np.full(demand.count, np.inf)  # no asset, or every point too far
+        pairs = self._pairs(search, placed, (demand.digest(), assets.digest(), weight, direction))
         limit = search_limit(cutoff, placed.shortest_leg)
         node_cost = search.node_costs(limit)
-        result = demand_costs(search, placed, node_cost, direction)
+        result = demand_costs(search, placed, node_cost, direction, pairs)
         if cutoff is not None:
             result[result > cutoff] = np.inf
         return result
@@ -271,11 +330,58 @@ class DistanceEngine:
             self.edges, search, node_cost, cutoff, weight, direction, per_segment=per_segment
         )
 
+    def reach_each(
+        self,
+        assets: SnappedPoints,
+        cutoff_m: float,
+        *,
+        weight: Weight = "length",
+        direction: Direction = "to_assets",
+        per_segment: bool = True,
+    ) -> list[Reach]:
+        """Return the reach of every asset on its own, in the assets' order.
+
+        Equal to ``[self.reach(assets.take([i]), cutoff_m, ...) for i in range(assets.count)]``
+        (``too_far`` assets reach nothing), computed on the asset set's one search graph with one
+        Dijkstra per asset (scipy, in blocks) and the stretches of all assets in one pass.
+        """
+        cutoff = check_query(weight, direction, cutoff_m)
+        if cutoff is None:
+            raise InvalidInputError("reach needs a finite cutoff.")
+        empty = np.zeros(0, dtype=np.float64)
+        out = [
+            Reach(np.zeros(0, dtype=np.int64), empty, empty, per_segment)
+            for _ in range(assets.count)
+        ]
+        search = self._search(assets, weight, direction)
+        if search is None:
+            return out
+        limit = search_limit(cutoff, 0.0)
+        block = max(1, EACH_BLOCK_CELLS // (self.edges.n_nodes + len(search.sources)))
+        for low in range(0, len(search.sources), block):
+            rows = np.arange(low, min(low + block, len(search.sources)), dtype=np.int64)
+            costs = search.node_costs_each(rows, limit)
+            reaches = reach_each_intervals(
+                self.edges,
+                search,
+                rows,
+                costs,
+                cutoff,
+                weight,
+                direction,
+                per_segment=per_segment,
+            )
+            for row, reach in zip(rows.tolist(), reaches, strict=True):
+                out[int(search.point[row])] = reach
+        return out
+
     def clear_cache(self) -> None:
-        """Forget the cached search graphs and demand placements."""
+        """Forget the cached search graphs, demand placements and snapped point sets."""
         with self._lock:
             self._searches.clear()
             self._placements.clear()
+            self._snaps.clear()
+            self._same_segment.clear()
 
     def _placement(self, demand: SnappedPoints, weight: Weight) -> Placement:
         """Return the placement of a demand set, from the cache when the set was seen.
@@ -296,21 +402,71 @@ class DistanceEngine:
                 self._placements.popitem(last=False)
         return placed
 
+    def _pairs(
+        self,
+        search: AssetSearch,
+        placed: Placement,
+        key: tuple[str, str, Weight, Direction],
+    ) -> PointCosts:
+        """Same-segment (demand point, cost) pairs of a demand and an asset set, kept a while."""
+        with self._lock:
+            if key in self._same_segment:
+                self._same_segment.move_to_end(key)
+                return self._same_segment[key]
+        pairs = same_segment_pairs(search, placed, key[3])
+        with self._lock:
+            self._same_segment[key] = pairs
+            while len(self._same_segment) > CACHED_ASSET_SETS:
+                self._same_segment.popitem(last=False)
+        return pairs
+
     def _search(
         self, assets: SnappedPoints, weight: Weight, direction: Direction
     ) -> AssetSearch | None:
-        """Return the search graph of an asset set, from the cache when the set was seen."""
-        check_points(assets, self.edges, "assets")
+        """Return the search graph of an asset set, from the cache when the set was seen.
+
+        As for placements, the set is checked against this network on a miss only.
+        """
         key = (assets.digest(), weight, direction)
         with self._lock:
             if key in self._searches:
                 self._searches.move_to_end(key)
                 return self._searches[key]
+        check_points(assets, self.edges, "assets")
         search = build_asset_search(
             self.edges, place(assets, self.edges, weight), weight, direction
         )
         with self._lock:
             self._searches[key] = search
-            while len(self._searches) > CACHED_ASSET_SETS:
+            while len(self._searches) > CACHED_ASSET_SETS or (
+                len(self._searches) > 1 and self._searches_nbytes() > CACHED_SEARCH_BYTES
+            ):
                 self._searches.popitem(last=False)
         return search
+
+    def _searches_nbytes(self) -> int:
+        return sum(search.nbytes() for search in self._searches.values() if search is not None)
+
+
+def _snapped_arrays(points: SnappedPoints) -> tuple[npt.NDArray[Any], ...]:
+    return (
+        points.edge_index,
+        points.offset_m,
+        points.edge_length_m,
+        points.off_street_m,
+        points.snapped_lon,
+        points.snapped_lat,
+        points.too_far,
+    )
+
+
+def snapped_nbytes(points: SnappedPoints) -> int:
+    """Bytes of a snapped point set's arrays."""
+    return int(sum(array.nbytes for array in _snapped_arrays(points)))
+
+
+def placement_nbytes(placed: Placement) -> int:
+    """Bytes of a placement's arrays."""
+    return int(
+        sum(value.nbytes for value in vars(placed).values() if isinstance(value, np.ndarray))
+    )

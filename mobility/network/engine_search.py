@@ -40,6 +40,8 @@ class Placement:
     the costs along the segment from the point to each end and back, ``inf`` where the segment
     cannot be travelled that way (a one-way street). A point exactly at an end of a one-way
     segment *is* at that crossing: it reaches it, and is reached from it, at no cost.
+    ``usable_leg`` is ``leg`` for usable points and ``inf`` for the others (one addition then
+    both adds the leg and drops the points too far from the streets).
 
     ``edge_order`` sorts the points by standing edge (stable) and ``sorted_edge`` is ``edge`` in
     that order, for same-segment lookups; ``shortest_leg`` is the smallest usable leg (``inf``
@@ -58,6 +60,7 @@ class Placement:
     v_to_point: FloatArray
     forward_cost: FloatArray
     backward_cost: FloatArray
+    usable_leg: FloatArray
     edge_order: IntArray
     sorted_edge: IntArray
     shortest_leg: float
@@ -101,6 +104,7 @@ def place(points: SnappedPoints, edges: EdgeTable, weight: Weight) -> Placement:
         ),
         forward_cost=forward_cost,
         backward_cost=backward_cost,
+        usable_leg=np.where(usable, leg, np.inf),
         edge_order=edge_order,
         sorted_edge=edge[edge_order],
         shortest_leg=float(usable_legs.min()) if len(usable_legs) else float(np.inf),
@@ -128,7 +132,8 @@ def check_points(points: SnappedPoints, edges: EdgeTable, role: str) -> None:
 class AssetSearch:
     """A search graph for one asset set: the base CSR plus one virtual source node per asset.
 
-    The asset arrays (standing edge, fraction, leg) are sorted by edge, for same-segment lookups.
+    The asset arrays (standing edge, fraction, leg) are sorted by edge, for same-segment lookups;
+    ``point`` is the row of each virtual source's asset in the snapped set it was built from.
     """
 
     matrix: sp.csr_matrix
@@ -137,10 +142,11 @@ class AssetSearch:
     edge: IntArray
     fraction: FloatArray
     leg: FloatArray
+    point: IntArray
 
     def nbytes(self) -> int:
         """Bytes held by the search graph and the asset arrays."""
-        arrays = (self.sources, self.edge, self.fraction, self.leg)
+        arrays = (self.sources, self.edge, self.fraction, self.leg, self.point)
         return csr_nbytes(self.matrix) + sum(array.nbytes for array in arrays)
 
     def node_costs(self, limit: float) -> FloatArray:
@@ -149,6 +155,16 @@ class AssetSearch:
             self.matrix, directed=True, indices=self.sources, min_only=True, limit=limit
         )
         return np.asarray(costs[: self.n_nodes], dtype=np.float64)
+
+    def node_costs_each(self, rows: IntArray, limit: float) -> FloatArray:
+        """One Dijkstra per virtual source in ``rows``: a (sources, nodes) matrix of costs.
+
+        Virtual sources have no way in, so no search passes through another asset.
+        """
+        costs = dijkstra(
+            self.matrix, directed=True, indices=self.sources[rows], min_only=False, limit=limit
+        )
+        return np.asarray(costs[:, : self.n_nodes], dtype=np.float64)
 
 
 def build_asset_search(
@@ -184,6 +200,7 @@ def build_asset_search(
         edge=assets.edge[order],
         fraction=assets.fraction[order],
         leg=leg,
+        point=order.astype(np.int64),
     )
 
 
@@ -220,23 +237,33 @@ def search_limit(cutoff: float | None, shortest_leg: float) -> float:
 
 
 def demand_costs(
-    search: AssetSearch, demand: Placement, node_cost: FloatArray, direction: Direction
+    search: AssetSearch,
+    demand: Placement,
+    node_cost: FloatArray,
+    direction: Direction,
+    pairs: tuple[IntArray, FloatArray] | None = None,
 ) -> FloatArray:
     """Return each demand point's cost to (or from) the nearest asset, legs included.
 
     Combines the node costs at both ends of the point's segment with its along-street parts, then
-    the direct path along the segment to an asset on the same segment, then its own leg.
+    the direct path along the segment to an asset on the same segment (``pairs``, from
+    :func:`same_segment_pairs`, computed here when not given), then its own leg. Works in place
+    on two gathered arrays: a handful of passes over the demand points, none over the nodes.
     """
+    at_u = node_cost[demand.u]
+    at_v = node_cost[demand.v]
     if direction == "to_assets":
-        best = np.minimum(
-            demand.point_to_v + node_cost[demand.v], demand.point_to_u + node_cost[demand.u]
-        )
+        at_u += demand.point_to_u
+        at_v += demand.point_to_v
     else:
-        best = np.minimum(
-            node_cost[demand.u] + demand.u_to_point, node_cost[demand.v] + demand.v_to_point
-        )
-    best = np.minimum(best, same_segment_costs(search, demand, direction))
-    return np.where(demand.usable, demand.leg + best, np.inf)
+        at_u += demand.u_to_point
+        at_v += demand.v_to_point
+    best = np.minimum(at_u, at_v, out=at_u)
+    point, cost = same_segment_pairs(search, demand, direction) if pairs is None else pairs
+    if len(point):
+        np.minimum.at(best, point, cost)
+    best += demand.usable_leg
+    return best
 
 
 def same_segment_costs(search: AssetSearch, demand: Placement, direction: Direction) -> FloatArray:
@@ -246,12 +273,22 @@ def same_segment_costs(search: AssetSearch, demand: Placement, direction: Direct
     the cost per query is in the number of (point, asset) pairs sharing a segment.
     """
     result = np.full(len(demand.edge), np.inf)
+    point, cost = same_segment_pairs(search, demand, direction)
+    if len(point):
+        np.minimum.at(result, point, cost)
+    return result
+
+
+def same_segment_pairs(
+    search: AssetSearch, demand: Placement, direction: Direction
+) -> tuple[IntArray, FloatArray]:
+    """Every (demand point, cost to or from an asset on its segment, asset leg included) pair."""
     low = np.searchsorted(demand.sorted_edge, search.edge, side="left")
     high = np.searchsorted(demand.sorted_edge, search.edge, side="right")
     count = high - low
     total = int(count.sum())
     if total == 0:
-        return result
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     asset = np.repeat(np.arange(len(search.edge)), count)
     first = np.cumsum(count) - count
     point = demand.edge_order[low[asset] + np.arange(total) - first[asset]]
@@ -262,9 +299,7 @@ def same_segment_costs(search: AssetSearch, demand: Placement, direction: Direct
     has_back = np.isfinite(demand.backward_cost[point])
     back_cost = np.where(has_back, demand.backward_cost[point], 0.0)
     backward = np.where(has_back & (delta <= 0), back_cost * np.maximum(-delta, 0.0), np.inf)
-    cost = np.minimum(forward, backward) + search.leg[asset]
-    np.minimum.at(result, point, cost)
-    return result
+    return point, np.minimum(forward, backward) + search.leg[asset]
 
 
 def check_query(weight: Weight, direction: Direction, cutoff: float | None) -> float | None:

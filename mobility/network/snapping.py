@@ -144,11 +144,8 @@ def snap_points(
     x, y = metric_transformer().transform(lons, lats)
     pieces = street_pieces(edges)
     nearest = pieces.nearest(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
-    edge = edges.segment_edges[pieces.target[nearest.piece]]
-    line_length = pieces.line_length[nearest.piece]
-    along = pieces.along[nearest.piece] + nearest.t * pieces.length[nearest.piece]
-    fraction = np.divide(along, line_length, out=np.zeros_like(along), where=line_length > 0)
-    fraction = np.clip(fraction, 0.0, 1.0)
+    target, fraction = pieces.locate(nearest.piece, nearest.t)
+    edge = edges.segment_edges[target]
     snapped_lon, snapped_lat = wire_transformer().transform(nearest.x, nearest.y)
     length = edges.length_m[edge]
     return SnappedPoints(
