@@ -14,7 +14,7 @@ MAP_BUILT := api/static/map/index.html
 WEB_SOURCES := web/build.mjs $(wildcard web/src/*)
 
 .DEFAULT_GOAL := help
-.PHONY: help install web seed run test pytest lint format openapi bench clean
+.PHONY: help install web seed run test pytest lint format openapi bench clean bench-siting
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -64,3 +64,6 @@ bench: install ## Benchmark the distance engine (BENCH_ARGS=--quick for a 3-minu
 
 clean: ## Remove the virtual environment, the embedded store and the map's built assets
 	rm -rf $(VENV) var/mobility.sqlite* web/node_modules api/static/map
+
+bench-siting: install ## Benchmark the siting solvers vs spopt and PuLP+CBC (BENCH_ARGS=--quick)
+	$(BIN)/python scripts/bench_siting.py $(BENCH_ARGS)

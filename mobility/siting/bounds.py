@@ -13,16 +13,21 @@ Two bounds, both proven for any multipliers or set of sites, the smaller one is 
   on 2,000 × 20,000 instances; the subgradient a fraction of a second).
 
 Both relax the spacing rule (a relaxation only raises the bound); with a budget the sites' part is
-bounded by the smaller of the count largest and the fractional knapsack.
+bounded by the smaller of the count largest and the fractional knapsack. Each subgradient step
+reads the model's site-major rows once (``Σ λ`` per site) and only the chosen sites' rows for the
+subgradient; 300 steps take 40-260 ms on the 2,000 × 20,000 grids (more steps barely tighten).
+The best multipliers are kept for Lagrangian fixing (:func:`sites_worth_keeping`), which cuts
+the exact model down to the sites that could beat the greedy answer.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import scipy.sparse as sp
+import weakref
 
-from mobility.network.csr import FloatArray
-from mobility.siting.model import CoverModel
+import numpy as np
+
+from mobility.network.csr import BoolArray, FloatArray
+from mobility.siting.model import CoverModel, ranges, row_sums
 
 LAGRANGE_ITERATIONS = 300
 """Most subgradient steps."""
@@ -37,38 +42,78 @@ def lagrangian_bound(
     """Return an upper bound on the best gain of the model (new weight covered).
 
     ``target_gain`` is a known achievable gain (the greedy's); it steers the step size and
-    stops the search once the bound meets it.
+    stops the search once the bound meets it. The multipliers of the best bound are kept on
+    the model (:func:`best_multipliers`) for :func:`sites_worth_keeping`.
     """
     if model.n_sites == 0 or model.n_groups == 0:
         return 0.0
     weight = model.group_weight
-    cover = sp.csr_matrix(model.cover, dtype=np.float64)
-    cover_t = sp.csr_matrix(cover.T)
+    by_site = model.by_site
     multiplier = 0.5 * weight
+    best_multiplier = multiplier
     best = np.inf
     scale = 2.0
     stall = 0
     tolerance = 1e-9 * max(1.0, float(weight.sum()))
     for _ in range(iterations):
-        score = np.asarray(cover_t @ multiplier, dtype=np.float64)
+        score = row_sums(by_site, multiplier)
         chosen, sites_part = _best_sites(model, score)
         value = float((weight - multiplier).sum()) + sites_part
         if value < best - tolerance:
-            best, stall = value, 0
+            best, stall, best_multiplier = value, 0, multiplier
         else:
             stall += 1
             if stall >= STALL_STEPS:
                 scale, stall = scale / 2.0, 0
         if best - target_gain <= tolerance or scale < 1e-4:
             break
-        hits = np.asarray(cover @ chosen, dtype=np.float64)
+        picked = np.flatnonzero(chosen)
+        counts = by_site.indptr[picked + 1] - by_site.indptr[picked]
+        hits = np.bincount(
+            by_site.indices[ranges(by_site.indptr[picked], counts)], minlength=model.n_groups
+        )
         direction = hits - (multiplier < weight)  # ∂L/∂λ_g: covered by chosen sites − y_g
         norm = float(np.square(direction).sum())  # not BLAS dot: its threads stall here
         if norm == 0:
             break
         step = scale * max(value - target_gain, tolerance) / norm
         multiplier = np.clip(multiplier - step * direction, 0.0, weight)
+    _MULTIPLIERS[model] = best_multiplier
     return max(best, target_gain)
+
+
+_MULTIPLIERS: weakref.WeakKeyDictionary[CoverModel, FloatArray] = weakref.WeakKeyDictionary()
+
+
+def best_multipliers(model: CoverModel) -> FloatArray | None:
+    """Return the multipliers of the last :func:`lagrangian_bound` run on the model, if any."""
+    return _MULTIPLIERS.get(model)
+
+
+def sites_worth_keeping(
+    model: CoverModel, multiplier: FloatArray, incumbent_gain: float
+) -> BoolArray:
+    """Sites that may belong to a solution better than ``incumbent_gain`` (Lagrangian fixing).
+
+    With any multipliers ``λ``, forcing site ``i`` into the solution bounds its gain by
+    ``L_i = Σ (w_g - λ_g) + s_i + (the count - 1 largest scores of the others)``, where
+    ``s = coverᵀ λ`` (count, spacing and budget relaxed to the count alone: still a bound).
+    A site with ``L_i`` below the incumbent cannot be in any better solution, so the exact
+    model may leave it out; the incumbent is kept as the fallback answer.
+    """
+    score = row_sums(model.by_site, multiplier)
+    n_sites = len(score)
+    k = min(model.count, n_sites)
+    if k == 0:
+        return np.zeros(n_sites, dtype=bool)
+    order = np.argsort(-score, kind="stable")
+    top = float(score[order[:k]].sum())
+    kth = float(score[order[k - 1]])
+    base = float((model.group_weight - multiplier).sum()) + top
+    forced = base - kth + score  # for sites outside the top k; the top k keep ``base``
+    keep = forced >= incumbent_gain - 1e-9 * max(1.0, abs(incumbent_gain))
+    keep[order[:k]] = True
+    return keep
 
 
 def _best_sites(model: CoverModel, score: FloatArray) -> tuple[FloatArray, float]:

@@ -5,11 +5,17 @@ Backends: HiGHS through :func:`scipy.optimize.milp` (sparse constraint matrix, a
 CBC through PuLP (optional: ``pip install pulp``). Both report a proven bound: HiGHS its dual
 bound, CBC the "Lower bound" line of its log (stopped early) or its objective (optimal).
 
-The greedy answer is computed first (a fraction of a second, with its Lagrangian bound): when it
-already meets its bound no solver is called; when the solver is stopped by the time limit with a
-worse incumbent, or none, the greedy sites are returned with the better of the two bounds, so an
-exact answer is never worse than the greedy one. Warm starts are not used (scipy's ``milp``
-takes none). The chosen sites are then ranked by greedy marginal gain among themselves.
+The greedy answer is computed first (greedy + swaps, with its Lagrangian bound, a fraction of a
+second): when it already meets its bound no solver is called. Otherwise the model is cut down by
+Lagrangian fixing (:func:`mobility.siting.bounds.sites_worth_keeping`: with the best multipliers
+of the bound, a site whose forced inclusion bounds the gain below the greedy's is in no better
+solution and is left out; the groups only such sites reach go too, and groups are merged again).
+On the 2,000 × 20,000 grid at 500 m this leaves 23-424 of 1,996 sites (model size 101k → 0.1-14k
+nonzeros). CBC then starts from the greedy sites (a MIP start, so its cutoff is the greedy's
+value from the first node); scipy's ``milp`` takes no start. When the solver is stopped by the
+time limit with a worse incumbent, or none, the greedy sites are returned with the better of
+the two bounds, so an exact answer is never worse than the greedy one. The chosen sites are
+then ranked by greedy marginal gain among themselves.
 
 At most ``count`` sites are chosen (``Σ x <= count``, not ``=``): a site that would add nothing
 is not proposed, and a spacing rule that leaves room for fewer sites is not infeasible.
@@ -31,14 +37,18 @@ from scipy.optimize import LinearConstraint, milp
 
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.network.csr import IntArray
+from mobility.siting.bounds import best_multipliers, sites_worth_keeping
 from mobility.siting.greedy import rank_sites, solve_greedy
-from mobility.siting.model import CoverModel, build_model
+from mobility.siting.model import CoverModel, build_model, restrict
 from mobility.siting.problem import SitingProblem
 from mobility.siting.solution import SitingSolution, relative_gap
 
 Backend = Literal["highs", "cbc", "auto"]
 BACKENDS: tuple[str, ...] = ("highs", "cbc", "auto")
 DEFAULT_TIME_LIMIT_S = 30.0
+CBC_MIN_SIZE = 10_000
+"""``auto`` hands fixed models of at least this many nonzeros to CBC (when PuLP is installed);
+the crossover measured lies between 11k and 46k, and the shipped commune (11-14k) favours CBC."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +64,7 @@ def solve_exact(
     problem: SitingProblem,
     *,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
-    backend: Backend = "highs",
+    backend: Backend = "auto",
     mip_rel_gap: float = 0.0,
 ) -> SitingSolution:
     """Solve the siting problem to optimality (or until the time limit).
@@ -66,9 +76,14 @@ def solve_exact(
     time_limit_s
         Wall-clock limit handed to the solver.
     backend
-        ``"highs"`` (scipy), ``"cbc"`` (PuLP; must be installed) or ``"auto"``: CBC when PuLP
-        is installed, else HiGHS (CBC proved the optimum 1.6-5x faster on the 2,000 × 20,000
-        grids, e.g. 4.3 s against 13.3 s; the two were even on Paris 10e).
+        ``"highs"`` (scipy), ``"cbc"`` (PuLP; must be installed) or ``"auto"`` (the default,
+        :func:`choose_backend`): HiGHS when the model left after Lagrangian fixing has fewer
+        than :data:`CBC_MIN_SIZE` nonzeros or PuLP is missing, else CBC. Measured with
+        ``scripts/bench_siting.py`` (2 CPUs, time to the proven optimum, greedy included; size =
+        nonzeros of the fixed model): below 2k both take 0.02-0.2 s, HiGHS ahead in-process;
+        11-20k: even (Paris 10e 11-14k: CBC 0.2-0.5 s vs HiGHS 0.25-0.85 s; grids 13.5-20k:
+        HiGHS 0.8-4.4 s vs CBC 0.9-5.1 s); 46k: CBC 1.7 s vs HiGHS 2.5 s; 94-227k (2,000 ×
+        20,000 at 700-1,000 m): CBC 1.6-8.3 s vs HiGHS 4.9-33 s.
     mip_rel_gap
         Relative gap at which the solver may stop; 0 proves the optimum.
 
@@ -81,14 +96,17 @@ def solve_exact(
     started = time.perf_counter()
     greedy = solve_greedy(problem)
     model = build_model(problem)
-    name = backend if backend != "auto" else ("cbc" if cbc_available() else "highs")
+    name = backend if backend != "auto" else choose_backend(model)
     if model.n_sites == 0 or model.n_groups == 0 or _proven(greedy):
         chosen = np.asarray(greedy.candidates, dtype=np.int64)
         outcome = _Outcome(chosen, greedy.gained, False)
-    elif name == "cbc":
-        outcome = _solve_cbc(model, time_limit_s, mip_rel_gap)
     else:
-        outcome = _solve_highs(model, time_limit_s, mip_rel_gap)
+        reduced, start = _fixed_model(model, greedy)
+        name = backend if backend != "auto" else choose_backend(reduced)
+        if name == "cbc":
+            outcome = _solve_cbc(reduced, time_limit_s, mip_rel_gap, start)
+        else:
+            outcome = _solve_highs(reduced, time_limit_s, mip_rel_gap)
     picks = greedy.picks
     if outcome.sites is not None:
         ranked = rank_sites(problem, outcome.sites)
@@ -111,6 +129,31 @@ def solve_exact(
         solve_time_s=time.perf_counter() - started,
         stopped_by_time_limit=outcome.stopped_by_time_limit,
     )
+
+
+def choose_backend(model: CoverModel) -> str:
+    """Pick the ``auto`` backend for a (reduced) model, from its size: see :func:`solve_exact`."""
+    if model.size < CBC_MIN_SIZE or not cbc_available():
+        return "highs"
+    return "cbc"
+
+
+def _fixed_model(model: CoverModel, greedy: SitingSolution) -> tuple[CoverModel, IntArray]:
+    """Drop the sites Lagrangian fixing rules out; return the model and the greedy sites in it.
+
+    A site is left out when forcing it in bounds the gain below the greedy's
+    (:func:`mobility.siting.bounds.sites_worth_keeping`): no better solution contains it, and
+    the greedy answer is the fallback. The greedy's own sites are always kept, so the reduced
+    model holds the greedy solution and its optimum is the problem's.
+    """
+    multiplier = best_multipliers(model)
+    greedy_sites = np.searchsorted(model.sites, np.asarray(greedy.candidates, dtype=np.int64))
+    if multiplier is None:
+        return model, greedy_sites
+    keep = sites_worth_keeping(model, multiplier, greedy.gained)
+    keep[greedy_sites] = True
+    reduced = restrict(model, keep)
+    return reduced, np.searchsorted(reduced.sites, model.sites[greedy_sites])
 
 
 def _proven(solution: SitingSolution) -> bool:
@@ -163,7 +206,9 @@ def _solve_highs(model: CoverModel, time_limit_s: float, mip_rel_gap: float) -> 
     return _Outcome(sites, gain_bound, stopped)
 
 
-def _solve_cbc(model: CoverModel, time_limit_s: float, mip_rel_gap: float) -> _Outcome:
+def _solve_cbc(
+    model: CoverModel, time_limit_s: float, mip_rel_gap: float, start: IntArray | None = None
+) -> _Outcome:
     import pulp
 
     problem = pulp.LpProblem("siting", pulp.LpMinimize)
@@ -183,9 +228,12 @@ def _solve_cbc(model: CoverModel, time_limit_s: float, mip_rel_gap: float) -> _O
         problem += spend <= model.budget, "budget"
     for k, (a, b) in enumerate(model.conflicts.tolist()):
         problem += x[a] + x[b] <= 1, f"s{k}"
+    warm = start is not None and len(start) > 0
+    if start is not None and warm:
+        _set_start(model, x, y, start)
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "cbc.log"
-        problem.solve(_cbc_command(pulp, time_limit_s, mip_rel_gap, log))
+        problem.solve(_cbc_command(pulp, time_limit_s, mip_rel_gap, log, warm=warm))
         text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
     values = np.array([v.varValue or 0.0 for v in x], dtype=np.float64)
     has_solution = problem.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
@@ -196,13 +244,33 @@ def _solve_cbc(model: CoverModel, time_limit_s: float, mip_rel_gap: float) -> _O
     return _Outcome(sites, gain_bound, stopped)
 
 
-def _cbc_command(pulp: Any, time_limit_s: float, mip_rel_gap: float, log: Path) -> Any:
+def _set_start(model: CoverModel, x: list[Any], y: list[Any], start: IntArray) -> None:
+    """Give CBC the greedy sites (positions in the model) as its first incumbent."""
+    on = np.zeros(model.n_sites, dtype=bool)
+    on[start] = True
+    covered = np.zeros(model.n_groups, dtype=bool)
+    covered[model.by_site[np.flatnonzero(on)].indices] = True
+    for variable, value in zip(x, on.tolist(), strict=True):
+        variable.setInitialValue(1 if value else 0)
+    for variable, value in zip(y, covered.tolist(), strict=True):
+        variable.setInitialValue(1.0 if value else 0.0)
+
+
+def _cbc_command(
+    pulp: Any, time_limit_s: float, mip_rel_gap: float, log: Path, *, warm: bool = False
+) -> Any:
     """CBC from ``pulp[cbc]`` (``COIN_CMD``) when installed, else the binary bundled with PuLP.
 
     PuLP 3.3 flags its bundled ``PULP_CBC_CMD`` as deprecated (removed in PuLP 4.0); that
     warning is silenced here only, as it asks the installer, not this code, to change.
     """
-    options = {"msg": False, "timeLimit": time_limit_s, "gapRel": mip_rel_gap, "logPath": str(log)}
+    options = {
+        "msg": False,
+        "timeLimit": time_limit_s,
+        "gapRel": mip_rel_gap,
+        "logPath": str(log),
+        "warmStart": warm,
+    }
     command = pulp.COIN_CMD(**options)
     if command.available():
         return command

@@ -1,21 +1,22 @@
 # SPDX-License-Identifier: MIT
 """One entry point: choose the greedy or the exact solver for a siting problem.
 
-The ``auto`` rule, from measurements (HiGHS through scipy on 2 CPUs, time to a proven optimum;
-``size`` is the number of nonzeros of the reduced model, :attr:`CoverModel.size`):
+The ``auto`` method rule, from measurements (``scripts/bench_siting.py``, 2 CPUs, time to a
+proven optimum with the ``auto`` backend; ``size`` is the number of nonzeros of the reduced
+model, :attr:`CoverModel.size`, before Lagrangian fixing):
 
-=================================  =========  ==============  =========================
-instance                           size       HiGHS           greedy (certified gap)
-=================================  =========  ==============  =========================
-grids, 200-1,000 sites, ≤ 500 m    0.8k-25k   0.01-1.0 s      0.01-0.2 s (0-0.2 %)
-Paris 10e, 634 crossings, 300 m    14k        0.4-1.0 s       0.03-0.07 s (0.6-0.8 %)
-grid 1,000 × 10,000, 1,000 m       57k        2.7-27 s        0.1 s (0.3-0.9 %)
-grid 2,000 × 20,000, 500 m         101k       5-21 s          0.2 s (0.07-0.1 %)
-grid 2,000 × 20,000, 1,000 m       227k       13 s-time limit 0.2-0.35 s (0.9-1.0 %)
-=================================  =========  ==============  =========================
+=================================  =========  ===============  ================================
+instance                           size       exact (auto)     greedy + swaps + bound (true gap)
+=================================  =========  ===============  ================================
+Paris 10e, 634 crossings, 300 m    14k        0.11-0.43 s      0.04-0.06 s (0-0.7 %)
+grid 2,000 × 20,000, 500 m         101k       0.06-0.5 s       0.06-0.2 s (0-0.1 %)
+grid 2,000 × 20,000, 1,000 m       227k       0.7 s-limit      0.3 s (0.25-0.9 %)
+=================================  =========  ===============  ================================
 
-So ``auto`` solves exactly up to :data:`EXACT_MAX_SIZE` nonzeros (about a second), and beyond
-takes the greedy answer, whose gap to its proven bound is stated (true gaps measured: 0-1.4 %).
+So ``auto`` solves exactly up to :data:`EXACT_MAX_SIZE` nonzeros, and beyond takes the greedy
+answer, whose gap to its proven bound is stated. The exact solver's own backend (HiGHS or CBC)
+is chosen in :func:`mobility.siting.exact.choose_backend`, by the size of the model it is
+handed; :func:`solve` passes ``backend="auto"`` unless told otherwise.
 """
 
 from __future__ import annotations
@@ -40,12 +41,14 @@ def solve(
     method: SolveMethod = "auto",
     *,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
-    backend: Backend = "highs",
+    backend: Backend = "auto",
 ) -> SitingSolution:
     """Solve a siting problem with the chosen method.
 
-    ``auto`` runs the exact solver (``backend``, HiGHS by default: always installed, and the
-    rule was measured with it) when :func:`prefers_exact`, else the lazy greedy.
+    ``auto`` runs the exact solver when :func:`prefers_exact`, else the greedy. The exact
+    solver's ``backend`` defaults to ``"auto"``: HiGHS or CBC by the reduced model's size
+    (:func:`mobility.siting.exact.choose_backend`), so callers such as the API get the faster
+    one without naming it.
     The exact solver stops at ``time_limit_s`` and then returns its best sites (never worse
     than the greedy ones) with the proven gap.
 

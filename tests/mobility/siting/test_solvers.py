@@ -76,10 +76,11 @@ def assert_feasible(problem: SitingProblem, solution: SitingSolution) -> None:
 @given(problem=problems())
 def test_exact_equals_brute_force_and_bounds_hold(problem: SitingProblem) -> None:
     best = brute_force(problem)
-    exact = solve_exact(problem)
+    exact = solve_exact(problem, backend="highs")
     greedy = solve_greedy(problem)
     assert exact.value_after == pytest.approx(best)
     assert exact.method == "exact" and exact.backend == "highs"
+    assert solve_exact(problem).value_after == pytest.approx(best)  # auto
     assert not exact.stopped_by_time_limit
     assert exact.optimality_gap == pytest.approx(0.0, abs=1e-9)
     assert greedy.value_after <= best + 1e-9
@@ -181,7 +182,7 @@ def test_cbc_time_limit_reports_its_bound() -> None:
     rng = np.random.default_rng(7)
     matrix = sp.random(400, 3_000, density=0.02, random_state=rng, format="csr")
     problem = SitingProblem.build(matrix, rng.gamma(2.0, 10.0, 3_000), count=40)
-    result = solve_exact(problem, time_limit_s=1.0, backend="auto")
+    result = solve_exact(problem, time_limit_s=1.0, backend="cbc")
     assert result.backend == "cbc" and result.stopped_by_time_limit
     assert result.value_after >= solve_greedy(problem).value_after - 1e-9
     assert result.bound is not None and result.bound >= result.value_after

@@ -1,0 +1,297 @@
+# SPDX-License-Identifier: MIT
+"""The vectorised siting paths against independent slow computations (no timed test).
+
+The incremental greedy against a plain greedy over a dense matrix; the hashed grouping of demand
+columns against grouping by bytes and against ``np.unique`` on dense columns; model restriction
+against a fresh reduction; Lagrangian fixing against brute force over every better solution;
+the ``auto`` backend rule.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from itertools import combinations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mobility.siting import SitingProblem, cbc_available, solve, solve_exact, solve_greedy
+from mobility.siting import model as model_module
+from mobility.siting.bounds import best_multipliers, sites_worth_keeping
+from mobility.siting.exact import CBC_MIN_SIZE, choose_backend
+from mobility.siting.greedy import plain_greedy
+from mobility.siting.model import CoverModel, build_model, restrict, row_sums
+from tests.mobility.siting.support import random_problem
+
+SETTINGS = settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@st.composite
+def problems(draw: st.DrawFn, *, max_candidates: int = 9) -> SitingProblem:
+    seed = draw(st.integers(0, 2**32 - 1))
+    candidates = draw(st.integers(1, max_candidates))
+    return random_problem(
+        np.random.default_rng(seed),
+        candidates=candidates,
+        demand=draw(st.integers(1, 30)),
+        count=draw(st.integers(1, candidates)),
+        density=draw(st.sampled_from([0.1, 0.3, 0.6])),
+        existing=draw(st.booleans()),
+        budget=draw(st.booleans()),
+        spacing=draw(st.booleans()),
+        excluded=draw(st.booleans()),
+    )
+
+
+def slow_greedy(problem: SitingProblem) -> list[int]:
+    """The plain greedy, every gain recomputed from a dense matrix at every step.
+
+    Largest gain (with a budget: gain per unit of cost, free sites first), ties to the larger
+    gain then the smaller index; with a budget, the best single site when it gains more.
+    """
+    dense = problem.matrix.toarray().astype(bool)
+    weight = problem.open_weights()
+    covered = np.zeros(problem.n_demand, dtype=bool)
+    allowed = problem.allowed
+    costs, budget = problem.costs, problem.budget
+    left = np.inf if budget is None else budget
+    slack = 1e-9 * max(1.0, abs(budget)) if budget is not None else 0.0
+    clash = {tuple(pair) for pair in problem.conflict_pairs().tolist()}
+    chosen: list[int] = []
+    while len(chosen) < problem.count:
+        best: tuple[tuple[float, float, int], int] | None = None
+        for site in range(problem.n_candidates):
+            if not allowed[site] or site in chosen:
+                continue
+            if costs is not None and budget is not None and costs[site] > left + slack:
+                continue
+            if any((min(a, site), max(a, site)) in clash for a in chosen):
+                continue
+            gain = float(weight[dense[site] & ~covered].sum())
+            if gain <= 0:
+                continue
+            key = gain
+            if budget is not None and costs is not None:
+                key = np.inf if costs[site] <= 0 else gain / costs[site]
+            rank = (key, gain, -site)
+            if best is None or rank > best[0]:
+                best = (rank, site)
+        if best is None:
+            break
+        site = best[1]
+        chosen.append(site)
+        covered |= dense[site]
+        if costs is not None and budget is not None:
+            left -= float(costs[site])
+    if budget is not None:
+        total = float(weight[covered].sum())
+        singles = [(float(weight[dense[i]].sum()), -i) for i in np.flatnonzero(allowed)]
+        gain, minus = max(singles)
+        if gain > total and gain > 0:
+            return [-minus]
+    return chosen
+
+
+@SETTINGS
+@given(problem=problems())
+def test_incremental_greedy_chooses_what_the_plain_greedy_chooses(problem: SitingProblem) -> None:
+    # integer weights and costs: every sum is exact, so even ties must break the same way
+    model = build_model(problem)
+    run = plain_greedy(problem)
+    assert [int(model.sites[site]) for site, _ in run.chosen] == slow_greedy(problem)
+    for _, gain in run.chosen:
+        assert gain > 0 and float(gain).is_integer()
+
+
+def swap_is_feasible(problem: SitingProblem, sites: list[int]) -> bool:
+    if len(set(sites)) != len(sites) or problem.excluded[sites].any():
+        return False
+    if problem.costs is not None and problem.budget is not None:
+        if problem.costs[sites].sum() > problem.budget + 1e-9 * max(1.0, problem.budget):
+            return False
+    clash = {tuple(pair) for pair in problem.conflict_pairs().tolist()}
+    return not any((min(a, b), max(a, b)) in clash for a, b in combinations(sites, 2))
+
+
+@SETTINGS
+@given(problem=problems())
+def test_swaps_end_on_a_local_optimum_never_below_the_greedy(problem: SitingProblem) -> None:
+    model = build_model(problem)
+    greedy_sites = [int(model.sites[site]) for site, _ in plain_greedy(problem).chosen]
+    solution = solve_greedy(problem)
+    final = list(solution.candidates)
+    assert swap_is_feasible(problem, final)
+    assert solution.value_after >= problem.covered_weight(greedy_sites) - 1e-9
+    if sorted(final) == sorted(greedy_sites) and len(final) < len(greedy_sites):
+        return
+    # no single swap (one site out, any allowed site in) covers more: checked by recounting
+    value = problem.covered_weight(final)
+    others = [i for i in np.flatnonzero(problem.allowed).tolist() if i not in final]
+    for out in range(len(final)):
+        for into in others:
+            trial = final[:out] + [into] + final[out + 1 :]
+            if swap_is_feasible(problem, trial):
+                assert problem.covered_weight(trial) <= value + 1e-9, (final, out, into)
+
+
+def groups_by_dense_columns(problem: SitingProblem) -> dict[frozenset[int], float]:
+    """Open demand grouped by the set of allowed candidates covering it, from a dense matrix."""
+    dense = problem.matrix.toarray().astype(bool)
+    dense[~problem.allowed] = False
+    weight = problem.open_weights()
+    groups: dict[frozenset[int], float] = {}
+    for point in range(problem.n_demand):
+        sites = frozenset(np.flatnonzero(dense[:, point]).tolist())
+        if sites and weight[point] > 0:
+            groups[sites] = groups.get(sites, 0.0) + float(weight[point])
+    return groups
+
+
+def model_groups(model: CoverModel) -> dict[frozenset[int], float]:
+    cover = model.cover
+    groups = {}
+    for group in range(model.n_groups):
+        sites = cover.indices[cover.indptr[group] : cover.indptr[group + 1]]
+        key = frozenset(model.sites[sites].tolist())
+        assert key not in groups  # merged: no two groups share their sites
+        groups[key] = float(model.group_weight[group])
+    return groups
+
+
+@SETTINGS
+@given(problem=problems())
+def test_reduction_equals_a_dense_grouping(problem: SitingProblem) -> None:
+    model = build_model(problem)
+    expected = groups_by_dense_columns(problem)
+    assert model_groups(model) == pytest.approx(expected)
+    assert set(model.sites.tolist()) == set().union(*expected) if expected else model.n_sites == 0
+    assert list(model.sites) == sorted(model.sites)
+    assert np.array_equal(model.by_site.toarray(), model.cover.toarray().T)
+    assert build_model(problem) is model  # cached per problem
+
+
+def test_hashed_grouping_equals_grouping_by_bytes() -> None:
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        patterns = (rng.random((rng.integers(1, 40), 6_000)) < 0.002).astype(np.uint8)
+        patterns[:, rng.integers(0, 6_000, len(patterns))] = 1  # no empty row
+        rows = sp.csr_matrix(patterns[rng.integers(0, len(patterns), 500)])
+        rows.sort_indices()
+        fast = model_module._group_rows(rows)
+        slow = model_module._group_rows_exactly(rows)
+        assert np.array_equal(fast[0], slow[0]) and np.array_equal(fast[1], slow[1])
+
+
+def test_hash_collisions_fall_back_to_the_exact_grouping(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = sp.csr_matrix(np.array([[1, 0, 1], [0, 1, 1], [1, 0, 1], [0, 1, 0]], dtype=np.uint8))
+    monkeypatch.setattr(
+        model_module, "_row_hashes", lambda matrix: np.zeros(matrix.shape[0], dtype=np.uint64)
+    )
+    group_of, representative = model_module._group_rows(rows)
+    assert group_of.tolist() == [0, 1, 0, 2]
+    assert representative.tolist() == [0, 1, 3]
+
+
+def test_row_sums_equal_the_sparse_product() -> None:
+    rng = np.random.default_rng(2)
+    dense = (rng.random((300, 500)) < 0.02).astype(np.float64)
+    dense[[0, 5, 299]] = 0.0  # empty rows: first, inside, last
+    matrix = sp.csr_matrix(dense)
+    values = rng.random(500)
+    assert row_sums(matrix, values) == pytest.approx(matrix @ values)
+
+
+@SETTINGS
+@given(problem=problems(), data=st.data())
+def test_restriction_equals_a_fresh_reduction(problem: SitingProblem, data: st.DataObject) -> None:
+    model = build_model(problem)
+    if model.n_sites == 0:
+        return
+    keep = np.array(
+        data.draw(st.lists(st.booleans(), min_size=model.n_sites, max_size=model.n_sites))
+    )
+    keep[data.draw(st.integers(0, model.n_sites - 1))] = True
+    restricted = restrict(model, keep)
+    excluded = np.ones(problem.n_candidates, dtype=bool)
+    excluded[model.sites[keep]] = False
+    fresh = dataclasses.replace(
+        problem,
+        excluded=excluded | problem.excluded,
+        count=min(problem.count, int(keep.sum())),
+    )
+    assert model_groups(restricted) == pytest.approx(groups_by_dense_columns(fresh))
+    pairs = {tuple(sorted(p)) for p in restricted.sites[restricted.conflicts].tolist()}
+    expected = {
+        (a, b) for a, b in problem.conflict_pairs().tolist() if not (excluded[a] or excluded[b])
+    }
+    assert pairs == expected
+
+
+def feasible_sets(problem: SitingProblem) -> list[tuple[tuple[int, ...], float]]:
+    allowed = [i for i in range(problem.n_candidates) if problem.allowed[i]]
+    dense = problem.matrix.toarray().astype(bool)
+    clash = {tuple(pair) for pair in problem.conflict_pairs().tolist()}
+    found = []
+    for size in range(1, problem.count + 1):
+        for subset in combinations(allowed, size):
+            if problem.costs is not None and problem.budget is not None:
+                if problem.costs[list(subset)].sum() > problem.budget + 1e-9:
+                    continue
+            if any(pair in clash for pair in combinations(subset, 2)):
+                continue
+            covered = problem.covered_before | dense[list(subset)].any(axis=0)
+            found.append((subset, float(problem.weights[covered].sum())))
+    return found
+
+
+@SETTINGS
+@given(problem=problems(max_candidates=8), seed=st.integers(0, 2**32 - 1))
+def test_lagrangian_fixing_keeps_every_site_of_a_better_solution(
+    problem: SitingProblem, seed: int
+) -> None:
+    greedy = solve_greedy(problem)
+    model = build_model(problem)
+    if model.n_sites == 0 or model.n_groups == 0:
+        return
+    random = np.random.default_rng(seed).random(model.n_groups) * model.group_weight
+    tuned = best_multipliers(model)
+    for multiplier in [random] if tuned is None else [random, tuned]:
+        keep = sites_worth_keeping(model, multiplier, greedy.gained)
+        kept = set(model.sites[keep].tolist())
+        for subset, value in feasible_sets(problem):
+            if value >= greedy.value_after - 1e-9:
+                assert set(subset) & set(model.sites.tolist()) <= kept, (subset, value)
+
+
+def test_auto_backend_follows_the_reduced_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    problem = random_problem(np.random.default_rng(3), candidates=6, demand=10, count=2)
+    model = build_model(problem)
+    assert model.size < CBC_MIN_SIZE and choose_backend(model) == "highs"
+    exact = importlib.import_module("mobility.siting.exact")
+    monkeypatch.setattr(exact, "CBC_MIN_SIZE", 0)
+    expected = "cbc" if cbc_available() else "highs"
+    assert choose_backend(model) == expected
+    # the API's path (solve with its defaults) gets the same rule, and the same optimum
+    assert solve(problem, "exact").backend == expected
+    assert solve(problem, "exact").value_after == pytest.approx(
+        solve_exact(problem, backend="highs").value_after
+    )
+    monkeypatch.setattr(exact, "cbc_available", lambda: False)
+    assert choose_backend(model) == "highs"
+
+
+def test_greedy_reports_its_stages() -> None:
+    problem = random_problem(np.random.default_rng(4), candidates=8, demand=40, count=3)
+    timings: dict[str, float] = {}
+    solution = solve_greedy(problem, timings=timings)
+    assert set(timings) == {"reduction", "greedy", "swaps", "bound"}
+    assert all(value >= 0 for value in timings.values())
+    assert sum(timings.values()) <= solution.solve_time_s + 1e-6
