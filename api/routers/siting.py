@@ -154,8 +154,10 @@ def suggest(
     method["siting"] = (
         "maximal covering location problem on the street network: new sites chosen among "
         f"{body.candidates.type} candidates to cover the most inhabitants not yet within reach "
-        "of an existing site; 'greedy' is the lazy greedy (at least 1 - 1/e of the optimum, "
-        "with an upper bound stated), 'exact' a sparse MILP (HiGHS) with its proven gap"
+        "of an existing site; 'greedy' adds the best site one at a time (at least 1 - 1/e "
+        "of the optimum) then keeps any single swap that covers more, with an upper bound "
+        "stated), 'exact' a sparse MILP (HiGHS or CBC, chosen by the "
+        "model's size; summary.backend names it) with its proven gap"
     )
     return JSONResponse(
         {
