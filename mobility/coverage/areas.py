@@ -11,6 +11,7 @@ edge of a reach are cut out and buffered afresh.
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -60,7 +61,17 @@ class ServiceArea:
 
 
 BAND_QUAD_SEGS = 2
-"""Segments per quarter circle of a band's round ends and joins (few: a band is a sketch)."""
+"""Segments per quarter circle of a band's round ends and joins (few: a band is a sketch).
+
+The drawing tolerance: round ends and joins are polygons inscribed in their circles, so the
+band never reaches past ``band_m`` from its street and always covers :func:`inner_band_m`:
+23.1 m of the 25 m round a street's end (a chord of 45 degrees), 20.8 m at worst at a bend
+(GEOS rounds a join's number of chords to the nearest, so one spans up to 67.5 degrees).
+On Paris 10e (500 assets, 500 m walk) an area is 0.9 % smaller on average, at most
+1.8 %, than drawn with shapely's default 8 segments (0.35 % for the dissolved area). The
+unions go by the number of pieces more than by their vertices: 3 segments (at most 0.65 %)
+cost some 15-20 % more CPU, 1 segment saves nothing and loses 3-6 %.
+"""
 
 CLUSTER_EDGES = 16
 """Street segments per cluster of neighbouring segments whose band unions are kept."""
@@ -73,6 +84,16 @@ CACHED_AREAS = 4_096
 
 AREA_THREADS = 4
 """Threads drawing per-asset areas (GEOS releases the GIL while it unions)."""
+
+
+def inner_band_m(band_m: float) -> float:
+    """Half-width every band is sure to cover, its round ends and joins drawn with few chords.
+
+    A chord of a round end spans a quarter circle over :data:`BAND_QUAD_SEGS`; one of a join up
+    to one and a half times that (GEOS rounds the number of chords of a join to the nearest):
+    the band reaches at least the distance of such a chord's middle from the street.
+    """
+    return band_m * math.cos(1.5 * (math.pi / 2 / BAND_QUAD_SEGS) / 2)
 
 
 def reached_pieces(engine: DistanceEngine, reach: Reach) -> list[BaseGeometry]:

@@ -15,6 +15,7 @@ from shapely.ops import substring
 from mobility.assets import Asset, Layer
 from mobility.coverage.analysis import snap_assets
 from mobility.coverage.areas import (
+    BAND_QUAD_SEGS,
     asset_band,
     band_cache,
     clear_band_cache,
@@ -48,14 +49,23 @@ def layer_assets(store: SqlStore, layer: Layer) -> list[Asset]:
     return store.query_assets(AssetQuery(layer=layer, commune="75110", limit=10_000)).assets
 
 
-def reference_area(engine: DistanceEngine, reach: Reach) -> shapely.Geometry:
-    """Cut every stretch with shapely's substring and buffer them all in one GEOS call."""
+def reference_area(
+    engine: DistanceEngine,
+    reach: Reach,
+    band_m: float = BAND_M,
+    quad_segs: int = BAND_QUAD_SEGS,
+) -> shapely.Geometry:
+    """Cut every stretch with shapely's substring and buffer them all in one GEOS call.
+
+    With the module's own segments per quarter circle by default, so that the comparison is
+    strict; other widths and segment counts bound the drawing tolerance.
+    """
     lines, lengths = engine.edges.geometry_metric, engine.edges.length_m
     cut = [
         substring(lines[e], s / lengths[e], t / lengths[e], normalized=True)
         for e, s, t in zip(reach.edge_index, reach.start_m, reach.end_m, strict=True)
     ]
-    return shapely.buffer(GeometryCollection(cut), BAND_M, quad_segs=2)
+    return shapely.buffer(GeometryCollection(cut), band_m, quad_segs=quad_segs)
 
 
 def assert_same_area(got: shapely.Geometry, expected: shapely.Geometry) -> None:
