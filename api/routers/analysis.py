@@ -13,7 +13,7 @@ from api.responses import problem_responses
 from api.schemas_analysis import AnalysisFeatureCollection, CoverageReport
 from mobility.assets import HubMode, Layer, ParkingKind
 from mobility.coverage.analysis import CoverageResult, compute_coverage, describe_method
-from mobility.coverage.areas import compute_service_areas
+from mobility.coverage.areas import compute_service_areas, describe_drawing
 from mobility.coverage.context import CommuneContext, ContextCache
 from mobility.coverage.filters import AssetFilter
 from mobility.coverage.gaps import demand_spacing_m, find_gaps
@@ -207,7 +207,7 @@ def get_service_areas(
             "features": [area.to_feature(query.threshold) for area in areas],
             "notes": [] if assets else [f"no {query.asset_filter.describe()} in this commune"],
             "method": describe_method(context, query.threshold, query.asset_filter, len(assets))
-            | {"drawing": "reached street stretches buffered by 25 m and unioned"}
+            | {"drawing": describe_drawing()}
             | _scenario_method(store, query),
         },
         media_type="application/geo+json",
