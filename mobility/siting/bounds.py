@@ -14,8 +14,10 @@ Two bounds, both proven for any multipliers or set of sites, the smaller one is 
 
 Both relax the spacing rule (a relaxation only raises the bound); with a budget the sites' part is
 bounded by the smaller of the count largest and the fractional knapsack. Each subgradient step
-reads the model's site-major rows once (``Σ λ`` per site) and only the chosen sites' rows for the
-subgradient; 300 steps take 40-260 ms on the 2,000 × 20,000 grids (more steps barely tighten).
+is one compiled sparse product (``Σ λ`` per site, :attr:`CoverModel.site_rows`) and reads only
+the chosen sites' rows for the subgradient; 300 steps take 20-140 ms on the 2,000 × 20,000
+grids (before the float rows: 40-260 ms; more steps barely tighten: 1,000 on Paris 10e lower
+the bound by 0.03 %).
 The best multipliers are kept for Lagrangian fixing (:func:`sites_worth_keeping`), which cuts
 the exact model down to the sites that could beat the greedy answer.
 """
@@ -27,7 +29,7 @@ import weakref
 import numpy as np
 
 from mobility.network.csr import BoolArray, FloatArray
-from mobility.siting.model import CoverModel, ranges, row_sums
+from mobility.siting.model import CoverModel, ranges
 
 LAGRANGE_ITERATIONS = 300
 """Most subgradient steps."""
@@ -55,8 +57,9 @@ def lagrangian_bound(
     scale = 2.0
     stall = 0
     tolerance = 1e-9 * max(1.0, float(weight.sum()))
+    site_rows = model.site_rows  # float64 ones: one compiled product per step
     for _ in range(iterations):
-        score = row_sums(by_site, multiplier)
+        score = np.asarray(site_rows @ multiplier)
         chosen, sites_part = _best_sites(model, score)
         value = float((weight - multiplier).sum()) + sites_part
         if value < best - tolerance:
@@ -101,7 +104,7 @@ def sites_worth_keeping(
     A site with ``L_i`` below the incumbent cannot be in any better solution, so the exact
     model may leave it out; the incumbent is kept as the fallback answer.
     """
-    score = row_sums(model.by_site, multiplier)
+    score = np.asarray(model.site_rows @ multiplier)
     n_sites = len(score)
     k = min(model.count, n_sites)
     if k == 0:

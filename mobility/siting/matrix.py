@@ -15,17 +15,23 @@ dense rows, so chunks are sized to keep ``chunk × nodes`` floats near :data:`CH
 (32 MB); the reached cells of a chunk are found with one flat scan of the contiguous rows, then
 turned into demand points at once through a node→demand incidence (each demand point hangs from
 the ends of its edge with its along-edge cost), plus the pairs that share a street segment. No
-dense candidates × demand array is ever built. On a 10 km square grid (10,201 crossings, 20,000
-demand points) 2,000 candidates take 0.09 s at 500 m and 0.17 s at 1,000 m, 1.8× and 2.5× the
-bare compiled kernel (scipy's ``dijkstra(indices=batch, limit=)`` from the candidates' nearest
-crossings, node distances only: 0.05 s and 0.07 s); on Paris 10e (634 candidates, 300 m) 8.6 ms
-against 2.2 ms (4×: the virtual source nodes widen the rows and the fixed costs of placing the
-points weigh more on a small graph). A compiled bounded search (numba, a C extension) would skip
-the dense rows but is a dependency the figures do not justify.
+dense candidates × demand array is ever built. The demand placement comes from the engine's
+cache and its node incidence is kept per placement (both depend only on the engine and the
+demand, i.e. on the commune); only the virtual columns' costs are never scanned, rows come
+from binary searches rather than integer division, and the pairs are deduplicated as one
+sort of 32-bit keys. Measured with ``scripts/bench_siting.py --quick`` (load ~1): on a 10 km
+square grid (10,201 crossings, 20,000 demand points) 2,000 candidates take 68-96 ms at 500 m
+and 120-170 ms at 1,000 m, 1.4-1.5× and 2.0-2.1× the bare compiled kernel (scipy's
+``dijkstra(indices=batch, limit=)`` from the candidates' nearest crossings, node distances
+only); on Paris 10e (634 candidates, 300 m) 6.7 ms against 2.0 ms (3.2-3.3×, 4.0× before the
+caches: the virtual source nodes double the rows scipy fills on so small a graph). A compiled
+bounded search (numba, a C extension) would skip the dense rows but is a dependency the
+figures do not justify.
 """
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +51,7 @@ from mobility.network.engine_search import (
     search_limit,
 )
 from mobility.network.snapping import SnappedPoints
+from mobility.siting.model import ranges
 
 CHUNK_CELLS = 4_000_000
 """Dense Dijkstra cells (float64) per chunk of candidate searches: 32 MB."""
@@ -92,22 +99,24 @@ def coverage_matrix(
     check_query(weight, direction, cutoff)
     limit_value = float(cutoff)
     edges = engine.edges
-    check_points(demand, edges, "demand")
     check_points(candidates, edges, "candidates")
     shape = (candidates.count, demand.count)
     if demand.count == 0 or candidates.count == 0:
+        check_points(demand, edges, "demand")
         return _from_pairs(np.zeros(0, np.int64), np.zeros(0, np.int64), shape)
-    placed = place(demand, edges, weight)
+    placed = engine._placement(demand, weight)  # checked and cached per demand set
     sites = place(candidates, edges, weight)
     if not placed.usable.any() or not sites.usable.any():
         return _from_pairs(np.zeros(0, np.int64), np.zeros(0, np.int64), shape)
-    limit = search_limit(limit_value, float(placed.leg[placed.usable].min()))
-    rows, cols = _network_pairs(edges, placed, sites, limit_value, limit, weight, direction)
+    limit = search_limit(limit_value, placed.shortest_leg)
+    key_type = _key_type(shape)
+    keys = _network_keys(edges, placed, sites, limit_value, limit, weight, direction, shape)
     same_rows, same_cols = _same_segment_pairs(placed, sites, limit_value, direction)
-    return _from_pairs(np.concatenate([rows, same_rows]), np.concatenate([cols, same_cols]), shape)
+    same = same_rows.astype(key_type) * key_type(shape[1]) + same_cols.astype(key_type)
+    return _from_keys(np.concatenate([keys, same]), shape)
 
 
-def _network_pairs(
+def _network_keys(
     edges: EdgeTable,
     placed: Placement,
     sites: Placement,
@@ -115,60 +124,88 @@ def _network_pairs(
     limit: float,
     weight: Weight,
     direction: Direction,
-) -> tuple[IntArray, IntArray]:
-    """Return (candidate, demand) pairs joined through the crossings at the ends of the edges."""
+    shape: tuple[int, int],
+) -> IntArray:
+    """Return the pairs joined through the crossings at the ends of the edges, as flat keys.
+
+    A key is ``candidate * demand count + demand`` (see :func:`_from_keys`).
+    """
     keep = np.flatnonzero(sites.usable)
     n_nodes = edges.n_nodes
     virtual = n_nodes + np.arange(len(keep), dtype=np.int64)
     if direction == "to_assets":
         base = edges.csr(weight, transpose=True)
         near_u, near_v = sites.u_to_point[keep], sites.v_to_point[keep]
-        demand_along = (placed.point_to_u, placed.point_to_v)
     else:
         base = edges.csr(weight)
         near_u, near_v = sites.point_to_u[keep], sites.point_to_v[keep]
-        demand_along = (placed.u_to_point, placed.v_to_point)
     leg = sites.leg[keep]
     source_rows = np.concatenate([virtual, virtual])
     targets = np.concatenate([sites.u[keep], sites.v[keep]])
     link = np.concatenate([near_u + leg, near_v + leg])
     finite = np.isfinite(link)
     graph = append_source_rows(base, source_rows[finite], targets[finite], link[finite], len(keep))
-    start, incidence = _node_incidence(placed, demand_along, n_nodes)
-    total_leg = placed.leg[incidence.demand]
+    incidence = _incidence(placed, direction, n_nodes)
     chunk = max(1, CHUNK_CELLS // graph.shape[0])
-    found_rows: list[IntArray] = []
-    found_cols: list[IntArray] = []
+    key_type = _key_type(shape)
+    row_base = keep.astype(key_type) * key_type(shape[1])
+    demand = incidence.demand.astype(key_type)
+    found: list[IntArray] = []
     for first in range(0, len(keep), chunk):
         sources = virtual[first : first + chunk]
-        costs = dijkstra(graph, directed=True, indices=sources, limit=limit).ravel()
-        flat = np.flatnonzero(np.isfinite(costs))  # reached, in row-major order
-        row, node = np.divmod(flat, graph.shape[0])
-        crossing = node < n_nodes  # the virtual nodes hold no demand
-        row, node, node_cost = row[crossing], node[crossing], costs[flat[crossing]]
-        counts = start[node + 1] - start[node]
-        item = np.repeat(start[node] - np.cumsum(counts) + counts, counts) + np.arange(
-            int(counts.sum())
-        )
-        row = np.repeat(row, counts)
-        value = total_leg[item] + (incidence.along[item] + np.repeat(node_cost, counts))
+        costs = dijkstra(graph, directed=True, indices=sources, limit=limit)[:, :n_nodes]
+        # The virtual columns hold no demand: not scanned. Reached cells in row-major order,
+        # their rows by binary search (2-D np.nonzero and integer division are slower).
+        flat = np.flatnonzero(np.isfinite(costs))
+        ends = np.searchsorted(flat, np.arange(len(sources) + 1, dtype=np.int64) * n_nodes)
+        row = np.repeat(np.arange(len(sources), dtype=np.int64), np.diff(ends))
+        node = flat - row * n_nodes
+        node_cost = costs[row, node]
+        counts = incidence.degree[node]
+        item = ranges(incidence.start[node], counts)
+        value = incidence.leg[item] + (incidence.along[item] + np.repeat(node_cost, counts))
         inside = value <= cutoff
-        found_rows.append(keep[first + row[inside]])
-        found_cols.append(incidence.demand[item[inside]])
-    return np.concatenate(found_rows), np.concatenate(found_cols)
+        found.append(np.repeat(row_base[first + row], counts)[inside] + demand[item[inside]])
+    return np.concatenate(found)
 
 
 @dataclass(frozen=True, eq=False)
 class _Incidence:
-    """Demand points hanging from each crossing, with the along-edge cost to (or from) it."""
+    """Demand points hanging from each crossing (CSR layout: ``start``, ``degree`` per node).
 
+    Per entry: the demand point, its along-edge cost to (or from) the crossing and its leg.
+    """
+
+    start: IntArray
+    degree: IntArray
     demand: IntArray
     along: FloatArray
+    leg: FloatArray
+
+
+_INCIDENCES: weakref.WeakKeyDictionary[Placement, dict[Direction, _Incidence]] = (
+    weakref.WeakKeyDictionary()
+)
+"""Incidences per demand placement (which the engine caches per demand set) and direction."""
+
+
+def _incidence(placed: Placement, direction: Direction, n_nodes: int) -> _Incidence:
+    """Return the node → demand incidence of a placement, built once per placement."""
+    known = _INCIDENCES.setdefault(placed, {})
+    found = known.get(direction)
+    if found is None:
+        along = (
+            (placed.point_to_u, placed.point_to_v)
+            if direction == "to_assets"
+            else (placed.u_to_point, placed.v_to_point)
+        )
+        found = known[direction] = _node_incidence(placed, along, n_nodes)
+    return found
 
 
 def _node_incidence(
     placed: Placement, along: tuple[FloatArray, FloatArray], n_nodes: int
-) -> tuple[IntArray, _Incidence]:
+) -> _Incidence:
     """Group the usable demand points by the crossings at the ends of their edge (CSR layout).
 
     ``along`` holds, per demand point, the cost between the point and its u end, then its v end,
@@ -181,9 +218,11 @@ def _node_incidence(
     finite = np.isfinite(cost)
     nodes, cost, owner = nodes[finite], cost[finite], owner[finite]
     order = np.argsort(nodes, kind="stable")
+    degree = np.bincount(nodes, minlength=n_nodes).astype(np.int64)
     start = np.zeros(n_nodes + 1, dtype=np.int64)
-    np.cumsum(np.bincount(nodes, minlength=n_nodes), out=start[1:])
-    return start, _Incidence(owner[order].astype(np.int64), cost[order])
+    np.cumsum(degree, out=start[1:])
+    demand = owner[order].astype(np.int64)
+    return _Incidence(start[:-1], degree, demand, cost[order], placed.leg[demand])
 
 
 def _same_segment_pairs(
@@ -218,13 +257,30 @@ def _same_segment_pairs(
     return site[inside].astype(np.int64), point[inside].astype(np.int64)
 
 
+def _key_type(shape: tuple[int, int]) -> type[np.signedinteger]:
+    """32-bit flat keys when ``rows × columns`` fits (their sort is twice as fast), else 64."""
+    return np.int32 if shape[0] * max(shape[1], 1) < np.iinfo(np.int32).max else np.int64
+
+
 def _from_pairs(rows: IntArray, cols: IntArray, shape: tuple[int, int]) -> sp.csr_matrix:
     """Build the uint8 matrix of ones from (row, column) pairs, duplicates counted once."""
-    key = np.sort(rows * np.int64(max(shape[1], 1)) + cols)  # np.unique hashes: 10x slower
+    key_type = _key_type(shape)
+    width = key_type(max(shape[1], 1))
+    return _from_keys(rows.astype(key_type) * width + cols.astype(key_type), shape)
+
+
+def _from_keys(keys: IntArray, shape: tuple[int, int]) -> sp.csr_matrix:
+    """Build the uint8 matrix of ones from flat keys ``row * columns + column`` (repeats once).
+
+    One sort of the keys (``np.unique`` hashes: 10x slower), row boundaries by binary search
+    (no integer division).
+    """
+    width = max(shape[1], 1)
+    key = np.sort(keys)
     key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
-    rows, cols = np.divmod(key, np.int64(max(shape[1], 1)))
-    indptr = np.zeros(shape[0] + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
+    bases = np.arange(shape[0] + 1, dtype=np.int64) * width
+    indptr = np.searchsorted(key, bases, side="left")
+    cols = key - np.repeat(bases[:-1], np.diff(indptr)).astype(key.dtype)
     index_type = np.int32 if max(len(key), shape[1]) < np.iinfo(np.int32).max else np.int64
     return sp.csr_matrix(
         (np.ones(len(key), dtype=np.uint8), cols.astype(index_type), indptr.astype(index_type)),

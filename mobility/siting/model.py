@@ -63,6 +63,17 @@ class CoverModel:
         return matrix
 
     @cached_property
+    def site_rows(self) -> sp.csr_matrix:
+        """``by_site`` with float64 ones, for ``site_rows @ values``: one compiled pass.
+
+        A uint8 matrix is converted at every product; gather + ``reduceat`` is 3-4x slower.
+        """
+        by_site = self.by_site
+        return sp.csr_matrix(
+            (np.ones(by_site.nnz), by_site.indices, by_site.indptr), shape=by_site.shape
+        )
+
+    @cached_property
     def conflict_matrix(self) -> sp.csr_matrix | None:
         """Sites × sites, symmetric: the conflicting pairs as a matrix (``None`` without)."""
         if len(self.conflicts) == 0:

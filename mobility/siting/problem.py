@@ -146,8 +146,13 @@ class SitingProblem:
         """Weight covered by the existing sites plus the given candidates."""
         chosen = np.asarray(list(picks), dtype=np.int64)
         covered = self.covered_before.copy()
-        if len(chosen):
-            covered[self.matrix[chosen].indices] = True
+        rows = self.matrix.shape[0]
+        if len(chosen) and (chosen.min() < -rows or chosen.max() >= rows):
+            raise IndexError("candidate index out of range")
+        chosen = np.where(chosen < 0, chosen + rows, chosen)  # as scipy's row indexing
+        indptr, indices = self.matrix.indptr, self.matrix.indices
+        for site in chosen.tolist():  # row slices: scipy's fancy row indexing costs more
+            covered[indices[indptr[site] : indptr[site + 1]]] = True
         return float(self.weights[covered].sum())
 
 

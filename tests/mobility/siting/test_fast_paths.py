@@ -295,3 +295,99 @@ def test_greedy_reports_its_stages() -> None:
     assert set(timings) == {"reduction", "greedy", "swaps", "bound"}
     assert all(value >= 0 for value in timings.values())
     assert sum(timings.values()) <= solution.solve_time_s + 1e-6
+
+
+@SETTINGS
+@given(problem=problems(max_candidates=12), data=st.data())
+def test_swap_tables_equal_a_dense_recount_after_every_swap(
+    problem: SitingProblem, data: st.DataObject
+) -> None:
+    """Gains, losses and the regained table, updated per swap, against a recount."""
+    from mobility.siting.greedy import _SwapState
+
+    model = build_model(problem)
+    if model.n_sites < 2:
+        return
+    k = data.draw(st.integers(1, model.n_sites - 1))
+    current = np.asarray(data.draw(st.permutations(range(model.n_sites)))[:k], dtype=np.int64)
+    state = _SwapState(model, current)
+    dense = model.by_site.toarray().astype(bool)  # sites × groups
+    weight = model.group_weight
+    for _ in range(data.draw(st.integers(0, 4))):
+        hits = dense[state.current].sum(axis=0)
+        assert np.array_equal(state.hits, hits)
+        free = hits == 0
+        eligible = np.ones(model.n_sites, dtype=bool)
+        eligible[state.current] = False
+        gains = (dense & free).astype(float) @ weight
+        np.testing.assert_allclose(state.gains[eligible], gains[eligible], atol=1e-7)
+        for slot, site in enumerate(state.current.tolist()):
+            alone = dense[site] & (hits == 1)
+            np.testing.assert_allclose(state.loss[slot], weight[alone].sum(), atol=1e-7)
+            regained = (dense & alone).astype(float) @ weight
+            np.testing.assert_allclose(state.regained[slot], regained, atol=1e-7)
+        others = np.flatnonzero(eligible)
+        if len(others) == 0:
+            break
+        slot = data.draw(st.integers(0, k - 1))
+        state.swap(slot, int(others[data.draw(st.integers(0, len(others) - 1))]))
+
+
+@SETTINGS
+@given(problem=problems(max_candidates=12), data=st.data())
+def test_lazy_ranking_equals_the_plain_greedy_order(
+    problem: SitingProblem, data: st.DataObject
+) -> None:
+    """rank_rows (CELF) against the plain greedy over the same rows."""
+    from mobility.siting.greedy import greedy, rank_on_model, rank_rows, rank_sites
+
+    matrix = problem.matrix
+    sites = sorted(data.draw(st.sets(st.integers(0, problem.n_candidates - 1), min_size=1)))
+    rows = sp.csr_matrix(matrix[sites])
+    plain = greedy(
+        rows,
+        sp.csr_matrix(rows.T),
+        problem.open_weights(),
+        allowed=np.ones(len(sites), dtype=bool),
+        limit=len(sites),
+    ).chosen
+    lazy = rank_rows(
+        [matrix.indices[matrix.indptr[s] : matrix.indptr[s + 1]] for s in sites],
+        problem.open_weights(),
+    )
+    assert [index for index, _ in lazy] == [index for index, _ in plain]
+    np.testing.assert_allclose([g for _, g in lazy], [g for _, g in plain], atol=1e-9)
+    assert [p.candidate for p in rank_sites(problem, np.asarray(sites))] == [
+        sites[index] for index, _ in plain
+    ]
+    model = build_model(problem)
+    positions = [int(p) for p in np.flatnonzero(np.isin(model.sites, sites))]
+    on_model = [int(model.sites[s]) for s, _ in rank_on_model(model, positions)]
+    on_problem = [p.candidate for p in rank_sites(problem, model.sites[positions])]
+    assert on_model == on_problem
+
+
+@SETTINGS
+@given(problem=problems(max_candidates=10))
+def test_lagrangian_incumbent_is_counted_right_and_kept_by_fixing(problem: SitingProblem) -> None:
+    """The heuristic's gain against a recount; fixing keeps its sites and the greedy's."""
+    from mobility.siting.bounds import lagrangian_bound
+    from mobility.siting.exact import _fixed_model, _lagrangian_incumbent
+
+    model = build_model(problem)
+    greedy = solve_greedy(problem)
+    if model.n_sites == 0 or model.n_groups == 0:
+        return
+    lagrangian_bound(model, greedy.gained)
+    multiplier = best_multipliers(model)
+    assert multiplier is not None
+    found = _lagrangian_incumbent(model, multiplier)
+    if found is not None:
+        sites, gain = found
+        assert len(sites) <= model.count
+        recount = problem.covered_weight(model.sites[sites].tolist()) - problem.value_before
+        assert gain == pytest.approx(recount, abs=1e-7)
+    reduced, start, incumbent = _fixed_model(model, greedy)
+    assert set(reduced.sites[start].tolist()) == set(greedy.candidates)
+    if found is not None and found[1] > greedy.gained:
+        assert set(reduced.sites[incumbent].tolist()) == set(model.sites[found[0]].tolist())

@@ -213,3 +213,17 @@ def test_a_large_grid_is_built_fast_and_sparse() -> None:
     for i in (0, 999, 1_999):
         cost = engine.distances(demand, candidates.take([i]), cutoff_m=500.0)
         np.testing.assert_array_equal(matrix[i].toarray().ravel().astype(bool), cost <= 500.0)
+
+
+def test_cached_demand_placement_serves_every_weight_and_direction() -> None:
+    """The placement and incidence cached per demand set give the same rows on every reuse."""
+    engine = grid_engine(7, one_way_share=0.3, seed=11)
+    demand = random_points(engine, 200, seed=12)
+    candidates = random_points(engine, 25, seed=13)
+    for _ in range(2):  # the second round reads the caches only
+        for weight in ("length", "time"):
+            for direction in ("to_assets", "from_assets"):
+                cutoff = 250.0 if weight == "length" else 200.0
+                assert_rows_match(engine, demand, candidates, cutoff, weight, direction)
+    engine.clear_cache()  # a fresh placement object: a fresh incidence
+    assert_rows_match(engine, demand, candidates, 250.0, "length", "from_assets")
