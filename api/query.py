@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Path, Query
 
 from api.errors import ApiProblem
 from mobility.errors import FieldProblem
@@ -17,6 +17,8 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 
 INSEE_PATTERN = r"^([013-9]\d|2[AB1-9])\d{3}$"
+CodePath = Annotated[str, Path(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.")]
+"""The ``{code}`` of every ``/communes/{code}/…`` route."""
 _NUMBER = r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*"
 BBOX_PATTERN = rf"^{_NUMBER}(,{_NUMBER}){{3}}(,{_NUMBER},{_NUMBER})?$"
 

@@ -4,11 +4,11 @@
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import StoreDep
-from api.query import INSEE_PATTERN, ScenarioQuery
+from api.query import CodePath, ScenarioQuery
 from api.responses import problem_responses
 from api.schemas_analysis import AnalysisFeatureCollection, CoverageReport
 from mobility.assets import HubMode, Layer, ParkingKind
@@ -37,7 +37,7 @@ class AnalysisQuery:
 
 
 def read_analysis_query(
-    code: Annotated[str, Path(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.")],
+    code: CodePath,
     layer: Annotated[Layer, Query(description="Which assets serve the population.")],
     mode: Annotated[Literal["walk", "drive"], Query(description="Travel mode.")] = "walk",
     within_m: Annotated[

@@ -19,7 +19,7 @@ from api import schemas
 from api.deps import StoreDep
 from api.errors import PROBLEM_MEDIA_TYPE
 from api.links import GEOJSON
-from api.query import INSEE_PATTERN
+from api.query import CodePath
 from mobility.assets import Asset, ChargingPoint, Layer
 from mobility.features import feature_from_asset
 from mobility.formats import IRVE_COLUMNS, write_irve_csv
@@ -32,7 +32,6 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     status: {"model": schemas.Problem, "content": {PROBLEM_MEDIA_TYPE: {}}} for status in (404, 422)
 }
-CodePath = Annotated[str, Path(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.")]
 
 
 class LayerExport(BaseModel):

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from api import schemas
 from api.deps import StoreDep, require_api_key
 from api.errors import PROBLEM_MEDIA_TYPE, TITLES, ApiProblem
-from api.query import INSEE_PATTERN
+from api.query import CodePath
 from mobility.assets import Layer
 from mobility.loading import LoadMode, LoadReport, load_asset_file
 
@@ -172,7 +172,7 @@ def _refusal(request: Request, report: LoadReport) -> JSONResponse:
     },
 )
 async def import_file(
-    code: Annotated[str, Path(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.")],
+    code: CodePath,
     format: Annotated[  # noqa: A002 (the path segment's name)
         ImportFormat, Path(description="What the file is.")
     ],

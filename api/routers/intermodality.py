@@ -4,11 +4,11 @@
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import StoreDep
-from api.query import INSEE_PATTERN, ScenarioQuery
+from api.query import CodePath, ScenarioQuery
 from api.responses import GeoJSONResponse, problem_responses
 from api.schemas_analysis import AnalysisFeatureCollection
 from api.schemas_intermodality import IntermodalityReport
@@ -32,7 +32,6 @@ from mobility.scenarios import commune_assets, read_scenario
 router = APIRouter(prefix="/communes/{code}/hubs", tags=["Intermodal hubs"])
 PROBLEMS = problem_responses(404, 422)
 
-CodePath = Annotated[str, Path(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.")]
 WithinM = Annotated[
     float,
     Query(

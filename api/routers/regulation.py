@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Path, Query, Response
+from fastapi import APIRouter, Body, Query, Response
 
 from api.deps import StoreDep, WriteGuard
 from api.errors import ApiProblem
-from api.query import INSEE_PATTERN, ScenarioQuery
+from api.query import CodePath, ScenarioQuery
 from api.responses import problem_responses
 from api.schemas_regulation import AfirReport, CommuneInputDocument, SdirveReport
 from mobility.errors import ConflictError
@@ -33,7 +33,6 @@ from mobility.store.base import CommuneInput
 
 router = APIRouter(prefix="/communes/{code}", tags=["Regulation"])
 
-CodePath = Annotated[str, Path(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.")]
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
 

@@ -3,12 +3,12 @@
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Path, Request
+from fastapi import APIRouter, Body, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.deps import StoreDep
-from api.query import INSEE_PATTERN, SCENARIO_ID_PATTERN
+from api.query import SCENARIO_ID_PATTERN, CodePath
 from api.responses import problem_responses
 from api.schemas_analysis import AnalysisFeatureCollection
 from mobility.assets import HubMode, Layer, ParkingKind
@@ -115,7 +115,7 @@ def _candidates(body: SitingBody, store: SqlStore, code: str, engine: Any) -> li
     responses=problem_responses(404, 422),
 )
 def suggest(
-    code: Annotated[str, Path(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.")],
+    code: CodePath,
     request: Request,
     store: StoreDep,
     body: Annotated[SitingBody, Body()],
