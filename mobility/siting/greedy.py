@@ -14,11 +14,14 @@ the sites overlap). The few chosen sites are ranked lazily (:func:`rank_rows`, C
 handful of rows), which is where a heap pays.
 
 Then best-improvement single swaps (:func:`improve_by_swaps`: one chosen site out, another in,
-while it gains, at most :data:`SWAP_ROUNDS`) remove most of the greedy's shortfall where the
-cutoff is wide: on the 2,000 × 20,000 grid at 1,000 m the greedy alone is 0.6-1.4 % below the
-optimum, with swaps 0.25-0.9 %. The swap tables are set up in a few vectorised passes and a
-swap updates only the groups whose coverage count crosses 0 or 1, so greedy and swaps together
-take 3-10 ms there (before: 11-34 ms).
+while it gains, at most :data:`SWAP_ROUNDS` and at most :data:`SWAP_WORK` table cells) remove
+most of the greedy's shortfall where the cutoff is wide: on the 2,000 × 20,000 grid at 1,000 m
+the greedy alone is 0.6-1.4 % below the optimum, with swaps 0.25-0.9 %. The swap tables are set
+up in a few vectorised passes and a swap updates only the groups whose coverage count crosses 0
+or 1. The swaps are skipped when the greedy's own online bound (:class:`GreedyRun`, free)
+already proves the answer within :data:`SWAP_TARGET_GAP` (1 %) of the optimum; on that grid the
+bound is 4-27 % above the greedy's gain, so it never fires there, only on easy instances. A pick's
+sites and weights come from one compiled gather (:func:`~mobility.siting.model.gather_rows`).
 
 Guarantees, for the gain over the existing coverage (hence for the covered weight too); swaps
 only ever add, so they keep them:
@@ -45,7 +48,7 @@ import scipy.sparse as sp
 
 from mobility.network.csr import BoolArray, FloatArray, IntArray
 from mobility.siting.bounds import lagrangian_bound
-from mobility.siting.model import CoverModel, build_model, ranges, row_sums
+from mobility.siting.model import CoverModel, build_model, gather_rows, ranges, row_sums
 from mobility.siting.problem import SitingProblem
 from mobility.siting.solution import Pick, SitingSolution, relative_gap
 
@@ -56,6 +59,16 @@ SWAP_ROUNDS = 10
 """Most swaps :func:`solve_greedy` makes. On the 2,000 × 20,000 grid the swaps stop by
 themselves after 0-9 swaps up to count 20; at 1,000 m count 50 they go on to 15, the last five
 adding 0.03 % of the covered weight for ~2 ms."""
+
+SWAP_WORK = 400_000
+"""Most swap-table cells (chosen × sites, one pass per swap) :func:`solve_greedy`'s swaps scan:
+``SWAP_WORK // (count × sites)`` swaps at most (at least one), so the swap stage costs about what
+the greedy costs. On the 2,000 × 20,000 grid at 1,000 m: count 10 and 20 keep their 10 swaps
+(count 20 needs 5 to come within 1 % of the optimum), count 50 makes 4 (0.63 → 0.42 % below)."""
+
+SWAP_TARGET_GAP = 0.01
+"""No swaps when the greedy's own online bound already shows its answer within this share of
+the optimum (covered weight at least ``1 - SWAP_TARGET_GAP`` times the bound)."""
 
 
 def solve_greedy(
@@ -76,7 +89,12 @@ def solve_greedy(
     chosen = run.chosen
     greedy_done = time.perf_counter()
     positions = [site for site, _ in chosen]
-    improved = improve_by_swaps(model, positions, max_swaps=SWAP_ROUNDS)
+    greedy_value = problem.value_before + sum(gain for _, gain in chosen)
+    if greedy_value >= (1.0 - SWAP_TARGET_GAP) * (problem.value_before + run.bound):
+        improved = positions  # proven close enough: the swaps could only add a little
+    else:
+        rounds = SWAP_WORK // max(1, len(positions) * model.n_sites)
+        improved = improve_by_swaps(model, positions, max_swaps=min(SWAP_ROUNDS, max(1, rounds)))
     if sorted(improved) != sorted(positions):
         chosen = rank_on_model(model, improved)
         picks = make_picks(problem, [(int(model.sites[site]), gain) for site, gain in chosen])
@@ -89,7 +107,7 @@ def solve_greedy(
     if chosen:
         weight_after[model.by_site[[site for site, _ in chosen]].indices] = 0.0
     combinatorial = min(
-        problem.value_before + _best_additions(run.initial_gains, model),
+        problem.value_before + run.bound,
         value_after + _best_additions(np.asarray(model.site_rows @ weight_after), model),
     )
     bound = min(combinatorial, problem.value_before + lagrangian_bound(model, gained))
@@ -114,10 +132,18 @@ def solve_greedy(
 
 @dataclass(frozen=True, eq=False)
 class GreedyRun:
-    """What the greedy chose: (site, marginal gain) in order, and every site's gain at the start."""
+    """What the greedy chose: (site, marginal gain) in order, and every site's gain at the start.
+
+    ``bound`` is the greedy's online upper bound on the best gain (Nemhauser, Wolsey & Fisher
+    1978; Minoux 1978): for any set ``S``, ``OPT <= f(S) + best_additions(Δ(S))``, the gains
+    ``Δ(S)`` of every site over ``S`` relaxed to the ``count`` largest (with a budget, also the
+    fractional knapsack; spacing ignored), taken at the empty set and at the greedy's last set.
+    Both gain vectors are the greedy's own, so it costs two partial sorts.
+    """
 
     chosen: list[tuple[int, float]]
     initial_gains: FloatArray
+    bound: float = np.inf
 
 
 def plain_greedy(problem: SitingProblem) -> GreedyRun:
@@ -129,7 +155,7 @@ def plain_greedy(problem: SitingProblem) -> GreedyRun:
     run = greedy_on_model(model, by_ratio=problem.budget is not None)
     if problem.budget is None:
         return run
-    return GreedyRun(_best_of_single(run.initial_gains, run.chosen), run.initial_gains)
+    return GreedyRun(_best_of_single(run.initial_gains, run.chosen), run.initial_gains, run.bound)
 
 
 def greedy_on_model(model: CoverModel, *, by_ratio: bool) -> GreedyRun:
@@ -144,6 +170,8 @@ def greedy_on_model(model: CoverModel, *, by_ratio: bool) -> GreedyRun:
         budget=model.budget,
         by_ratio=by_ratio,
         conflicts=model.conflict_matrix,
+        entry_weight=model.cover_weights,
+        gains=np.asarray(model.site_rows @ model.group_weight),
     )
 
 
@@ -158,6 +186,8 @@ def greedy(
     budget: float | None = None,
     by_ratio: bool = False,
     conflicts: sp.csr_matrix | None = None,
+    entry_weight: FloatArray | None = None,
+    gains: FloatArray | None = None,
 ) -> GreedyRun:
     """Run the plain greedy, every gain kept up to date incrementally.
 
@@ -168,7 +198,10 @@ def greedy(
     newly covers from the gain of every site covering them (scanning only those points' rows of
     ``by_point``): a step costs the newly covered points' degrees plus one pass over the sites,
     not a pass over the matrix. The gain recorded for a pick is recomputed from its own row, and
-    sites that would add nothing are never chosen.
+    sites that would add nothing are never chosen. ``entry_weight`` (per entry of ``by_point``,
+    its point's starting weight; computed when not given) lets one compiled gather
+    (:func:`~mobility.siting.model.gather_rows`) fetch a pick's sites and weights at once;
+    ``gains`` (every site's starting gain, ``by_site @ weight``) may be given as well.
 
     Since every gain is exact at every step, no priority queue of stale gains is needed: this is
     the choice the lazy greedy (CELF) makes, at the cost of one vectorised pass over the sites'
@@ -176,7 +209,7 @@ def greedy(
     """
     weight = np.array(weight, dtype=np.float64)
     n_sites = by_site.shape[0]
-    gains = row_sums(by_site, weight)
+    gains = row_sums(by_site, weight) if gains is None else np.array(gains, dtype=np.float64)
     initial = gains.copy()
     open_sites = np.array(allowed, dtype=bool)
     left = float(budget) if budget is not None else np.inf
@@ -186,8 +219,8 @@ def greedy(
     divisor = np.where(free, 1.0, np.asarray(costs)) if by_cost else None
     chosen: list[tuple[int, float]] = []
     site_ptr, site_idx = by_site.indptr, by_site.indices
-    point_ptr, point_idx = by_point.indptr, by_point.indices
-    point_degree = np.diff(point_ptr)
+    if entry_weight is None:
+        entry_weight = np.repeat(weight, np.diff(by_point.indptr))
     plain = divisor is None and (costs is None or budget is None)
     masked = np.where(open_sites, gains, -np.inf)  # plain: the key, closed sites at -inf
     while len(chosen) < limit:
@@ -213,9 +246,9 @@ def greedy(
             masked = np.where(open_sites, gains, -np.inf)
             continue
         chosen.append((site, gain))
-        counts = point_degree[new]
-        touched = point_idx[ranges(point_ptr[new], counts)]
-        lost = np.bincount(touched, weights=np.repeat(weight[new], counts), minlength=n_sites)
+        # a newly covered point still has its starting weight: the entries' weights are it
+        touched, touched_weight = gather_rows(by_point, entry_weight, new)
+        lost = np.bincount(touched, weights=touched_weight, minlength=n_sites)
         masked -= lost  # -inf stays -inf
         if not plain:  # (plain: the gains are read from ``masked`` only)
             gains -= lost
@@ -228,7 +261,32 @@ def greedy(
             clash = conflicts.indices[conflicts.indptr[site] : conflicts.indptr[site + 1]]
             open_sites[clash] = False
             masked[clash] = -np.inf
-    return GreedyRun(chosen, initial)
+    if not plain:
+        final = gains
+    elif conflicts is None:  # ``-inf``: chosen (nothing left to gain) or not allowed
+        final = np.where(np.isfinite(masked), masked, 0.0)
+    else:  # sites closed by a conflict hold no gain in ``masked``: recount
+        final = row_sums(by_site, weight)
+    bound = _online_bound(initial, final, chosen, allowed, limit, costs, budget)
+    return GreedyRun(chosen, initial, bound)
+
+
+def _online_bound(
+    initial: FloatArray,
+    final: FloatArray,
+    chosen: list[tuple[int, float]],
+    allowed: BoolArray,
+    limit: int,
+    costs: FloatArray | None,
+    budget: float | None,
+) -> float:
+    """Return the greedy's online bound on the best gain (see :class:`GreedyRun`), allowed sites."""
+    allowed = np.asarray(allowed, dtype=bool)
+    site_costs = None if costs is None else np.asarray(costs)[allowed]
+    final = np.maximum(final[allowed], 0.0)  # rounding residues below zero add nothing
+    at_start = best_additions(initial[allowed], limit, site_costs, budget)
+    at_end = sum(gain for _, gain in chosen) + best_additions(final, limit, site_costs, budget)
+    return min(at_start, at_end)
 
 
 def improve_by_swaps(model: CoverModel, chosen: list[int], *, max_swaps: int) -> list[int]:
@@ -300,11 +358,11 @@ class _SwapState:
         owners = self.slot_sum[single]
         self.loss = np.bincount(owners, weights=weight[single], minlength=k).astype(np.float64)
         counts = by_group.indptr[single + 1] - by_group.indptr[single]
-        sites = by_group.indices[ranges(by_group.indptr[single], counts)]
+        sites, entry_weight = gather_rows(by_group, model.cover_weights, single)
         cells = np.repeat(owners * n_sites, counts) + sites
         self.regained = (  # (an empty bincount is of integers)
-            np.bincount(cells, weights=np.repeat(weight[single], counts), minlength=k * n_sites)
-            .astype(np.float64)
+            np.bincount(cells, weights=entry_weight, minlength=k * n_sites)
+            .astype(np.float64, copy=False)
             .reshape(k, n_sites)
         )
         self._buffer = np.empty((k, n_sites))
@@ -455,21 +513,22 @@ def rank_rows(rows: list[IntArray], weight: FloatArray) -> list[tuple[int, float
     is an upper bound and only the set on top of the heap is recounted. A few recounts of
     one row per pick, instead of a pass over all the sets.
     """
-    covered = np.zeros(len(weight), dtype=bool)
-    heap = [(-float(weight[row].sum()), index) for index, row in enumerate(rows)]
+    left = np.array(weight, dtype=np.float64)  # the weight not yet covered (0 once covered)
+    heap = [(-float(left[row].sum()), index) for index, row in enumerate(rows)]
     heapq.heapify(heap)
     ranked: list[tuple[int, float]] = []
     while heap:
         _, index = heapq.heappop(heap)
         row = rows[index]
-        gain = float(weight[row[~covered[row]]].sum())
+        values = left[row]
+        gain = float(values[values > 0].sum())  # the uncovered part only, as the greedy sums
         if heap and (-gain, index) > heap[0]:
             heapq.heappush(heap, (-gain, index))  # stale: another set may gain more
             continue
         if gain <= 0:
             break  # the best gain left is nothing
         ranked.append((index, gain))
-        covered[row] = True
+        left[row] = 0.0
     return ranked
 
 

@@ -9,30 +9,35 @@ virtual-source graph of :func:`~mobility.network.engine_search.append_source_row
 sum is the same floating-point sum and a point exactly at the cutoff falls on the same side.
 
 How it scales (the choice, measured; see ``scripts/bench_siting.py``): one scipy Dijkstra per
-*chunk* of candidates, from their virtual nodes, bounded by ``limit`` (the cutoff less the
-shortest demand leg), so each search settles only the crossings it can reach. scipy returns
-dense rows, so chunks are sized to keep ``chunk × nodes`` floats near :data:`CHUNK_CELLS`
-(32 MB); the reached cells of a chunk are found with one flat scan of the contiguous rows, then
-turned into demand points at once through a node→demand incidence (each demand point hangs from
-the ends of its edge with its along-edge cost), plus the pairs that share a street segment. No
-dense candidates × demand array is ever built. The demand placement comes from the engine's
-cache and its node incidence is kept per placement (both depend only on the engine and the
-demand, i.e. on the commune); only the virtual columns' costs are never scanned, rows come
-from binary searches rather than integer division, and the pairs are deduplicated as one
-sort of 32-bit keys. Measured with ``scripts/bench_siting.py --quick`` (load ~1): on a 10 km
-square grid (10,201 crossings, 20,000 demand points) 2,000 candidates take 68-96 ms at 500 m
-and 120-170 ms at 1,000 m, 1.4-1.5× and 2.0-2.1× the bare compiled kernel (scipy's
+*chunk* of candidates, from their virtual nodes (or, for a candidate standing exactly on a
+crossing, from the crossing itself: no virtual row, the same sums), bounded by ``limit`` (the
+cutoff less the shortest demand leg), so each search settles only the crossings it can reach.
+scipy returns dense rows, so chunks are sized to keep ``chunk × nodes`` floats near
+:data:`CHUNK_CELLS` (32 MB); the reached cells of a chunk are found with one flat scan of the
+contiguous rows, then turned into demand points at once through a node→demand incidence (each
+demand point hangs from the ends of its edge with its along-edge cost; one compiled row
+gather), plus the pairs that share a street segment. No dense candidates × demand array is
+ever built. The demand placement comes from the engine's cache and its node incidence is kept
+per placement (both depend only on the engine and the demand, i.e. on the commune); only the
+virtual columns' costs are never scanned, rows come from binary searches rather than integer
+division, and the pairs are deduplicated as one sort of 32-bit keys. Measured with
+``scripts/bench_siting.py --quick`` (load 0.2-1, ours and the peer alternated): on a 10 km
+square grid (10,201 crossings, 20,000 demand points) 2,000 candidates take 75-94 ms at 500 m
+and 125-160 ms at 1,000 m, 1.5× and 1.7-2.4× the bare compiled kernel (scipy's
 ``dijkstra(indices=batch, limit=)`` from the candidates' nearest crossings, node distances
-only); on Paris 10e (634 candidates, 300 m) 6.7 ms against 2.0 ms (3.2-3.3×, 4.0× before the
-caches: the virtual source nodes double the rows scipy fills on so small a graph). A compiled
-bounded search (numba, a C extension) would skip the dense rows but is a dependency the
-figures do not justify.
+only); on Paris 10e (634 candidates, 300 m; 389 of them on a crossing, searched without a
+virtual row, so the Dijkstra itself now costs what the kernel costs) 5.5-8.3 ms against
+2.1-2.7 ms: 2.7× in 41 alternated runs, 3.1× in the quick benchmark's 5 (2.9-3.0× and 3.3×
+before). What is left is the scan of the dense rows, the incidence gather and the sort of the
+pairs, ~3 ms of numpy passes over ~110 k entries. A compiled bounded search (numba, a C
+extension) would skip the dense rows but is a dependency the figures do not justify.
 """
 
 from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -51,7 +56,7 @@ from mobility.network.engine_search import (
     search_limit,
 )
 from mobility.network.snapping import SnappedPoints
-from mobility.siting.model import ranges
+from mobility.siting.model import gather_rows
 
 CHUNK_CELLS = 4_000_000
 """Dense Dijkstra cells (float64) per chunk of candidate searches: 32 MB."""
@@ -132,7 +137,45 @@ def _network_keys(
     """
     keep = np.flatnonzero(sites.usable)
     n_nodes = edges.n_nodes
-    virtual = n_nodes + np.arange(len(keep), dtype=np.int64)
+    sources, graph = _search_sources(edges, sites, keep, weight, direction)
+    incidence = _incidence(placed, direction, n_nodes)
+    chunk = max(1, CHUNK_CELLS // graph.shape[0])
+    key_type = _key_type(shape)
+    row_base = keep.astype(key_type) * key_type(shape[1])
+    found: list[IntArray] = []
+    for first in range(0, len(keep), chunk):
+        batch = sources[first : first + chunk]
+        costs = dijkstra(graph, directed=True, indices=batch, limit=limit)[:, :n_nodes]
+        # The virtual columns hold no demand: not scanned. Reached cells in row-major order,
+        # their rows by binary search (2-D np.nonzero and integer division are slower).
+        flat = np.flatnonzero(np.isfinite(costs))
+        ends = np.searchsorted(flat, np.arange(len(batch) + 1, dtype=np.int64) * n_nodes)
+        row = np.repeat(np.arange(len(batch), dtype=np.int64), np.diff(ends))
+        node = flat - row * n_nodes
+        node_cost = costs[row, node]
+        counts = incidence.degree[node]
+        points, along = gather_rows(incidence.rows, incidence.along, node)
+        value = placed.leg[points] + (along + np.repeat(node_cost, counts))
+        keys = np.repeat(row_base[first + row], counts)
+        keys += points.astype(key_type, copy=False)
+        found.append(keys[value <= cutoff])
+    return np.concatenate(found)
+
+
+def _search_sources(
+    edges: EdgeTable, sites: Placement, keep: IntArray, weight: Weight, direction: Direction
+) -> tuple[IntArray, sp.csr_matrix]:
+    """Return each kept candidate's search source and the graph to search (CSR).
+
+    A candidate standing exactly on a crossing (no off-street leg, at the very end of its edge)
+    is searched from that crossing: its virtual node would link to it at cost ``0 + 0`` and to
+    the edge's other end at the edge's own cost, which the crossing reaches along the edge
+    anyway (or cheaper by a parallel edge), so every node distance is the same sum bit for bit.
+    The others get a virtual source node each (appended rows), linked to both ends of their
+    edge at the leg plus the along-edge cost. On Paris 10e 389 of the 634 candidates (the
+    crossings themselves) need no virtual row.
+    """
+    n_nodes = edges.n_nodes
     if direction == "to_assets":
         base = edges.csr(weight, transpose=True)
         near_u, near_v = sites.u_to_point[keep], sites.v_to_point[keep]
@@ -140,33 +183,20 @@ def _network_keys(
         base = edges.csr(weight)
         near_u, near_v = sites.point_to_u[keep], sites.point_to_v[keep]
     leg = sites.leg[keep]
-    source_rows = np.concatenate([virtual, virtual])
-    targets = np.concatenate([sites.u[keep], sites.v[keep]])
-    link = np.concatenate([near_u + leg, near_v + leg])
+    fraction = sites.fraction[keep]
+    at_u = (leg == 0.0) & (fraction == 0.0) & (near_u == 0.0)
+    at_v = (leg == 0.0) & (fraction == 1.0) & (near_v == 0.0) & ~at_u
+    virtual = ~(at_u | at_v)
+    count = int(virtual.sum())
+    sources = np.where(at_u, sites.u[keep], sites.v[keep]).astype(np.int64)
+    sources[virtual] = n_nodes + np.arange(count, dtype=np.int64)
+    ids = sources[virtual]
+    source_rows = np.concatenate([ids, ids])
+    targets = np.concatenate([sites.u[keep][virtual], sites.v[keep][virtual]])
+    link = np.concatenate([near_u[virtual] + leg[virtual], near_v[virtual] + leg[virtual]])
     finite = np.isfinite(link)
-    graph = append_source_rows(base, source_rows[finite], targets[finite], link[finite], len(keep))
-    incidence = _incidence(placed, direction, n_nodes)
-    chunk = max(1, CHUNK_CELLS // graph.shape[0])
-    key_type = _key_type(shape)
-    row_base = keep.astype(key_type) * key_type(shape[1])
-    demand = incidence.demand.astype(key_type)
-    found: list[IntArray] = []
-    for first in range(0, len(keep), chunk):
-        sources = virtual[first : first + chunk]
-        costs = dijkstra(graph, directed=True, indices=sources, limit=limit)[:, :n_nodes]
-        # The virtual columns hold no demand: not scanned. Reached cells in row-major order,
-        # their rows by binary search (2-D np.nonzero and integer division are slower).
-        flat = np.flatnonzero(np.isfinite(costs))
-        ends = np.searchsorted(flat, np.arange(len(sources) + 1, dtype=np.int64) * n_nodes)
-        row = np.repeat(np.arange(len(sources), dtype=np.int64), np.diff(ends))
-        node = flat - row * n_nodes
-        node_cost = costs[row, node]
-        counts = incidence.degree[node]
-        item = ranges(incidence.start[node], counts)
-        value = incidence.leg[item] + (incidence.along[item] + np.repeat(node_cost, counts))
-        inside = value <= cutoff
-        found.append(np.repeat(row_base[first + row], counts)[inside] + demand[item[inside]])
-    return np.concatenate(found)
+    graph = append_source_rows(base, source_rows[finite], targets[finite], link[finite], count)
+    return sources, graph
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,6 +204,8 @@ class _Incidence:
     """Demand points hanging from each crossing (CSR layout: ``start``, ``degree`` per node).
 
     Per entry: the demand point, its along-edge cost to (or from) the crossing and its leg.
+    ``rows`` is the same layout as CSR ``(indptr, indices)`` of one index type, for
+    :func:`~mobility.siting.model.gather_rows`.
     """
 
     start: IntArray
@@ -181,6 +213,7 @@ class _Incidence:
     demand: IntArray
     along: FloatArray
     leg: FloatArray
+    rows: tuple[IntArray, IntArray]
 
 
 _INCIDENCES: weakref.WeakKeyDictionary[Placement, dict[Direction, _Incidence]] = (
@@ -222,7 +255,14 @@ def _node_incidence(
     start = np.zeros(n_nodes + 1, dtype=np.int64)
     np.cumsum(degree, out=start[1:])
     demand = owner[order].astype(np.int64)
-    return _Incidence(start[:-1], degree, demand, cost[order], placed.leg[demand])
+    index_type = (
+        np.int32 if max(len(demand), len(placed.leg)) < np.iinfo(np.int32).max else np.int64
+    )
+    rows = (  # int32 when it fits (the gather reads a single index type)
+        cast(IntArray, start.astype(index_type)),
+        cast(IntArray, demand.astype(index_type)),
+    )
+    return _Incidence(start[:-1], degree, demand, cost[order], placed.leg[demand], rows)
 
 
 def _same_segment_pairs(

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mobility.siting import SitingProblem, cbc_available, solve, solve_exact, solve_greedy
+from mobility.siting import greedy as greedy_module
 from mobility.siting import model as model_module
 from mobility.siting.bounds import best_multipliers, sites_worth_keeping
 from mobility.siting.exact import CBC_MIN_SIZE, choose_backend
@@ -126,7 +127,9 @@ def swap_is_feasible(problem: SitingProblem, sites: list[int]) -> bool:
 def test_swaps_end_on_a_local_optimum_never_below_the_greedy(problem: SitingProblem) -> None:
     model = build_model(problem)
     greedy_sites = [int(model.sites[site]) for site, _ in plain_greedy(problem).chosen]
-    solution = solve_greedy(problem)
+    with pytest.MonkeyPatch.context() as patch:  # the swaps always run (unless proven optimal)
+        patch.setattr(greedy_module, "SWAP_TARGET_GAP", 0.0)
+        solution = solve_greedy(problem)
     final = list(solution.candidates)
     assert swap_is_feasible(problem, final)
     assert solution.value_after >= problem.covered_weight(greedy_sites) - 1e-9
@@ -391,3 +394,20 @@ def test_lagrangian_incumbent_is_counted_right_and_kept_by_fixing(problem: Sitin
     assert set(reduced.sites[start].tolist()) == set(greedy.candidates)
     if found is not None and found[1] > greedy.gained:
         assert set(reduced.sites[incumbent].tolist()) == set(model.sites[found[0]].tolist())
+
+
+@SETTINGS
+@given(problem=problems(max_candidates=8))
+def test_online_bound_is_above_the_brute_force_optimum(problem: SitingProblem) -> None:
+    """The greedy's online bound (start and last set) against every feasible set's value."""
+    run = plain_greedy(problem)
+    optimum = max([problem.value_before] + [value for _, value in feasible_sets(problem)])
+    online = problem.value_before + run.bound
+    assert online >= optimum - 1e-9
+    solution = solve_greedy(problem)
+    assert solution.bound >= optimum - 1e-9
+    # when the bound lets the swaps be skipped, the answer is within the target gap anyway
+    model = build_model(problem)
+    greedy_value = problem.covered_weight(int(model.sites[site]) for site, _ in run.chosen)
+    if greedy_value >= (1 - greedy_module.SWAP_TARGET_GAP) * online:
+        assert solution.value_after >= (1 - greedy_module.SWAP_TARGET_GAP) * optimum - 1e-9

@@ -168,6 +168,34 @@ def test_rows_on_a_one_way_grid_with_exact_ties() -> None:
         assert_rows_match(engine, node_points(engine), both, 300.0, "length", direction)
 
 
+@pytest.mark.parametrize(("weight", "cutoff"), [("length", 300.0), ("time", 40.0)])
+def test_candidates_on_crossings_are_searched_from_the_crossing(weight: str, cutoff: float) -> None:
+    """Crossings (no leg, at an edge's end) skip the virtual node; mixed with other candidates."""
+    from mobility.network.engine_search import place
+    from mobility.siting.matrix import _search_sources
+
+    engine = grid_engine(8, one_way_share=0.4, seed=7)
+    demand = random_points(engine, 250, seed=8)
+    edges = engine.edges
+    rng = np.random.default_rng(9)
+    x = np.r_[edges.node_x_m, rng.uniform(edges.node_x_m.min(), edges.node_x_m.max(), 30)]
+    y = np.r_[edges.node_y_m, rng.uniform(edges.node_y_m.min(), edges.node_y_m.max(), 30)]
+    candidates = engine.snap(*wire_transformer().transform(x, y))
+    sites = place(candidates, engine.edges, weight)  # type: ignore[arg-type]
+    keep = np.flatnonzero(sites.usable)
+    for direction in ("to_assets", "from_assets"):
+        sources, graph = _search_sources(
+            engine.edges,
+            sites,
+            keep,
+            weight,
+            direction,  # type: ignore[arg-type]
+        )
+        on_node = sources < engine.edges.n_nodes
+        assert on_node.any() and graph.shape[0] == engine.edges.n_nodes + int((~on_node).sum())
+        assert_rows_match(engine, demand, candidates, cutoff, weight, direction)
+
+
 def test_empty_sets_and_far_points() -> None:
     engine = grid_engine(4)
     demand = random_points(engine, 20, seed=1)
