@@ -14,9 +14,7 @@ street part uses each edge's travel time and the off-street legs are walked at
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -27,6 +25,7 @@ import numpy.typing as npt
 from shapely.geometry import LineString
 
 from mobility.errors import InvalidInputError
+from mobility.network.bounded_cache import BoundedCache
 from mobility.network.csr import (
     EdgeTable,
     FloatArray,
@@ -113,15 +112,22 @@ class DistanceEngine:
         self.mode: Mode = mode
         self.max_snap_m = float(max_snap_m)
         self.build_s = 0.0
-        self._searches: OrderedDict[tuple[str, Weight, Direction], AssetSearch | None] = (
-            OrderedDict()
+        self._searches: BoundedCache[tuple[str, Weight, Direction], AssetSearch | None] = (
+            BoundedCache(
+                CACHED_ASSET_SETS,
+                nbytes=lambda search: search.nbytes() if search is not None else 0,
+                max_bytes=CACHED_SEARCH_BYTES,
+            )
         )
-        self._placements: OrderedDict[tuple[str, Weight], Placement] = OrderedDict()
-        self._snaps: OrderedDict[str, SnappedPoints] = OrderedDict()
-        self._same_segment: OrderedDict[tuple[str, str, Weight, Direction], PointCosts] = (
-            OrderedDict()
+        self._placements: BoundedCache[tuple[str, Weight], Placement] = BoundedCache(
+            CACHED_DEMAND_SETS, nbytes=placement_nbytes
         )
-        self._lock = threading.Lock()
+        self._snaps: BoundedCache[str, SnappedPoints] = BoundedCache(
+            CACHED_SNAPS, nbytes=snapped_nbytes
+        )
+        self._same_segment: BoundedCache[tuple[str, str, Weight, Direction], PointCosts] = (
+            BoundedCache(CACHED_ASSET_SETS, nbytes=lambda pair: pair[0].nbytes + pair[1].nbytes)
+        )
 
     @classmethod
     def build(
@@ -187,16 +193,9 @@ class DistanceEngine:
     @property
     def stats(self) -> EngineStats:
         """Sizes, build time and memory of the engine."""
-        with self._lock:
-            searches = [search for search in self._searches.values() if search is not None]
-            placements = list(self._placements.values())
-            snaps = list(self._snaps.values())
-            pairs = list(self._same_segment.values())
-            cached_sets = len(self._searches)
-        cached = sum(search.nbytes() for search in searches)
-        cached += sum(placement_nbytes(placed) for placed in placements)
-        cached += sum(snapped_nbytes(points) for points in snaps)
-        cached += sum(point.nbytes + cost.nbytes for point, cost in pairs)
+        caches = (self._searches, self._placements, self._snaps, self._same_segment)
+        cached = sum(cache.nbytes() for cache in caches)
+        cached_sets = len(self._searches)
         return EngineStats(
             mode=self.mode,
             nodes=self.edges.n_nodes,
@@ -225,20 +224,14 @@ class DistanceEngine:
         hasher.update(np.float64(limit).tobytes())
         hasher.update(lons.tobytes())
         hasher.update(lats.tobytes())
-        key = hasher.hexdigest()
-        with self._lock:
-            known = self._snaps.get(key)
-            if known is not None:
-                self._snaps.move_to_end(key)
-                return known
-        snapped = snap_points(self.edges, lons, lats, max_snap_m=limit)
-        for array in _snapped_arrays(snapped):
-            array.flags.writeable = False  # shared between callers from now on
-        with self._lock:
-            self._snaps[key] = snapped
-            while len(self._snaps) > CACHED_SNAPS:
-                self._snaps.popitem(last=False)
-        return snapped
+
+        def make() -> SnappedPoints:
+            snapped = snap_points(self.edges, lons, lats, max_snap_m=limit)
+            for array in _snapped_arrays(snapped):
+                array.flags.writeable = False  # shared between callers from now on
+            return snapped
+
+        return self._snaps.get_or_make(hasher.hexdigest(), make)
 
     def distances(
         self,
@@ -377,11 +370,8 @@ class DistanceEngine:
 
     def clear_cache(self) -> None:
         """Forget the cached search graphs, demand placements and snapped point sets."""
-        with self._lock:
-            self._searches.clear()
-            self._placements.clear()
-            self._snaps.clear()
-            self._same_segment.clear()
+        for cache in (self._searches, self._placements, self._snaps, self._same_segment):
+            cache.clear()
 
     def _placement(self, demand: SnappedPoints, weight: Weight) -> Placement:
         """Return the placement of a demand set, from the cache when the set was seen.
@@ -389,18 +379,12 @@ class DistanceEngine:
         The set is checked against this network on a miss only: the fingerprint covers the edge
         rows and lengths the check compares, so a hit was checked before.
         """
-        key = (demand.digest(), weight)
-        with self._lock:
-            if key in self._placements:
-                self._placements.move_to_end(key)
-                return self._placements[key]
-        check_points(demand, self.edges, "demand")
-        placed = place(demand, self.edges, weight)
-        with self._lock:
-            self._placements[key] = placed
-            while len(self._placements) > CACHED_DEMAND_SETS:
-                self._placements.popitem(last=False)
-        return placed
+
+        def make() -> Placement:
+            check_points(demand, self.edges, "demand")
+            return place(demand, self.edges, weight)
+
+        return self._placements.get_or_make((demand.digest(), weight), make)
 
     def _pairs(
         self,
@@ -409,16 +393,9 @@ class DistanceEngine:
         key: tuple[str, str, Weight, Direction],
     ) -> PointCosts:
         """Same-segment (demand point, cost) pairs of a demand and an asset set, kept a while."""
-        with self._lock:
-            if key in self._same_segment:
-                self._same_segment.move_to_end(key)
-                return self._same_segment[key]
-        pairs = same_segment_pairs(search, placed, key[3])
-        with self._lock:
-            self._same_segment[key] = pairs
-            while len(self._same_segment) > CACHED_ASSET_SETS:
-                self._same_segment.popitem(last=False)
-        return pairs
+        return self._same_segment.get_or_make(
+            key, lambda: same_segment_pairs(search, placed, key[3])
+        )
 
     def _search(
         self, assets: SnappedPoints, weight: Weight, direction: Direction
@@ -427,25 +404,13 @@ class DistanceEngine:
 
         As for placements, the set is checked against this network on a miss only.
         """
-        key = (assets.digest(), weight, direction)
-        with self._lock:
-            if key in self._searches:
-                self._searches.move_to_end(key)
-                return self._searches[key]
-        check_points(assets, self.edges, "assets")
-        search = build_asset_search(
-            self.edges, place(assets, self.edges, weight), weight, direction
-        )
-        with self._lock:
-            self._searches[key] = search
-            while len(self._searches) > CACHED_ASSET_SETS or (
-                len(self._searches) > 1 and self._searches_nbytes() > CACHED_SEARCH_BYTES
-            ):
-                self._searches.popitem(last=False)
-        return search
 
-    def _searches_nbytes(self) -> int:
-        return sum(search.nbytes() for search in self._searches.values() if search is not None)
+        def make() -> AssetSearch | None:
+            check_points(assets, self.edges, "assets")
+            placed = place(assets, self.edges, weight)
+            return build_asset_search(self.edges, placed, weight, direction)
+
+        return self._searches.get_or_make((assets.digest(), weight, direction), make)
 
 
 def _snapped_arrays(points: SnappedPoints) -> tuple[npt.NDArray[Any], ...]:
