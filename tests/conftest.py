@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import Settings
+from mobility.coverage.context import CommuneContext, ContextCache
 from mobility.store import SqlStore, open_store
 from tests.support.stores import (
     build_sample,
@@ -36,6 +37,20 @@ def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sample") / "sample.sqlite"
     build_sample(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def paris_store(sample_template: Path) -> Iterator[SqlStore]:
+    """The shipped commune, opened once for the tests that only read it (never write to it)."""
+    opened = open_store(f"sqlite:///{sample_template}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def paris_context(paris_store: SqlStore) -> CommuneContext:
+    """Paris 10e's streets, demand and engines, built once for the domain tests."""
+    return ContextCache().get(paris_store, "75110")
 
 
 @pytest.fixture

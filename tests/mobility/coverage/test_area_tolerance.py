@@ -4,17 +4,16 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from mobility.assets import Layer
 from mobility.coverage.analysis import snap_assets
 from mobility.coverage.areas import BAND_QUAD_SEGS, compute_service_areas, inner_band_m
-from mobility.coverage.context import CommuneContext, ContextCache
+from mobility.coverage.context import CommuneContext
 from mobility.coverage.threshold import make_threshold
-from mobility.store import AssetQuery, SqlStore, open_store
+from mobility.scenarios import base_assets
+from mobility.store import SqlStore
 from tests.mobility.coverage.test_areas import BAND_M, reference_area
 
 FINE_QUAD_SEGS = 8
@@ -27,18 +26,6 @@ NOISE = 1e-6
 """Share of the area allowed past a bound (floating-point noise of the unions)."""
 
 
-@pytest.fixture(scope="module")
-def store(sample_template: Path) -> Iterator[SqlStore]:
-    opened = open_store(f"sqlite:///{sample_template}")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(scope="module")
-def context(store: SqlStore) -> CommuneContext:
-    return ContextCache().get(store, "75110")
-
-
 def test_the_inner_width_is_the_middle_of_the_longest_chord() -> None:
     longest = 1.5 * math.pi / 2 / BAND_QUAD_SEGS  # a join's chord: 67.5 degrees with 2 segments
     assert inner_band_m(25.0) == pytest.approx(25.0 * math.cos(longest / 2))
@@ -46,16 +33,15 @@ def test_the_inner_width_is_the_middle_of_the_longest_chord() -> None:
 
 
 def test_areas_lie_between_the_inner_and_the_full_band(
-    context: CommuneContext, store: SqlStore
+    paris_context: CommuneContext, paris_store: SqlStore
 ) -> None:
     """Every area covers the band of its inner width, stays within the full width, and lacks
     at most :data:`AREA_SHORTFALL` of the area drawn with shapely's default 8 segments."""
-    page = store.query_assets(AssetQuery(layer=Layer.CHARGING_POINTS, commune="75110", limit=12))
-    assets = page.assets
+    assets = base_assets(paris_store, "75110", Layer.CHARGING_POINTS)[:12]
     threshold = make_threshold("walk", within_m=500)
-    engine = context.engine("walk")
-    snapped = snap_assets(context, "walk", assets)
-    areas = compute_service_areas(context, assets, threshold=threshold, dissolve=False)
+    engine = paris_context.engine("walk")
+    snapped = snap_assets(paris_context, "walk", assets)
+    areas = compute_service_areas(paris_context, assets, threshold=threshold, dissolve=False)
     fine_step = math.cos(math.pi / (4 * FINE_QUAD_SEGS))  # inscribed: radius at a chord's middle
     shortfalls = []
     for index, area in enumerate(areas):

@@ -3,16 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import numpy as np
 import pytest
 import shapely
 from shapely.geometry import GeometryCollection
 from shapely.ops import substring
 
-from mobility.assets import Asset, Layer
+from mobility.assets import Layer
 from mobility.coverage.analysis import snap_assets
 from mobility.coverage.areas import (
     BAND_QUAD_SEGS,
@@ -22,31 +19,16 @@ from mobility.coverage.areas import (
     compute_service_areas,
     cut_lines,
 )
-from mobility.coverage.context import CommuneContext, ContextCache
+from mobility.coverage.context import CommuneContext
 from mobility.coverage.threshold import make_threshold
 from mobility.network.engine import DistanceEngine
 from mobility.network.engine_reach import Reach
-from mobility.store import AssetQuery, SqlStore, open_store
+from mobility.scenarios import base_assets
+from mobility.store import SqlStore
 
 BAND_M = 25.0
 AREA_TOLERANCE = 1e-6
 """Symmetric difference allowed, as a share of the reference area (unions in another order)."""
-
-
-@pytest.fixture(scope="module")
-def store(sample_template: Path) -> Iterator[SqlStore]:
-    opened = open_store(f"sqlite:///{sample_template}")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(scope="module")
-def context(store: SqlStore) -> CommuneContext:
-    return ContextCache().get(store, "75110")
-
-
-def layer_assets(store: SqlStore, layer: Layer) -> list[Asset]:
-    return store.query_assets(AssetQuery(layer=layer, commune="75110", limit=10_000)).assets
 
 
 def reference_area(
@@ -76,8 +58,8 @@ def assert_same_area(got: shapely.Geometry, expected: shapely.Geometry) -> None:
     assert got.symmetric_difference(expected).area <= AREA_TOLERANCE * expected.area
 
 
-def test_cut_lines_match_shapely_substring(context: CommuneContext) -> None:
-    engine = context.engine("walk")
+def test_cut_lines_match_shapely_substring(paris_context: CommuneContext) -> None:
+    engine = paris_context.engine("walk")
     table = engine.edges
     rng = np.random.default_rng(4)
     edge = rng.choice(table.segment_edges, 300)
@@ -100,14 +82,16 @@ def test_cut_lines_match_shapely_substring(context: CommuneContext) -> None:
         assert got.length == pytest.approx(expected.length, abs=1e-6)
 
 
-def test_per_asset_areas_match_the_reference(context: CommuneContext, store: SqlStore) -> None:
-    assets = layer_assets(store, Layer.CHARGING_POINTS)
+def test_per_asset_areas_match_the_reference(
+    paris_context: CommuneContext, paris_store: SqlStore
+) -> None:
+    assets = base_assets(paris_store, "75110", Layer.CHARGING_POINTS)
     threshold = make_threshold("walk", within_m=500)
-    engine = context.engine("walk")
+    engine = paris_context.engine("walk")
     clear_band_cache(engine)
-    snapped = snap_assets(context, "walk", assets)
-    first = compute_service_areas(context, assets, threshold=threshold, dissolve=False)
-    again = compute_service_areas(context, assets, threshold=threshold, dissolve=False)
+    snapped = snap_assets(paris_context, "walk", assets)
+    first = compute_service_areas(paris_context, assets, threshold=threshold, dissolve=False)
+    again = compute_service_areas(paris_context, assets, threshold=threshold, dissolve=False)
     assert [area.asset_id for area in first] == [asset.id for asset in assets]
     for index, (area, kept) in enumerate(zip(first, again, strict=True)):
         reach = engine.reach(snapped.take([index]), threshold.cutoff, weight=threshold.weight)
@@ -117,23 +101,25 @@ def test_per_asset_areas_match_the_reference(context: CommuneContext, store: Sql
     assert len(band_cache(engine, BAND_M).areas) > 0
 
 
-def test_dissolved_area_matches_the_reference(context: CommuneContext, store: SqlStore) -> None:
-    assets = layer_assets(store, Layer.HUBS)
+def test_dissolved_area_matches_the_reference(
+    paris_context: CommuneContext, paris_store: SqlStore
+) -> None:
+    assets = base_assets(paris_store, "75110", Layer.HUBS)
     threshold = make_threshold("drive", within_min=1)
-    engine = context.engine("drive")
-    [area] = compute_service_areas(context, assets, threshold=threshold, dissolve=True)
+    engine = paris_context.engine("drive")
+    [area] = compute_service_areas(paris_context, assets, threshold=threshold, dissolve=True)
     reach = engine.reach(
-        snap_assets(context, "drive", assets), threshold.cutoff, weight=threshold.weight
+        snap_assets(paris_context, "drive", assets), threshold.cutoff, weight=threshold.weight
     )
     assert_same_area(area.geometry_metric, reference_area(engine, reach))
 
 
 def test_a_band_is_the_same_from_cold_and_from_kept_pieces(
-    context: CommuneContext, store: SqlStore
+    paris_context: CommuneContext, paris_store: SqlStore
 ) -> None:
-    assets = layer_assets(store, Layer.HUBS)[:8]
-    engine = context.engine("walk")
-    snapped = snap_assets(context, "walk", assets)
+    assets = base_assets(paris_store, "75110", Layer.HUBS)[:8]
+    engine = paris_context.engine("walk")
+    snapped = snap_assets(paris_context, "walk", assets)
     reaches = engine.reach_each(snapped, 350.0)
     clear_band_cache(engine)
     cold = [asset_band(engine, reach, BAND_M) for reach in reaches]
@@ -145,28 +131,30 @@ def test_a_band_is_the_same_from_cold_and_from_kept_pieces(
         assert_same_area(other, expected)
 
 
-def test_no_asset_and_an_asset_off_the_streets(context: CommuneContext, store: SqlStore) -> None:
+def test_no_asset_and_an_asset_off_the_streets(
+    paris_context: CommuneContext, paris_store: SqlStore
+) -> None:
     import dataclasses
 
     threshold = make_threshold("walk", within_m=300)
-    assert compute_service_areas(context, [], threshold=threshold, dissolve=False) == []
-    [area] = compute_service_areas(context, [], threshold=threshold, dissolve=True)
+    assert compute_service_areas(paris_context, [], threshold=threshold, dissolve=False) == []
+    [area] = compute_service_areas(paris_context, [], threshold=threshold, dissolve=True)
     assert area.geometry_metric.is_empty
-    asset = layer_assets(store, Layer.CHARGING_POINTS)[0]
+    asset = base_assets(paris_store, "75110", Layer.CHARGING_POINTS)[0]
     far = dataclasses.replace(asset, id="far", lon=asset.lon + 0.2)
-    [alone] = compute_service_areas(context, [far], threshold=threshold, dissolve=False)
+    [alone] = compute_service_areas(paris_context, [far], threshold=threshold, dissolve=False)
     assert alone.geometry_metric.is_empty and alone.reached_street_m == 0
 
 
 def test_kept_bands_and_areas_are_counted_in_the_engine_memory(
-    context: CommuneContext, store: SqlStore
+    paris_context: CommuneContext, paris_store: SqlStore
 ) -> None:
-    engine = context.engine("walk")
+    engine = paris_context.engine("walk")
     clear_band_cache(engine)
     before = engine.stats.memory_bytes
-    assets = layer_assets(store, Layer.HUBS)[:5]
+    assets = base_assets(paris_store, "75110", Layer.HUBS)[:5]
     compute_service_areas(
-        context, assets, threshold=make_threshold("walk", within_m=300), dissolve=False
+        paris_context, assets, threshold=make_threshold("walk", within_m=300), dissolve=False
     )
     kept = band_cache(engine, BAND_M)
     assert kept.nbytes() > kept.bands.nbytes

@@ -3,55 +3,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from mobility.assets import Asset, Layer
+from mobility.assets import Layer
 from mobility.coverage.analysis import compute_coverage
 from mobility.coverage.areas import compute_service_areas
-from mobility.coverage.context import CommuneContext, ContextCache
+from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
 from mobility.coverage.gaps import find_gaps
 from mobility.coverage.threshold import make_threshold
 from mobility.errors import InvalidInputError
 from mobility.geo import to_metric
-from mobility.store import AssetQuery, SqlStore, open_store
+from mobility.scenarios import base_assets
+from mobility.store import SqlStore
 from tests.support import builders
 from tests.support.reference import reference_distances
 
 
-@pytest.fixture(scope="module")
-def store(sample_template: Path) -> Iterator[SqlStore]:
-    opened = open_store(f"sqlite:///{sample_template}")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(scope="module")
-def context(store: SqlStore) -> CommuneContext:
-    return ContextCache().get(store, "75110")
-
-
-def layer_assets(store: SqlStore, layer: Layer) -> list[Asset]:
-    return store.query_assets(AssetQuery(layer=layer, commune="75110", limit=10_000)).assets
-
-
 @pytest.mark.parametrize("mode", ["walk", "drive"])
 def test_covered_population_matches_a_networkx_reference(
-    context: CommuneContext, store: SqlStore, mode: str
+    paris_context: CommuneContext, paris_store: SqlStore, mode: str
 ) -> None:
-    assets = layer_assets(store, Layer.CHARGING_POINTS)
+    assets = base_assets(paris_store, "75110", Layer.CHARGING_POINTS)
     threshold = make_threshold(mode, within_m=300)  # type: ignore[arg-type]
     result = compute_coverage(
-        context, assets, threshold=threshold, asset_filter=AssetFilter(Layer.CHARGING_POINTS)
+        paris_context, assets, threshold=threshold, asset_filter=AssetFilter(Layer.CHARGING_POINTS)
     )
-    engine = context.engine(mode)  # type: ignore[arg-type]
-    demand = context.snapped_demand(mode)  # type: ignore[arg-type]
+    engine = paris_context.engine(mode)  # type: ignore[arg-type]
+    demand = paris_context.snapped_demand(mode)  # type: ignore[arg-type]
     snapped = engine.snap([a.lon for a in assets], [a.lat for a in assets])
-    view, _ = context.model.mode_view(mode)  # type: ignore[arg-type]
+    view, _ = paris_context.model.mode_view(mode)  # type: ignore[arg-type]
     expected = reference_distances(view, engine, demand, snapped)
     assert np.allclose(result.distance_m, expected, atol=0.01, rtol=0, equal_nan=False)
     covered_by_hand = float(result.population[expected <= 300].sum())
@@ -60,10 +42,12 @@ def test_covered_population_matches_a_networkx_reference(
     assert 0 < result.share < 1
 
 
-def test_zone_rows_add_up_to_the_commune(context: CommuneContext, store: SqlStore) -> None:
+def test_zone_rows_add_up_to_the_commune(
+    paris_context: CommuneContext, paris_store: SqlStore
+) -> None:
     result = compute_coverage(
-        context,
-        layer_assets(store, Layer.HUBS),
+        paris_context,
+        base_assets(paris_store, "75110", Layer.HUBS),
         threshold=make_threshold("walk", within_m=400),
         asset_filter=AssetFilter(Layer.HUBS),
     )
@@ -74,37 +58,43 @@ def test_zone_rows_add_up_to_the_commune(context: CommuneContext, store: SqlStor
     assert all(0 <= z.share <= 1 for z in zones)
 
 
-def test_adding_an_asset_never_lowers_coverage(context: CommuneContext, store: SqlStore) -> None:
-    assets = layer_assets(store, Layer.CHARGING_POINTS)[:10]
+def test_adding_an_asset_never_lowers_coverage(
+    paris_context: CommuneContext, paris_store: SqlStore
+) -> None:
+    assets = base_assets(paris_store, "75110", Layer.CHARGING_POINTS)[:10]
     threshold = make_threshold("walk", within_m=250)
     rule = AssetFilter(Layer.CHARGING_POINTS)
-    before = compute_coverage(context, assets, threshold=threshold, asset_filter=rule)
+    before = compute_coverage(paris_context, assets, threshold=threshold, asset_filter=rule)
     extra = builders.charging_point("FRV75EXTRA1", 2.3645, 48.8745)
-    after = compute_coverage(context, [*assets, extra], threshold=threshold, asset_filter=rule)
+    after = compute_coverage(
+        paris_context, [*assets, extra], threshold=threshold, asset_filter=rule
+    )
     assert np.all(after.distance_m <= before.distance_m + 1e-9)
     assert after.population_covered > before.population_covered
 
 
 def test_walking_minutes_are_metres_at_walking_pace(
-    context: CommuneContext, store: SqlStore
+    paris_context: CommuneContext, paris_store: SqlStore
 ) -> None:
-    assets = layer_assets(store, Layer.HUBS)
+    assets = base_assets(paris_store, "75110", Layer.HUBS)
     rule = AssetFilter(Layer.HUBS, mode="metro")
     metro = rule.apply(assets)
     by_minutes = compute_coverage(
-        context, metro, threshold=make_threshold("walk", within_min=5), asset_filter=rule
+        paris_context, metro, threshold=make_threshold("walk", within_min=5), asset_filter=rule
     )
     by_metres = compute_coverage(
-        context, metro, threshold=make_threshold("walk", within_m=400), asset_filter=rule
+        paris_context, metro, threshold=make_threshold("walk", within_m=400), asset_filter=rule
     )
     assert by_minutes.population_covered == pytest.approx(by_metres.population_covered)
 
 
-def test_driving_minutes_use_street_speeds(context: CommuneContext, store: SqlStore) -> None:
-    assets = layer_assets(store, Layer.CHARGING_POINTS)
+def test_driving_minutes_use_street_speeds(
+    paris_context: CommuneContext, paris_store: SqlStore
+) -> None:
+    assets = base_assets(paris_store, "75110", Layer.CHARGING_POINTS)
     rule = AssetFilter(Layer.CHARGING_POINTS)
     result = compute_coverage(
-        context, assets, threshold=make_threshold("drive", within_min=1), asset_filter=rule
+        paris_context, assets, threshold=make_threshold("drive", within_min=1), asset_filter=rule
     )
     # a classless source drives at 30 km/h: one minute is 500 m of street, plus walked legs
     assert result.method["threshold"]["compared"] == "travel time (s)"
@@ -112,8 +102,8 @@ def test_driving_minutes_use_street_speeds(context: CommuneContext, store: SqlSt
     assert np.all(result.cost[finite] >= result.distance_m[finite] / (30 / 3.6) - 1e-6)
 
 
-def test_filters_choose_the_assets(store: SqlStore) -> None:
-    assets = layer_assets(store, Layer.CHARGING_POINTS)
+def test_filters_choose_the_assets(paris_store: SqlStore) -> None:
+    assets = base_assets(paris_store, "75110", Layer.CHARGING_POINTS)
     fast = AssetFilter(Layer.CHARGING_POINTS, min_power_kw=50).apply(assets)
     assert 0 < len(fast) < len(assets)
     assert all(a.attributes.puissance_nominale >= 50 for a in fast)  # type: ignore[union-attr]
@@ -122,9 +112,9 @@ def test_filters_choose_the_assets(store: SqlStore) -> None:
     assert error.value.problems[0].field == "min_power_kw"
 
 
-def test_no_asset_means_nobody_covered_with_an_explanation(context: CommuneContext) -> None:
+def test_no_asset_means_nobody_covered_with_an_explanation(paris_context: CommuneContext) -> None:
     result = compute_coverage(
-        context,
+        paris_context,
         [],
         threshold=make_threshold("walk", within_m=300),
         asset_filter=AssetFilter(Layer.PARKING, kind="car"),
@@ -135,33 +125,35 @@ def test_no_asset_means_nobody_covered_with_an_explanation(context: CommuneConte
 
 
 def test_gaps_hold_every_uncovered_inhabitant_ranked(
-    context: CommuneContext, store: SqlStore
+    paris_context: CommuneContext, paris_store: SqlStore
 ) -> None:
     result = compute_coverage(
-        context,
-        layer_assets(store, Layer.CHARGING_POINTS),
+        paris_context,
+        base_assets(paris_store, "75110", Layer.CHARGING_POINTS),
         threshold=make_threshold("walk", within_m=300),
         asset_filter=AssetFilter(Layer.CHARGING_POINTS),
     )
-    gaps = find_gaps(result, context.record.boundary)
+    gaps = find_gaps(result, paris_context.record.boundary)
     unserved = result.population_total - result.population_covered
     assert sum(g.population_unserved for g in gaps) == pytest.approx(unserved, rel=1e-6)
     populations = [g.population_unserved for g in gaps]
     assert populations == sorted(populations, reverse=True)
     assert [g.rank for g in gaps] == list(range(1, len(gaps) + 1))
     assert all(g.nearest_asset_m is None or g.nearest_asset_m > 300 for g in gaps)
-    big = find_gaps(result, context.record.boundary, min_population=1000)
+    big = find_gaps(result, paris_context.record.boundary, min_population=1000)
     assert all(g.population_unserved >= 1000 for g in big) and len(big) < len(gaps)
 
 
-def test_service_area_holds_the_covered_homes(context: CommuneContext, store: SqlStore) -> None:
-    assets = layer_assets(store, Layer.CHARGING_POINTS)
+def test_service_area_holds_the_covered_homes(
+    paris_context: CommuneContext, paris_store: SqlStore
+) -> None:
+    assets = base_assets(paris_store, "75110", Layer.CHARGING_POINTS)
     threshold = make_threshold("walk", within_m=300)
     result = compute_coverage(
-        context, assets, threshold=threshold, asset_filter=AssetFilter(Layer.CHARGING_POINTS)
+        paris_context, assets, threshold=threshold, asset_filter=AssetFilter(Layer.CHARGING_POINTS)
     )
-    [area] = compute_service_areas(context, assets, threshold=threshold, dissolve=True)
-    demand = context.snapped_demand("walk")
+    [area] = compute_service_areas(paris_context, assets, threshold=threshold, dissolve=True)
+    demand = paris_context.snapped_demand("walk")
     from shapely.geometry import Point
 
     inside = [
@@ -171,13 +163,15 @@ def test_service_area_holds_the_covered_homes(context: CommuneContext, store: Sq
         for i in np.flatnonzero(result.covered)
     ]
     assert all(inside)
-    per_asset = compute_service_areas(context, assets[:5], threshold=threshold, dissolve=False)
+    per_asset = compute_service_areas(
+        paris_context, assets[:5], threshold=threshold, dissolve=False
+    )
     assert [a.asset_id for a in per_asset] == [a.id for a in assets[:5]]
     assert all(a.reached_street_m > 0 for a in per_asset)
 
 
 def test_service_area_bands_match_cutting_every_stretch(
-    context: CommuneContext, store: SqlStore
+    paris_context: CommuneContext, paris_store: SqlStore
 ) -> None:
     import shapely
     from shapely.ops import substring
@@ -185,10 +179,10 @@ def test_service_area_bands_match_cutting_every_stretch(
     from mobility.coverage.analysis import snap_assets
     from mobility.coverage.areas import asset_band
 
-    assets = layer_assets(store, Layer.CHARGING_POINTS)[:6]
+    assets = base_assets(paris_store, "75110", Layer.CHARGING_POINTS)[:6]
     threshold = make_threshold("walk", within_m=400)
-    engine = context.engine("walk")
-    snapped = snap_assets(context, "walk", assets)
+    engine = paris_context.engine("walk")
+    snapped = snap_assets(paris_context, "walk", assets)
     lines, lengths = engine.edges.geometry_metric, engine.edges.length_m
     for index in range(len(assets)):
         reach = engine.reach(snapped.take([index]), threshold.cutoff, weight=threshold.weight)

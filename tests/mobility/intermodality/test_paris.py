@@ -3,49 +3,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from mobility.assets import Asset, Layer
-from mobility.coverage.context import CommuneContext, ContextCache
+from mobility.coverage.context import CommuneContext
 from mobility.intermodality import Reach, analyse_intermodality
 from mobility.intermodality.assessment import NEAREST_HORIZON_M, assess_hubs, snap_assets
 from mobility.intermodality.modes import ADDABLE_MODES, MODES, asset_modes
-from mobility.store import AssetQuery, SqlStore, open_store
+from mobility.scenarios import base_assets
+from mobility.store import SqlStore
 from tests.support.reference import reference_distances
 
 
 @pytest.fixture(scope="module")
-def store(sample_template: Path) -> Iterator[SqlStore]:
-    opened = open_store(f"sqlite:///{sample_template}")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(scope="module")
-def context(store: SqlStore) -> CommuneContext:
-    return ContextCache().get(store, "75110")
-
-
-@pytest.fixture(scope="module")
-def layers(store: SqlStore) -> dict[Layer, list[Asset]]:
-    return {
-        layer: store.query_assets(AssetQuery(layer=layer, commune="75110", limit=10_000)).assets
-        for layer in Layer
-    }
+def layers(paris_store: SqlStore) -> dict[Layer, list[Asset]]:
+    return {layer: base_assets(paris_store, "75110", layer) for layer in Layer}
 
 
 def test_nearest_distances_match_a_networkx_reference(
-    context: CommuneContext, layers: dict[Layer, list[Asset]]
+    paris_context: CommuneContext, layers: dict[Layer, list[Asset]]
 ) -> None:
     hubs = layers[Layer.HUBS]
     others = [*layers[Layer.PARKING], *layers[Layer.CHARGING_POINTS]]
-    result = assess_hubs(context.engine("walk"), hubs, others, Reach.build())
-    engine = context.engine("walk")
-    view, _ = context.model.mode_view("walk")
+    result = assess_hubs(paris_context.engine("walk"), hubs, others, Reach.build())
+    engine = paris_context.engine("walk")
+    view, _ = paris_context.model.mode_view("walk")
     assets = [*hubs, *others]
     snapped = snap_assets(engine, assets)
     hub_points = snapped.take(np.arange(len(hubs)))
@@ -67,14 +50,14 @@ def test_nearest_distances_match_a_networkx_reference(
 
 
 def test_gains_match_hub_to_hub_reference_distances(
-    context: CommuneContext, layers: dict[Layer, list[Asset]]
+    paris_context: CommuneContext, layers: dict[Layer, list[Asset]]
 ) -> None:
     hubs = layers[Layer.HUBS]
     others = [*layers[Layer.PARKING], *layers[Layer.CHARGING_POINTS]]
     reach = Reach.build(300, {"bike_parking": 150, "charging": 400})
-    result = assess_hubs(context.engine("walk"), hubs, others, reach)
-    engine = context.engine("walk")
-    view, _ = context.model.mode_view("walk")
+    result = assess_hubs(paris_context.engine("walk"), hubs, others, reach)
+    engine = paris_context.engine("walk")
+    view, _ = paris_context.model.mode_view("walk")
     points = snap_assets(engine, hubs)
     # column i: every hub's street distance to a new asset standing at hub i
     to_hub = np.column_stack(
@@ -92,9 +75,11 @@ def test_gains_match_hub_to_hub_reference_distances(
             assert result.gains[mode][i] == expected, (mode, ids[i])
 
 
-def test_figures_checked_by_hand(context: CommuneContext, layers: dict[Layer, list[Asset]]) -> None:
+def test_figures_checked_by_hand(
+    paris_context: CommuneContext, layers: dict[Layer, list[Asset]]
+) -> None:
     result = analyse_intermodality(
-        context,
+        paris_context,
         hubs=layers[Layer.HUBS],
         parking=layers[Layer.PARKING],
         charging_points=layers[Layer.CHARGING_POINTS],

@@ -16,9 +16,9 @@ from mobility.errors import InvalidInputError
 from mobility.geo import wire_transformer
 from mobility.network.engine import DistanceEngine
 from mobility.network.snapping import SnappedPoints
+from mobility.scenarios import base_assets
 from mobility.siting import coverage_matrix
 from mobility.store import SqlStore
-from tests.mobility.siting.conftest import layer_assets
 from tests.mobility.siting.support import ORIGIN_X, ORIGIN_Y, grid_engine, random_points
 
 SPACING_M = 80.0
@@ -64,16 +64,16 @@ def node_points(engine: DistanceEngine) -> SnappedPoints:
     [("walk", "length", "to_assets", 300.0), ("drive", "time", "from_assets", 60.0)],
 )
 def test_rows_equal_the_engine_on_paris(
-    paris: CommuneContext,
+    paris_context: CommuneContext,
     paris_store: SqlStore,
     mode: str,
     weight: str,
     direction: str,
     cutoff: float,
 ) -> None:
-    engine = paris.engine(mode)  # type: ignore[arg-type]
-    demand = paris.snapped_demand(mode)  # type: ignore[arg-type]
-    hubs = layer_assets(paris_store, Layer.HUBS)
+    engine = paris_context.engine(mode)  # type: ignore[arg-type]
+    demand = paris_context.snapped_demand(mode)  # type: ignore[arg-type]
+    hubs = base_assets(paris_store, "75110", Layer.HUBS)
     hub_points = engine.snap([h.lon for h in hubs], [h.lat for h in hubs])
     for candidates in (node_points(engine), hub_points):
         assert_rows_match(engine, demand, candidates, cutoff, weight, direction)

@@ -21,6 +21,7 @@ from mobility.coverage.filters import AssetFilter
 from mobility.coverage.threshold import make_threshold
 from mobility.geo import wire_transformer
 from mobility.network.snapping import SnappedPoints
+from mobility.scenarios import base_assets
 from mobility.siting import (
     SitingProblem,
     SitingSolution,
@@ -33,7 +34,6 @@ from mobility.siting import (
     solve_greedy,
 )
 from mobility.store import SqlStore
-from tests.mobility.siting.conftest import layer_assets
 from tests.support import builders
 
 CUTOFF_M = 300.0
@@ -50,23 +50,23 @@ class Instance:
 
 
 @pytest.fixture(scope="module")
-def instance(paris: CommuneContext, paris_store: SqlStore) -> Instance:
-    engine = paris.engine("walk")
+def instance(paris_context: CommuneContext, paris_store: SqlStore) -> Instance:
+    engine = paris_context.engine("walk")
     lon, lat = wire_transformer().transform(engine.edges.node_x_m, engine.edges.node_y_m)
     lon, lat = np.asarray(lon), np.asarray(lat)
     candidates = engine.snap(lon, lat)
-    existing = layer_assets(paris_store, Layer.CHARGING_POINTS)
+    existing = base_assets(paris_store, "75110", Layer.CHARGING_POINTS)
     assert len(existing) == 89
     problem = network_problem(
         engine,
-        paris.snapped_demand("walk"),
+        paris_context.snapped_demand("walk"),
         candidates,
-        demand_weights(paris.demand),
+        demand_weights(paris_context.demand),
         cutoff=CUTOFF_M,
         count=5,
         existing=engine.snap([a.lon for a in existing], [a.lat for a in existing]),
     )
-    return Instance(paris, existing, lon, lat, candidates, problem)
+    return Instance(paris_context, existing, lon, lat, candidates, problem)
 
 
 def covered_with(instance: Instance, picks: tuple[int, ...]) -> float:
@@ -117,13 +117,13 @@ def test_highs_and_cbc_agree(instance: Instance, exact: SitingSolution) -> None:
     assert cbc.value_after == pytest.approx(exact.value_after, rel=1e-9)
 
 
-def test_minimum_spacing_is_respected(instance: Instance, paris: CommuneContext) -> None:
-    engine = paris.engine("walk")
+def test_minimum_spacing_is_respected(instance: Instance, paris_context: CommuneContext) -> None:
+    engine = paris_context.engine("walk")
     spaced = network_problem(
         engine,
-        paris.snapped_demand("walk"),
+        paris_context.snapped_demand("walk"),
         instance.candidates,
-        demand_weights(paris.demand),
+        demand_weights(paris_context.demand),
         cutoff=CUTOFF_M,
         count=5,
         existing=engine.snap(
@@ -141,7 +141,7 @@ def test_minimum_spacing_is_respected(instance: Instance, paris: CommuneContext)
         )
 
 
-def test_spopt_finds_the_same_optimum(paris: CommuneContext, paris_store: SqlStore) -> None:
+def test_spopt_finds_the_same_optimum(paris_context: CommuneContext, paris_store: SqlStore) -> None:
     """Hubs as candidates, charging points as predefined sites, in spopt's dense MCLP."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # spopt's stack warns about its own dependencies
@@ -151,11 +151,11 @@ def test_spopt_finds_the_same_optimum(paris: CommuneContext, paris_store: SqlSto
         except ImportError as error:
             print(f"spopt comparison skipped: {error}")
             pytest.skip(f"spopt is not installed: {error}")
-    engine = paris.engine("walk")
-    demand = paris.snapped_demand("walk")
-    weights = demand_weights(paris.demand)
-    hubs = layer_assets(paris_store, Layer.HUBS)
-    existing = layer_assets(paris_store, Layer.CHARGING_POINTS)
+    engine = paris_context.engine("walk")
+    demand = paris_context.snapped_demand("walk")
+    weights = demand_weights(paris_context.demand)
+    hubs = base_assets(paris_store, "75110", Layer.HUBS)
+    existing = base_assets(paris_store, "75110", Layer.CHARGING_POINTS)
     hub_points = engine.snap([h.lon for h in hubs], [h.lat for h in hubs])
     existing_points = engine.snap([a.lon for a in existing], [a.lat for a in existing])
     count = 4
