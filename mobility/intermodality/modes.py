@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from mobility.assets import Asset, ChargingPoint, Hub, HubMode, Parking
+from mobility.assets import HUB_MODES, Asset, ChargingPoint, Hub, HubMode, Parking
 from mobility.errors import FieldProblem, InvalidInputError
 
 IntermodalMode = Literal[
@@ -101,15 +101,8 @@ HUB_LABELS: dict[HubMode, str] = {
     "car_share": "car share station",
 }
 
-NAMING_ORDER: tuple[HubMode, ...] = (
-    "rail",
-    "rer",
-    "metro",
-    "tram",
-    "bus",
-    "bike_share",
-    "car_share",
-)
+NAMING_ORDER: tuple[HubMode, ...] = HUB_MODES
+"""Heavier modes first: a station with a metro and a bike-share dock is named a metro station."""
 
 DEFAULT_WITHIN_M = 300.0
 MIN_WITHIN_M = 10.0

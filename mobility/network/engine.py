@@ -285,10 +285,7 @@ class DistanceEngine:
     ) -> FloatArray:
         """Return every node's cost to (or from) the nearest asset, in :attr:`node_ids` order."""
         cutoff = check_query(weight, direction, cutoff_m)
-        search = self._search(assets, weight, direction)
-        if search is None:
-            return np.full(self.edges.n_nodes, np.inf)
-        costs = search.node_costs(search_limit(cutoff, 0.0))
+        costs = self._node_costs(self._search(assets, weight, direction), cutoff)
         if cutoff is not None:
             costs[costs > cutoff] = np.inf
         return costs
@@ -314,11 +311,7 @@ class DistanceEngine:
         if cutoff is None:
             raise InvalidInputError("reach needs a finite cutoff.")
         search = self._search(assets, weight, direction)
-        node_cost = (
-            np.full(self.edges.n_nodes, np.inf)
-            if search is None
-            else search.node_costs(search_limit(cutoff, 0.0))
-        )
+        node_cost = self._node_costs(search, cutoff)
         return reach_intervals(
             self.edges, search, node_cost, cutoff, weight, direction, per_segment=per_segment
         )
@@ -367,6 +360,12 @@ class DistanceEngine:
             for row, reach in zip(rows.tolist(), reaches, strict=True):
                 out[int(search.point[row])] = reach
         return out
+
+    def _node_costs(self, search: AssetSearch | None, cutoff: float | None) -> FloatArray:
+        """Return every node's cost from the search, bounded by the cutoff (inf: no asset)."""
+        if search is None:
+            return np.full(self.edges.n_nodes, np.inf)
+        return search.node_costs(search_limit(cutoff, 0.0))
 
     def clear_cache(self) -> None:
         """Forget the cached search graphs, demand placements and snapped point sets."""
