@@ -26,9 +26,7 @@ from mobility.coverage.context import ContextCache
 from mobility.coverage.threshold import make_threshold
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.features import feature_from_asset
-from mobility.regulation.commune import commune_afir, commune_sdirve
-from mobility.regulation.compare import compare_afir, compare_sdirve
-from mobility.regulation.points import distinct_points
+from mobility.regulation.commune import compare_regulation
 from mobility.scenarios import Scenario, base_assets
 from mobility.scenarios.build import (
     AddGroup,
@@ -68,10 +66,16 @@ def _document(
     scenario: Scenario,
     *,
     with_changes: bool = True,
+    revision: int | None = None,
 ) -> dict[str, Any]:
-    """Return the scenario as served, with its links."""
+    """Return the scenario as served, with its links.
+
+    ``revision`` is the commune's current revision when the caller already knows it (a list
+    reads every commune once instead of once per scenario).
+    """
     href = url_for_path(request, settings, f"/scenarios/{scenario.id}")
-    revision = store.get_commune(scenario.commune).revision
+    if revision is None:
+        revision = store.get_commune(scenario.commune).revision
     document: dict[str, Any] = {
         "id": scenario.id,
         "commune": scenario.commune,
@@ -132,9 +136,13 @@ def list_scenarios(
 ) -> Any:
     """List the stored scenarios (without their changes)."""
     scenarios = store.list_scenarios(commune)
+    revisions = {record.code: record.revision for record in store.list_communes()}
     return {
         "scenarios": [
-            _document(request, settings, store, s, with_changes=False) for s in scenarios
+            _document(
+                request, settings, store, s, with_changes=False, revision=revisions[s.commune]
+            )
+            for s in scenarios
         ],
         "links": [
             {"href": url_for_path(request, settings, "/scenarios"), "rel": "self", "type": JSON}
@@ -345,32 +353,11 @@ def compare_scenario(
             "in_words": threshold.describe(),
         },
         "layers": layers,
-        "regulation": _regulation(store, scenario, bev=bev, phev=phev),
+        "regulation": compare_regulation(store, scenario, today=date.today(), bev=bev, phev=phev),
         "method": {
             "rule": "each figure is computed twice with the same demand, streets and threshold: "
             "on the stored assets (base) and on the stored assets with the scenario's changes "
             "(scenario); see /communes/{code}/coverage for the coverage method, "
             "/communes/{code}/sdirve and /communes/{code}/afir for the diagnostics",
         },
-    }
-
-
-def _regulation(
-    store: SqlStore, scenario: Scenario, *, bev: int | None, phev: int | None
-) -> dict[str, Any]:
-    """Return the SDIRVE objectives and the AFIR gap on the base and on the scenario."""
-    code, today = scenario.commune, date.today()
-    charging = scenario.apply(
-        Layer.CHARGING_POINTS, base_assets(store, code, Layer.CHARGING_POINTS)
-    )
-    return {
-        "sdirve": compare_sdirve(
-            commune_sdirve(store, code, today=today),
-            commune_sdirve(store, code, today=today, scenario_id=scenario.id),
-            distinct_points(charging),
-        ),
-        "afir": compare_afir(
-            commune_afir(store, code, bev=bev, phev=phev),
-            commune_afir(store, code, bev=bev, phev=phev, scenario_id=scenario.id),
-        ),
     }

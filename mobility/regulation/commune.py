@@ -8,20 +8,23 @@ population file, the inputs the commune supplied) and call the pure functions
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 
-from mobility.assets import Layer
+from mobility.assets import Asset, Layer
 from mobility.coverage.zones import commune_zones
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.regulation.afir import AfirCheck, FleetFigures, afir_check
+from mobility.regulation.compare import compare_afir, compare_sdirve
 from mobility.regulation.inputs import Fleet, SdirveInputs, check_iris_codes, parse_inputs
 from mobility.regulation.iris import iris_of
+from mobility.regulation.points import distinct_points
 from mobility.regulation.sdirve import sdirve_indicators
 from mobility.regulation.sdirve_result import SdirveIndicators
-from mobility.scenarios import commune_assets
+from mobility.scenarios import Scenario, base_assets, commune_assets, read_scenario
 
 if TYPE_CHECKING:
     from mobility.store.base import CommuneInput, CommuneRecord
@@ -61,6 +64,48 @@ def store_fleet(store: SqlStore, code: str, fleet: Fleet) -> CommuneInput:
     return store.put_commune_input(code, FLEET_KEY, fleet.model_dump(mode="json"))
 
 
+@dataclass(frozen=True)
+class SdirveSources:
+    """What the SDIRVE diagnostic reads from the store besides the charging points."""
+
+    record: CommuneRecord
+    zones: gpd.GeoDataFrame | None
+    inputs: SdirveInputs | None
+    inputs_stored_at: datetime | None
+
+
+def read_sdirve_sources(store: SqlStore, code: str) -> SdirveSources:
+    """Read the commune, its IRIS zones and the SDIRVE figures it supplied, once."""
+    record = store.get_commune(code)
+    stored = store.get_commune_input(code, SDIRVE_KEY)
+    return SdirveSources(
+        record=record,
+        zones=read_zones(store, record),
+        inputs=parse_inputs(SdirveInputs, stored.value, stored=True) if stored else None,
+        inputs_stored_at=stored.updated_at if stored else None,
+    )
+
+
+def _sdirve(
+    sources: SdirveSources,
+    base: list[Asset],
+    scenario: list[Asset] | None,
+    scenario_id: str | None,
+    today: date,
+) -> SdirveIndicators:
+    return sdirve_indicators(
+        commune=sources.record.code,
+        commune_name=sources.record.name,
+        base_assets=base,
+        scenario_assets=scenario,
+        scenario_id=scenario_id,
+        zones=sources.zones,
+        inputs=sources.inputs,
+        inputs_stored_at=sources.inputs_stored_at,
+        today=today,
+    )
+
+
 def commune_sdirve(
     store: SqlStore, code: str, *, today: date, scenario_id: str | None = None
 ) -> SdirveIndicators:
@@ -69,42 +114,20 @@ def commune_sdirve(
     Raises NotFoundError for an unknown commune or scenario, InvalidInputError for a scenario of
     another commune.
     """
-    record = store.get_commune(code)
-    base = commune_assets(store, code, Layer.CHARGING_POINTS)
-    scenario = (
-        commune_assets(store, code, Layer.CHARGING_POINTS, scenario_id)
-        if scenario_id is not None
-        else None
-    )
-    stored = store.get_commune_input(code, SDIRVE_KEY)
-    inputs = None
-    if stored is not None:
-        inputs = parse_inputs(SdirveInputs, stored.value, stored=True)
-    return sdirve_indicators(
-        commune=code,
-        commune_name=record.name,
-        base_assets=base,
-        scenario_assets=scenario,
-        scenario_id=scenario_id,
-        zones=read_zones(store, record),
-        inputs=inputs,
-        inputs_stored_at=stored.updated_at if stored else None,
-        today=today,
-    )
+    sources = read_sdirve_sources(store, code)
+    base = base_assets(store, code, Layer.CHARGING_POINTS)
+    scenario = None
+    if scenario_id is not None:
+        scenario = read_scenario(store, code, scenario_id).apply(Layer.CHARGING_POINTS, base)
+    return _sdirve(sources, base, scenario, scenario_id, today)
 
 
-def commune_afir(
-    store: SqlStore,
-    code: str,
-    *,
-    bev: int | None = None,
-    phev: int | None = None,
-    scenario_id: str | None = None,
-) -> AfirCheck:
-    """Return the AFIR check of a stored commune.
+def resolve_fleet(
+    store: SqlStore, code: str, *, bev: int | None = None, phev: int | None = None
+) -> FleetFigures | None:
+    """Return the fleet: ``bev`` and ``phev`` when both are given, else the stored fleet input.
 
-    The fleet is ``bev`` and ``phev`` when both are given, else the commune's stored fleet
-    input, else unknown (the answer then has no target). One count without the other is refused.
+    None when neither is known; one count without the other is refused.
     """
     store.get_commune(code)
     if (bev is None) != (phev is None):
@@ -117,15 +140,56 @@ def commune_afir(
                 )
             ],
         )
-    fleet: FleetFigures | None = None
     if bev is not None and phev is not None:
-        fleet = FleetFigures(bev, phev, "query parameters bev and phev", None, "request")
-    else:
-        stored = store.get_commune_input(code, FLEET_KEY)
-        if stored is not None:
-            parsed = parse_inputs(Fleet, stored.value, stored=True)
-            fleet = FleetFigures(
-                parsed.bev, parsed.phev, parsed.source, parsed.as_of, "stored", stored.updated_at
-            )
+        return FleetFigures(bev, phev, "query parameters bev and phev", None, "request")
+    stored = store.get_commune_input(code, FLEET_KEY)
+    if stored is None:
+        return None
+    parsed = parse_inputs(Fleet, stored.value, stored=True)
+    return FleetFigures(
+        parsed.bev, parsed.phev, parsed.source, parsed.as_of, "stored", stored.updated_at
+    )
+
+
+def commune_afir(
+    store: SqlStore,
+    code: str,
+    *,
+    bev: int | None = None,
+    phev: int | None = None,
+    scenario_id: str | None = None,
+) -> AfirCheck:
+    """Return the AFIR check of a stored commune (the fleet as :func:`resolve_fleet` finds it)."""
+    fleet = resolve_fleet(store, code, bev=bev, phev=phev)
     assets = commune_assets(store, code, Layer.CHARGING_POINTS, scenario_id)
     return afir_check(commune=code, assets=assets, fleet=fleet, scenario_id=scenario_id)
+
+
+def compare_regulation(
+    store: SqlStore,
+    scenario: Scenario,
+    *,
+    today: date,
+    bev: int | None = None,
+    phev: int | None = None,
+) -> dict[str, Any]:
+    """Return the SDIRVE objectives and the AFIR gap on the base and on the scenario.
+
+    The commune's points, zones, inputs and fleet are read once and both sides computed on them.
+    """
+    code = scenario.commune
+    sources = read_sdirve_sources(store, code)
+    fleet = resolve_fleet(store, code, bev=bev, phev=phev)
+    base = base_assets(store, code, Layer.CHARGING_POINTS)
+    planned = scenario.apply(Layer.CHARGING_POINTS, base)
+    return {
+        "sdirve": compare_sdirve(
+            _sdirve(sources, base, None, None, today),
+            _sdirve(sources, base, planned, scenario.id, today),
+            distinct_points(planned),
+        ),
+        "afir": compare_afir(
+            afir_check(commune=code, assets=base, fleet=fleet, scenario_id=None),
+            afir_check(commune=code, assets=planned, fleet=fleet, scenario_id=scenario.id),
+        ),
+    }
