@@ -69,19 +69,17 @@ class Scenario:
 
     def apply(self, layer: Layer, base: Iterable[Asset]) -> list[Asset]:
         """Return the layer's assets as the scenario has them, in the base's order then added."""
-        replaced = {c.asset_id: c.asset for c in self.changes if c.layer is layer and c.asset}
-        removed = {c.asset_id for c in self.changes if c.layer is layer and c.action == "remove"}
+        mine = [c for c in self.changes if c.layer is layer]
+        replaced = {c.asset_id: c.asset for c in mine if c.action == "change" and c.asset}
+        removed = {c.asset_id for c in mine if c.action == "remove"}
         result: list[Asset] = []
         seen: set[str] = set()
         for asset in base:
             seen.add(asset.id)
-            if asset.id in removed:
-                continue
-            result.append(replaced.get(asset.id, asset) or asset)
-        for change in self.changes:
-            if change.layer is layer and change.action == "add" and change.asset is not None:
-                if change.asset_id not in seen:
-                    result.append(change.asset)
+            if asset.id not in removed:
+                result.append(replaced.get(asset.id, asset))
+        added = [c.asset for c in mine if c.action == "add" and c.asset_id not in seen]
+        result += [asset for asset in added if asset is not None]
         return result
 
     def describe(self) -> dict[str, Any]:
