@@ -94,12 +94,15 @@ def solve_greedy(
         improved = positions  # proven close enough: the swaps could only add a little
     else:
         rounds = SWAP_WORK // max(1, len(positions) * model.n_sites)
-        improved = improve_by_swaps(model, positions, max_swaps=min(SWAP_ROUNDS, max(1, rounds)))
+        improved = improve_by_swaps(
+            model,
+            positions,
+            max_swaps=min(SWAP_ROUNDS, max(1, rounds)),
+            gains=run.final_gains,
+        )
     if sorted(improved) != sorted(positions):
         chosen = rank_on_model(model, improved)
-        picks = make_picks(problem, [(int(model.sites[site]), gain) for site, gain in chosen])
-    else:
-        picks = make_picks(problem, [(int(model.sites[site]), gain) for site, gain in chosen])
+    picks = make_picks(problem, [(int(model.sites[site]), gain) for site, gain in chosen])
     value_after = picks[-1].covered_after if picks else problem.value_before
     gained = value_after - problem.value_before
     swapped = time.perf_counter()
@@ -139,11 +142,16 @@ class GreedyRun:
     ``Δ(S)`` of every site over ``S`` relaxed to the ``count`` largest (with a budget, also the
     fractional knapsack; spacing ignored), taken at the empty set and at the greedy's last set.
     Both gain vectors are the greedy's own, so it costs two partial sorts.
+
+    ``final_gains`` are every site's gains over the chosen set (``None`` when the chosen set is
+    not the greedy's own, e.g. the best single site under a budget): the swaps start from them
+    instead of recounting them in a pass over the matrix.
     """
 
     chosen: list[tuple[int, float]]
     initial_gains: FloatArray
     bound: float = np.inf
+    final_gains: FloatArray | None = None
 
 
 def plain_greedy(problem: SitingProblem) -> GreedyRun:
@@ -155,7 +163,9 @@ def plain_greedy(problem: SitingProblem) -> GreedyRun:
     run = greedy_on_model(model, by_ratio=problem.budget is not None)
     if problem.budget is None:
         return run
-    return GreedyRun(_best_of_single(run.initial_gains, run.chosen), run.initial_gains, run.bound)
+    chosen = _best_of_single(run.initial_gains, run.chosen)
+    final = run.final_gains if chosen is run.chosen else None
+    return GreedyRun(chosen, run.initial_gains, run.bound, final)
 
 
 def greedy_on_model(model: CoverModel, *, by_ratio: bool) -> GreedyRun:
@@ -268,7 +278,7 @@ def greedy(
     else:  # sites closed by a conflict hold no gain in ``masked``: recount
         final = row_sums(by_site, weight)
     bound = _online_bound(initial, final, chosen, allowed, limit, costs, budget)
-    return GreedyRun(chosen, initial, bound)
+    return GreedyRun(chosen, initial, bound, final)
 
 
 def _online_bound(
@@ -289,29 +299,38 @@ def _online_bound(
     return min(at_start, at_end)
 
 
-def improve_by_swaps(model: CoverModel, chosen: list[int], *, max_swaps: int) -> list[int]:
+def improve_by_swaps(
+    model: CoverModel, chosen: list[int], *, max_swaps: int, gains: FloatArray | None = None
+) -> list[int]:
     """Improve a set of sites (positions in the model) by best-improvement single swaps.
 
     A swap takes a chosen site ``s`` out and brings any other site ``a`` in; it gains
     ``gain(a) + regained(s, a) - loss(s)``, where ``loss(s)`` is the weight only ``s`` covers
-    and ``regained(s, a)`` the part of it ``a`` covers too. The three are kept in arrays
-    (``regained`` as a dense chosen × sites table) and, after a swap, updated over the groups
-    of the two sites whose count crosses 0 or 1 only (scattered adds, no pass over the table);
-    each round makes the best swap that keeps the budget and the spacing (one pass over the
-    table), until none gains more than a rounding tolerance or ``max_swaps`` were made. The
+    and ``regained(s, a)`` the part of it ``a`` covers too. Gains and losses are kept in
+    arrays and, after a swap, updated over the groups of the two sites whose count crosses 0
+    or 1 only; ``regained`` is counted for a block of the sites of largest gain, or kept as a
+    dense chosen × sites table when blocks do not settle the best swap (see
+    :class:`_SwapState`). Each round makes the best swap that keeps the budget and the
+    spacing, until none gains more than a rounding tolerance or ``max_swaps`` were made. The
     covered weight only grows (checked exactly at the end), so the greedy's guarantees hold.
-    Skipped when the table would exceed :data:`SWAP_CELLS` cells.
+    Skipped when the table would exceed :data:`SWAP_CELLS` cells. ``gains``, when given, are
+    every site's gains over ``chosen`` (the greedy's own, :attr:`GreedyRun.final_gains`), so
+    that they are not recounted in a pass over the whole matrix.
     """
     k, n_sites = len(chosen), model.n_sites
     if k == 0 or n_sites <= k or k * n_sites > SWAP_CELLS or max_swaps <= 0:
         return list(chosen)
-    state = _SwapState(model, np.asarray(chosen, dtype=np.int64))
+    state = _SwapState(model, np.asarray(chosen, dtype=np.int64), gains)
     tolerance = 1e-9 * max(1.0, float(model.group_weight.sum()))
-    for _ in range(max_swaps):
+    swaps = 0
+    while swaps < max_swaps:
         swap = state.best_swap(tolerance)
         if swap is None:
             break
         state.swap(*swap)
+        swaps += 1
+    if swaps == 0:
+        return list(chosen)
     improved = [int(site) for site in state.current]
     if _covered(model, improved) <= _covered(model, list(chosen)):
         return list(chosen)  # nothing gained (or rounding drift): keep the greedy's sites
@@ -323,135 +342,224 @@ SWAP_CELLS = 4_000_000
 
 
 def _covered(model: CoverModel, sites: list[int]) -> float:
+    """Weight of the groups the sites cover, counted afresh (one gather of their rows)."""
+    ones = model.site_rows
+    groups, _ = gather_rows(ones, ones.data, np.asarray(sites, dtype=np.int64))
     covered = np.zeros(model.n_groups, dtype=bool)
-    covered[model.by_site[np.asarray(sites, dtype=np.int64)].indices] = True
+    covered[groups] = True
     return float(model.group_weight[covered].sum())
 
 
-class _SwapState:
-    """Coverage counts and the swap tables of :func:`improve_by_swaps`, updated per swap.
+SWAP_BLOCK = 64
+"""Columns of the first candidate block :meth:`_SwapState.best_swap` evaluates (then ×4)."""
 
-    Set up in a few vectorised passes (the counts from the chosen rows, the gains as one
-    sparse product, the table from the groups covered once); a swap then touches only the
-    two sites' groups (the table by scattered adds, never a pass over it) and the best swap
-    is one pass over the table (``regained + gains``, row maxima, less the losses).
+
+class _SwapState:
+    """Coverage counts, gains and losses of :func:`improve_by_swaps`, updated per swap.
+
+    A swap ``(s, a)`` gains ``gain(a) + regained(s, a) - loss(s)`` and ``regained(s, a) <=
+    loss(s)``, so it gains at most ``gain(a)``. The best swap is therefore looked for among
+    the sites of largest gain first (:data:`SWAP_BLOCK` columns, their regained weight counted
+    from their own rows): once the best swap found gains at least the largest gain left out,
+    no other site can do better. Late in a greedy with many sites (2,000 × 20,000 grid, 1,000
+    m, count 50) 64-256 columns settle it; where the gains are flatter (fewer sites chosen)
+    the block would grow to most sites, so the state switches to the dense chosen × sites
+    table instead, set up once in a few vectorised passes (the groups covered once, their
+    sites) and then updated by scattered adds per swap (never a pass over it).
+    The counts, gains and losses are updated per swap over the groups of the two sites only.
     """
 
-    def __init__(self, model: CoverModel, current: IntArray) -> None:
+    def __init__(
+        self, model: CoverModel, current: IntArray, gains: FloatArray | None = None
+    ) -> None:
         self.model = model
         self.current = current.copy()
         k, n_sites = len(current), model.n_sites
-        by_site, by_group, weight = model.by_site, model.cover, model.group_weight
+        weight = model.group_weight
         self.eligible = np.ones(n_sites, dtype=bool)
         self.eligible[current] = False
         self.constrained = (
             model.costs is not None and model.budget is not None
         ) or model.conflict_matrix is not None
-        rows = by_site.indptr[current + 1] - by_site.indptr[current]
-        groups = by_site.indices[ranges(by_site.indptr[current], rows)]
-        slots = np.repeat(np.arange(k, dtype=np.int64), rows)
-        self.hits = np.bincount(groups, minlength=model.n_groups).astype(np.int64)
-        self.slot_sum = np.zeros(model.n_groups, dtype=np.int64)  # owner's slot when hits == 1
-        np.add.at(self.slot_sum, groups, slots)
-        self.gains = np.asarray(model.site_rows @ np.where(self.hits == 0, weight, 0.0))
-        single = np.flatnonzero(self.hits == 1)
-        owners = self.slot_sum[single]
-        self.loss = np.bincount(owners, weights=weight[single], minlength=k).astype(np.float64)
-        counts = by_group.indptr[single + 1] - by_group.indptr[single]
-        sites, entry_weight = gather_rows(by_group, model.cover_weights, single)
-        cells = np.repeat(owners * n_sites, counts) + sites
-        self.regained = (  # (an empty bincount is of integers)
-            np.bincount(cells, weights=entry_weight, minlength=k * n_sites)
-            .astype(np.float64, copy=False)
-            .reshape(k, n_sites)
+        rows = model.by_site
+        groups, _ = gather_rows(rows, rows.data, current)
+        slots = np.repeat(
+            np.arange(k, dtype=np.float64), rows.indptr[current + 1] - rows.indptr[current]
         )
-        self._buffer = np.empty((k, n_sites))
+        self.hits = np.bincount(groups, minlength=model.n_groups)
+        # the owner's slot where a group is covered once (a sum of small integers: exact)
+        self.slot_sum = np.bincount(groups, weights=slots, minlength=model.n_groups).astype(
+            np.int64
+        )
+        if gains is None:
+            gains = model.site_rows @ np.where(self.hits == 0, weight, 0.0)
+        self.gains = np.array(gains, dtype=np.float64)
+        single = np.flatnonzero(self.hits == 1)
+        self.loss = np.bincount(self.slot_sum[single], weights=weight[single], minlength=k).astype(
+            np.float64
+        )
+        self.regained: FloatArray | None = None  # the dense table, once blocks do not settle it
+        self._change = np.zeros(model.n_groups, dtype=np.int64)
+
+    def table(self) -> FloatArray:
+        """Return the dense chosen × sites ``regained`` table, set up on first use."""
+        if self.regained is None:
+            model, k, n_sites = self.model, len(self.current), self.model.n_sites
+            single = np.flatnonzero(self.hits == 1)
+            counts = model.cover.indptr[single + 1] - model.cover.indptr[single]
+            sites, entry_weight = gather_rows(model.cover, model.cover_weights, single)
+            cells = np.repeat(self.slot_sum[single] * n_sites, counts)
+            cells += sites
+            self.regained = (  # (an empty bincount is of integers)
+                np.bincount(cells, weights=entry_weight, minlength=k * n_sites)
+                .astype(np.float64, copy=False)
+                .reshape(k, n_sites)
+            )
+        return self.regained
+
+    def regained_block(self, columns: IntArray) -> FloatArray:
+        """Return ``regained`` for the given sites only (chosen × columns), from their rows."""
+        model, k = self.model, len(self.current)
+        rows = model.by_site
+        groups, _ = gather_rows(rows, rows.data, columns)
+        column = np.repeat(
+            np.arange(len(columns), dtype=np.int64), rows.indptr[columns + 1] - rows.indptr[columns]
+        )
+        once = self.hits[groups] == 1
+        groups = groups[once]
+        cells = self.slot_sum[groups] * len(columns) + column[once]
+        block = np.bincount(cells, weights=model.group_weight[groups], minlength=k * len(columns))
+        return block.astype(np.float64, copy=False).reshape(k, len(columns))
 
     def _groups(self, site: int) -> IntArray:
         by_site = self.model.by_site
         return np.asarray(by_site.indices[by_site.indptr[site] : by_site.indptr[site + 1]])
 
     def swap(self, slot: int, site: int) -> None:
-        """Take the site in ``slot`` out and ``site`` in; update the tables in one pass.
+        """Take the site in ``slot`` out and ``site`` in; update the arrays in one pass.
 
         Only groups whose count changes and is 0 or 1 before or after count: a group both
         sites cover keeps its count and owner slot, one covered twice or more both before and
         after weighs in no table. Their old share of gains, loss and regained is taken off and
-        their new one put on, in one scattered add per table.
+        their new one put on, in one scattered add per array.
         """
+        model, n_sites = self.model, self.model.n_sites
         old = int(self.current[slot])
         out, into = self._groups(old), self._groups(site)
-        change = np.zeros(len(self.hits), dtype=np.int64)
+        change = self._change  # kept all zero between swaps
         change[out] -= 1
         change[into] += 1
         touched = np.flatnonzero(change)
+        step = change[touched]
+        change[touched] = 0
         before = self.hits[touched]
-        after = before + change[touched]
+        after = before + step
         keep = np.minimum(before, after) <= 1
-        touched, before, after = touched[keep], before[keep], after[keep]
+        touched, before, after, step = touched[keep], before[keep], after[keep], step[keep]
         owner_before = self.slot_sum[touched]
-        owner_after = owner_before + slot * change[touched]
+        owner_after = owner_before + slot * step
         self.hits[out] -= 1
         self.hits[into] += 1
         self.slot_sum[out] -= slot
         self.slot_sum[into] += slot
         self.current[slot] = site
         self.eligible[old], self.eligible[site] = True, False
-        weight = self.model.group_weight[touched]
-        by_group, n_sites = self.model.cover, self.model.n_sites
-        counts = by_group.indptr[touched + 1] - by_group.indptr[touched]
-        sites = by_group.indices[ranges(by_group.indptr[touched], counts)]
-        freed = weight * ((after == 0).astype(np.float64) - (before == 0))
-        self.gains += np.bincount(sites, weights=np.repeat(freed, counts), minlength=n_sites)
-        once_before, once_after = before == 1, after == 1
-        owners = np.concatenate([owner_before[once_before], owner_after[once_after]])
-        signed = np.concatenate([-weight[once_before], weight[once_after]])
-        self.loss += np.bincount(owners, weights=signed, minlength=len(self.loss))
-        rows = np.concatenate(
-            [np.where(once_before, owner_before, -1), np.where(once_after, owner_after, -1)]
+        weight = model.group_weight[touched]
+        counts = model.cover.indptr[touched + 1] - model.cover.indptr[touched]
+        sites, entry_weight = gather_rows(model.cover, model.cover_weights, touched)
+        freed = (after == 0).astype(np.float64) - (before == 0)
+        self.gains += np.bincount(
+            sites, weights=entry_weight * np.repeat(freed, counts), minlength=n_sites
         )
-        per_row = np.concatenate([-weight, weight])
-        entry_rows = np.repeat(rows, np.concatenate([counts, counts]))
-        single = entry_rows >= 0
-        cells = entry_rows[single] * n_sites + np.concatenate([sites, sites])[single]
-        entry_weight = np.repeat(per_row, np.concatenate([counts, counts]))[single]
-        np.add.at(self.regained.reshape(-1), cells, entry_weight)
+        once_before, once_after = before == 1, after == 1
+        self.loss += np.bincount(
+            np.concatenate([owner_before[once_before], owner_after[once_after]]),
+            weights=np.concatenate([-weight[once_before], weight[once_after]]),
+            minlength=len(self.loss),
+        )
+        if self.regained is None:
+            return
+        # per entry: off the old owner's row where the group was covered once, onto the new one's
+        table = self.regained.reshape(-1)
+        for once, owner, sign in (
+            (once_before, owner_before, -1.0),
+            (once_after, owner_after, 1.0),
+        ):
+            if not once.any():
+                continue
+            entry_once = np.repeat(once, counts)
+            cells = np.repeat(owner[once] * n_sites, counts[once])
+            cells += sites[entry_once]
+            np.add.at(table, cells, sign * entry_weight[entry_once])
 
     def best_swap(self, tolerance: float) -> tuple[int, int] | None:
-        if self.constrained:
-            return self._best_constrained_swap(tolerance)
-        total = np.add(
-            self.regained, np.where(self.eligible, self.gains, -np.inf), out=self._buffer
-        )
-        column = np.argmax(total, axis=1)
-        delta = total[np.arange(len(column)), column] - self.loss
-        slot = int(np.argmax(delta))
-        if not float(delta[slot]) > tolerance:
-            return None
-        return slot, int(column[slot])
+        """Return the best swap ``(slot, site)`` if it gains more than ``tolerance``, else None.
 
-    def _best_constrained_swap(self, tolerance: float) -> tuple[int, int] | None:
-        model, current = self.model, self.current
-        delta = self.regained + self.gains[None, :] - self.loss[:, None]
-        ok = np.broadcast_to(self.eligible, delta.shape).copy()
-        if model.costs is not None and model.budget is not None:
-            costs, budget = model.costs, model.budget
-            room = budget - float(costs[current].sum()) + costs[current]
-            ok &= costs[None, :] <= (room + COST_SLACK * max(1.0, abs(budget)))[:, None]
-        conflicts = model.conflict_matrix
-        if conflicts is not None:
-            rows = conflicts.indptr[current + 1] - conflicts.indptr[current]
-            clash_site = conflicts.indices[ranges(conflicts.indptr[current], rows)]
-            clash_slot = np.repeat(np.arange(len(current)), rows)
-            clash = np.bincount(clash_site, minlength=model.n_sites)
-            own = np.zeros(delta.shape, dtype=np.int64)
-            np.add.at(own, (clash_slot, clash_site), 1)
-            ok &= (clash[None, :] - own) == 0
-        delta[~ok] = -np.inf
+        Ties: the smallest slot, then the site of largest gain (the table: smallest index).
+        """
+        if self.regained is None:
+            gains = np.where(self.eligible, self.gains, -np.inf)
+            size = SWAP_BLOCK
+            while size <= max(SWAP_BLOCK, self.model.n_sites // 4):
+                columns, rest = _largest(gains, size)
+                delta = self.regained_block(columns) + gains[columns] - self.loss[:, None]
+                found = self._best(delta, columns, tolerance)
+                best = -np.inf if found is None else float(delta[found[0], found[1]])
+                # a site left out gains at most its gain (plus the rounding of the sums)
+                if rest <= max(best, tolerance) - tolerance * 1e-3:
+                    return None if found is None else (found[0], int(columns[found[1]]))
+                size *= 4
+        gains = np.where(self.eligible, self.gains, -np.inf)
+        columns = np.arange(self.model.n_sites)
+        found = self._best(self.table() + gains - self.loss[:, None], columns, tolerance)
+        return found
+
+    def _best(
+        self, delta: FloatArray, columns: IntArray, tolerance: float
+    ) -> tuple[int, int] | None:
+        """Return the best feasible cell of ``delta`` (chosen × columns), if above the tolerance."""
+        if self.constrained:
+            delta[~self._feasible(columns)] = -np.inf
         flat = int(np.argmax(delta))
         if not float(delta.flat[flat]) > tolerance:
             return None
-        return flat // model.n_sites, flat % model.n_sites
+        return flat // delta.shape[1], flat % delta.shape[1]
+
+    def _feasible(self, columns: IntArray) -> BoolArray:
+        """Return which swaps (chosen × columns) keep the budget and the spacing."""
+        model, current = self.model, self.current
+        ok = np.ones((len(current), len(columns)), dtype=bool)
+        if model.costs is not None and model.budget is not None:
+            costs, budget = model.costs, model.budget
+            room = budget - float(costs[current].sum()) + costs[current]
+            slack = COST_SLACK * max(1.0, abs(budget))
+            ok &= costs[columns][None, :] <= (room + slack)[:, None]
+        conflicts = model.conflict_matrix
+        if conflicts is not None:
+            position = np.full(model.n_sites, -1, dtype=np.int64)
+            position[columns] = np.arange(len(columns))
+            rows = conflicts.indptr[current + 1] - conflicts.indptr[current]
+            clash_site = conflicts.indices[ranges(conflicts.indptr[current], rows)]
+            clash_slot = np.repeat(np.arange(len(current)), rows)
+            clash = np.bincount(clash_site, minlength=model.n_sites)[columns]
+            inside = position[clash_site] >= 0
+            own = np.zeros(ok.shape, dtype=np.int64)
+            np.add.at(own, (clash_slot[inside], position[clash_site[inside]]), 1)
+            ok &= (clash[None, :] - own) == 0
+        return ok
+
+
+def _largest(values: FloatArray, size: int) -> tuple[IntArray, float]:
+    """Return the positions of the ``size`` largest values, and the largest value left out.
+
+    Largest first, ties: the smaller position first; ``-inf`` when nothing is left out. One
+    partial sort of all the values, a full sort of the few kept only.
+    """
+    if size >= len(values):
+        return np.lexsort((np.arange(len(values)), -values)), -np.inf
+    part = np.argpartition(-values, size)
+    top, rest = part[:size], float(values[part[size]])
+    return top[np.lexsort((top, -values[top]))], rest
 
 
 def _best_of_single(
@@ -514,7 +622,7 @@ def rank_rows(rows: list[IntArray], weight: FloatArray) -> list[tuple[int, float
     one row per pick, instead of a pass over all the sets.
     """
     left = np.array(weight, dtype=np.float64)  # the weight not yet covered (0 once covered)
-    heap = [(-float(left[row].sum()), index) for index, row in enumerate(rows)]
+    heap = list(zip((-_row_totals(rows, left)).tolist(), range(len(rows)), strict=True))
     heapq.heapify(heap)
     ranked: list[tuple[int, float]] = []
     while heap:
@@ -530,6 +638,17 @@ def rank_rows(rows: list[IntArray], weight: FloatArray) -> list[tuple[int, float
         ranked.append((index, gain))
         left[row] = 0.0
     return ranked
+
+
+def _row_totals(rows: list[IntArray], weight: FloatArray) -> FloatArray:
+    """Each row's total weight, in one ``reduceat`` (the starting keys of :func:`rank_rows`)."""
+    sizes = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
+    totals = np.zeros(len(rows))
+    if sizes.sum():
+        starts = np.cumsum(sizes) - sizes
+        filled = sizes > 0
+        totals[filled] = np.add.reduceat(weight[np.concatenate(rows)], starts[filled])
+    return totals
 
 
 def greedy_bound(problem: SitingProblem, chosen: list[int]) -> float:

@@ -49,7 +49,6 @@ from mobility.network.engine import DistanceEngine
 from mobility.network.engine_search import (
     Direction,
     Placement,
-    append_source_rows,
     check_points,
     check_query,
     place,
@@ -145,14 +144,15 @@ def _network_keys(
     found: list[IntArray] = []
     for first in range(0, len(keep), chunk):
         batch = sources[first : first + chunk]
-        costs = dijkstra(graph, directed=True, indices=batch, limit=limit)[:, :n_nodes]
+        full = dijkstra(graph, directed=True, indices=batch, limit=limit)
         # The virtual columns hold no demand: not scanned. Reached cells in row-major order,
-        # their rows by binary search (2-D np.nonzero and integer division are slower).
-        flat = np.flatnonzero(np.isfinite(costs))
+        # their rows by binary search (2-D np.nonzero and integer division are slower), their
+        # costs by one flat take from the contiguous result (not a 2-D fancy index).
+        flat = np.flatnonzero(np.isfinite(full[:, :n_nodes]))
         ends = np.searchsorted(flat, np.arange(len(batch) + 1, dtype=np.int64) * n_nodes)
         row = np.repeat(np.arange(len(batch), dtype=np.int64), np.diff(ends))
         node = flat - row * n_nodes
-        node_cost = costs[row, node]
+        node_cost = full.ravel().take(flat + row * (full.shape[1] - n_nodes))
         counts = incidence.degree[node]
         points, along = gather_rows(incidence.rows, incidence.along, node)
         value = placed.leg[points] + (along + np.repeat(node_cost, counts))
@@ -190,13 +190,41 @@ def _search_sources(
     count = int(virtual.sum())
     sources = np.where(at_u, sites.u[keep], sites.v[keep]).astype(np.int64)
     sources[virtual] = n_nodes + np.arange(count, dtype=np.int64)
-    ids = sources[virtual]
-    source_rows = np.concatenate([ids, ids])
-    targets = np.concatenate([sites.u[keep][virtual], sites.v[keep][virtual]])
-    link = np.concatenate([near_u[virtual] + leg[virtual], near_v[virtual] + leg[virtual]])
-    finite = np.isfinite(link)
-    graph = append_source_rows(base, source_rows[finite], targets[finite], link[finite], count)
+    link_u, link_v = near_u[virtual] + leg[virtual], near_v[virtual] + leg[virtual]
+    graph = _with_sources(base, sites.u[keep][virtual], sites.v[keep][virtual], link_u, link_v)
     return sources, graph
+
+
+def _with_sources(
+    base: sp.csr_matrix, u: IntArray, v: IntArray, link_u: FloatArray, link_v: FloatArray
+) -> sp.csr_matrix:
+    """Return ``base`` grown by one source-only row per (u, v, link_u, link_v), in order.
+
+    The same graph as :func:`~mobility.network.engine_search.append_source_rows` given the
+    rows' two out-edges (infinite links dropped, a row's columns sorted, both ends on one
+    crossing: the smaller link), built directly: each new row has at most two entries, so
+    the general sort of that function is not needed.
+    """
+    flip = v < u
+    low, high = np.where(flip, v, u), np.where(flip, u, v)
+    low_link, high_link = np.where(flip, link_v, link_u), np.where(flip, link_u, link_v)
+    loop = u == v
+    low_link = np.where(loop, np.minimum(link_u, link_v), low_link)
+    keep = np.column_stack([np.isfinite(low_link), np.isfinite(high_link) & ~loop])
+    n_nodes, count = base.shape[0], len(u)
+    index_type = base.indices.dtype
+    indptr = np.empty(n_nodes + count + 1, dtype=index_type)
+    indptr[: n_nodes + 1] = base.indptr
+    np.cumsum(keep.sum(axis=1), out=indptr[n_nodes + 1 :])
+    indptr[n_nodes + 1 :] += base.indptr[-1]
+    flat = keep.ravel()
+    indices = np.column_stack([low, high]).ravel()[flat].astype(index_type)
+    data = np.column_stack([low_link, high_link]).ravel()[flat]
+    size = n_nodes + count
+    return sp.csr_matrix(
+        (np.concatenate([base.data, data]), np.concatenate([base.indices, indices]), indptr),
+        shape=(size, size),
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -317,12 +345,20 @@ def _from_keys(keys: IntArray, shape: tuple[int, int]) -> sp.csr_matrix:
     """
     width = max(shape[1], 1)
     key = np.sort(keys)
-    key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
-    bases = np.arange(shape[0] + 1, dtype=np.int64) * width
+    if len(key) > 1:  # the first of each run of equal keys (no ``np.r_``: a copy and a parse)
+        first = np.empty(len(key), dtype=bool)
+        first[0] = True
+        np.not_equal(key[1:], key[:-1], out=first[1:])
+        key = key[first]
+    bases = np.arange(shape[0] + 1, dtype=key.dtype) * key.dtype.type(width)
     indptr = np.searchsorted(key, bases, side="left")
-    cols = key - np.repeat(bases[:-1], np.diff(indptr)).astype(key.dtype)
+    cols = key - np.repeat(bases[:-1], np.diff(indptr))
     index_type = np.int32 if max(len(key), shape[1]) < np.iinfo(np.int32).max else np.int64
     return sp.csr_matrix(
-        (np.ones(len(key), dtype=np.uint8), cols.astype(index_type), indptr.astype(index_type)),
+        (
+            np.ones(len(key), dtype=np.uint8),
+            cols.astype(index_type, copy=False),
+            indptr.astype(index_type),
+        ),
         shape=shape,
     )

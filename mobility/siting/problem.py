@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -118,9 +119,9 @@ class SitingProblem:
         """Number of demand points."""
         return int(self.matrix.shape[1])
 
-    @property
+    @cached_property
     def value_before(self) -> float:
-        """Weight the existing sites already cover."""
+        """Weight the existing sites already cover (counted once: the solvers read it often)."""
         return float(self.weights[self.covered_before].sum())
 
     @property

@@ -122,13 +122,18 @@ def swap_is_feasible(problem: SitingProblem, sites: list[int]) -> bool:
     return not any((min(a, b), max(a, b)) in clash for a, b in combinations(sites, 2))
 
 
+@pytest.mark.parametrize("block", [64, 1])
 @SETTINGS
 @given(problem=problems())
-def test_swaps_end_on_a_local_optimum_never_below_the_greedy(problem: SitingProblem) -> None:
+def test_swaps_end_on_a_local_optimum_never_below_the_greedy(
+    block: int, problem: SitingProblem
+) -> None:
+    """Block 1: candidate blocks of 1 then 4 sites, proofs by the gains left out, the table."""
     model = build_model(problem)
     greedy_sites = [int(model.sites[site]) for site, _ in plain_greedy(problem).chosen]
     with pytest.MonkeyPatch.context() as patch:  # the swaps always run (unless proven optimal)
         patch.setattr(greedy_module, "SWAP_TARGET_GAP", 0.0)
+        patch.setattr(greedy_module, "SWAP_BLOCK", block)
         solution = solve_greedy(problem)
     final = list(solution.candidates)
     assert swap_is_feasible(problem, final)
@@ -305,7 +310,11 @@ def test_greedy_reports_its_stages() -> None:
 def test_swap_tables_equal_a_dense_recount_after_every_swap(
     problem: SitingProblem, data: st.DataObject
 ) -> None:
-    """Gains, losses and the regained table, updated per swap, against a recount."""
+    """Gains, losses, the regained table and blocks, updated per swap, against a recount.
+
+    The table is set up before the first swap or after a few (then from the updated counts);
+    a block of random columns is counted from their rows at every step.
+    """
     from mobility.siting.greedy import _SwapState
 
     model = build_model(problem)
@@ -314,9 +323,12 @@ def test_swap_tables_equal_a_dense_recount_after_every_swap(
     k = data.draw(st.integers(1, model.n_sites - 1))
     current = np.asarray(data.draw(st.permutations(range(model.n_sites)))[:k], dtype=np.int64)
     state = _SwapState(model, current)
+    table_from = data.draw(st.integers(0, 4))
     dense = model.by_site.toarray().astype(bool)  # sites × groups
     weight = model.group_weight
-    for _ in range(data.draw(st.integers(0, 4))):
+    for step in range(data.draw(st.integers(0, 4))):
+        if step == table_from:
+            state.table()
         hits = dense[state.current].sum(axis=0)
         assert np.array_equal(state.hits, hits)
         free = hits == 0
@@ -328,7 +340,13 @@ def test_swap_tables_equal_a_dense_recount_after_every_swap(
             alone = dense[site] & (hits == 1)
             np.testing.assert_allclose(state.loss[slot], weight[alone].sum(), atol=1e-7)
             regained = (dense & alone).astype(float) @ weight
-            np.testing.assert_allclose(state.regained[slot], regained, atol=1e-7)
+            if state.regained is not None:
+                np.testing.assert_allclose(state.regained[slot], regained, atol=1e-7)
+            columns = np.asarray(
+                data.draw(st.lists(st.integers(0, model.n_sites - 1), max_size=5)), dtype=np.int64
+            )
+            block = state.regained_block(columns)
+            np.testing.assert_allclose(block[slot], regained[columns], atol=1e-7)
         others = np.flatnonzero(eligible)
         if len(others) == 0:
             break

@@ -255,3 +255,32 @@ def test_cached_demand_placement_serves_every_weight_and_direction() -> None:
                 assert_rows_match(engine, demand, candidates, cutoff, weight, direction)
     engine.clear_cache()  # a fresh placement object: a fresh incidence
     assert_rows_match(engine, demand, candidates, 250.0, "length", "from_assets")
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), count=st.integers(0, 12))
+def test_source_rows_equal_the_engine_helper(seed: int, count: int) -> None:
+    """The direct two-entry source rows against the engine's general ``append_source_rows``."""
+    import scipy.sparse as sp
+
+    from mobility.network.engine_search import append_source_rows
+    from mobility.siting.matrix import _with_sources
+
+    rng = np.random.default_rng(seed)
+    n_nodes = 6
+    base = sp.random(n_nodes, n_nodes, density=0.4, random_state=rng, format="csr")
+    base.sort_indices()
+    u, v = rng.integers(0, n_nodes, count), rng.integers(0, n_nodes, count)
+    v = np.where(rng.random(count) < 0.3, u, v)  # both ends on one crossing (a loop)
+    link_u = np.where(rng.random(count) < 0.2, np.inf, rng.integers(0, 4, count).astype(float))
+    link_v = np.where(rng.random(count) < 0.2, np.inf, rng.integers(0, 4, count).astype(float))
+    ids = n_nodes + np.arange(count)
+    rows, cols = np.concatenate([ids, ids]), np.concatenate([u, v])
+    link = np.concatenate([link_u, link_v])
+    finite = np.isfinite(link)
+    expected = append_source_rows(base, rows[finite], cols[finite], link[finite], count)
+    found = _with_sources(base, u, v, link_u, link_v)
+    assert found.shape == expected.shape
+    assert np.array_equal(found.indptr, expected.indptr)
+    assert np.array_equal(found.indices, expected.indices)
+    assert np.array_equal(found.data, expected.data)
