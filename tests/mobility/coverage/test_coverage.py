@@ -168,30 +168,3 @@ def test_service_area_holds_the_covered_homes(
     )
     assert [a.asset_id for a in per_asset] == [a.id for a in assets[:5]]
     assert all(a.reached_street_m > 0 for a in per_asset)
-
-
-def test_service_area_bands_match_cutting_every_stretch(
-    paris_context: CommuneContext, paris_store: SqlStore
-) -> None:
-    import shapely
-    from shapely.ops import substring
-
-    from mobility.coverage.analysis import snap_assets
-    from mobility.coverage.areas import asset_band
-
-    assets = base_assets(paris_store, "75110", Layer.CHARGING_POINTS)[:6]
-    threshold = make_threshold("walk", within_m=400)
-    engine = paris_context.engine("walk")
-    snapped = snap_assets(paris_context, "walk", assets)
-    lines, lengths = engine.edges.geometry_metric, engine.edges.length_m
-    for index in range(len(assets)):
-        reach = engine.reach(snapped.take([index]), threshold.cutoff, weight=threshold.weight)
-        cut = [
-            substring(lines[e], s / lengths[e], t / lengths[e], normalized=True)
-            for e, s, t in zip(reach.edge_index, reach.start_m, reach.end_m, strict=True)
-        ]
-        expected = shapely.union_all(shapely.buffer(np.array(cut, dtype=object), 25.0, quad_segs=2))
-        for _ in range(2):  # the second time from the cached edge bands
-            got = asset_band(engine, reach, 25.0)
-            assert got.area == pytest.approx(expected.area, rel=1e-3)
-            assert got.symmetric_difference(expected).area <= 1e-3 * expected.area
