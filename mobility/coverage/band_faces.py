@@ -12,6 +12,8 @@ unchosen face (or none) on their right: array lookups, then a walk round the rin
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +38,9 @@ vertices of a corner snapped a micrometre apart, and cut the corner.)"""
 
 UNIONS_PER_PASS = 64
 """Unions drawn together in one pass over the arrays (bounds the chosen-faces mask)."""
+
+UNION_THREADS = min(4, os.cpu_count() or 1)
+"""Threads drawing passes of unions at once."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,11 +105,19 @@ class BandFaces:
         return bool(np.all(self.pieces[slot] == pieces))
 
     def unions(self, selections: list[IntArray]) -> list[BaseGeometry]:
-        """Return the union of each set of pieces (every piece :meth:`held <holds>`)."""
-        out: list[BaseGeometry] = []
-        for low in range(0, len(selections), UNIONS_PER_PASS):
-            out.extend(self._unions(selections[low : low + UNIONS_PER_PASS]))
-        return out
+        """Return the union of each set of pieces (every piece :meth:`held <holds>`).
+
+        Passes of :data:`UNIONS_PER_PASS` unions run in threads: numpy's sorts and arithmetic
+        release the GIL.
+        """
+        passes = [
+            selections[low : low + UNIONS_PER_PASS]
+            for low in range(0, len(selections), UNIONS_PER_PASS)
+        ]
+        if len(passes) <= 1:
+            return [union for chunk in passes for union in self._unions(chunk)]
+        with ThreadPoolExecutor(max_workers=min(UNION_THREADS, len(passes))) as pool:
+            return [union for done in pool.map(self._unions, passes) for union in done]
 
     def _unions(self, selections: list[IntArray]) -> list[BaseGeometry]:
         """One pass: mark each union's faces, keep its pieces' sides with an unmarked right."""
