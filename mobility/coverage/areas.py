@@ -77,9 +77,10 @@ def describe_drawing(band_m: float = DEFAULT_BAND_M) -> str:
     """Return how the areas are drawn, with the tolerance, for an answer's method."""
     return (
         f"reached streets drawn as a band {band_m:g} m wide each side: the street is cut in "
-        f"slabs of at most {SLAB_M:g} m, square to it, each drawn when the reach touches it, "
-        "with a polygon round every reached crossing or street end; a reach that stops inside "
-        f"a street ends square less than {SLAB_M:g} m past where it stops. Round ends and "
+        f"slabs of at most {SLAB_M:g} m ({band_m:g} m for the first and last {band_m:g} m), "
+        "square to it, each drawn when the reach touches it, with a polygon round every "
+        "reached crossing or street end; a reach that stops inside a street ends square less "
+        f"than {SLAB_M:g} m past where it stops ({band_m:g} m near a crossing). Round ends and "
         f"bends have {BAND_QUAD_SEGS} segments per quarter circle, so the band covers at least "
         f"{inner_band_m(band_m):.1f} m round its street and never more than {band_m:g} m"
     )

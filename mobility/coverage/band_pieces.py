@@ -10,8 +10,9 @@ of the pieces can be put together from their kept arrangement
 
 What that draws, against buffering the reached stretches one by one: the same band along the
 streets and round every reached crossing, holding every reached position; a reach that stops
-inside a street ends square, less than a slab past where it stops, where a buffer would have
-drawn a round end reaching ``band_m`` further along the unreached street.
+inside a street ends square, less than a slab past where it stops (10 m; ``band_m`` near a
+crossing, whose polygon reaches that far anyway), where a buffer would have drawn a round end
+reaching ``band_m`` further along the unreached street.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from mobility.network.edge_table import (
     GEOMETRY_OVERHEAD_BYTES,
     BoolArray,
     EdgeTable,
+    FloatArray,
     IntArray,
     ObjectArray,
     csr_nbytes,
@@ -35,7 +37,8 @@ from mobility.network.edge_table import (
 from mobility.network.engine_reach import Reach
 
 SLAB_M = 10.0
-"""Longest slab along a street: a reach's end is drawn to within half of it."""
+"""Longest slab along a street away from its ends: a reach stopping there is drawn less than
+this past where it stops (less than ``band_m`` within ``band_m`` of a crossing)."""
 
 BAND_QUAD_SEGS = 2
 """Segments per quarter circle of the polygons round the crossings and of the bends' joins.
@@ -75,6 +78,9 @@ class BandPieces:
         The street segment of every directed edge, and whether the edge runs v→u on it.
     segment_edge, slab_first, slab_count
         Per segment: its standing edge, its first slab's number and how many slabs it has.
+    slab_key, segment_key
+        Where each slab starts, as ``segment_key`` of its segment plus its offset along it:
+        one sorted array to find the slabs a stretch touches.
     node_piece
         Per node: the number of its polygon, -1 for a node that ends no street segment.
     """
@@ -87,6 +93,8 @@ class BandPieces:
     segment_edge: IntArray
     slab_first: IntArray
     slab_count: IntArray
+    slab_key: FloatArray
+    segment_key: FloatArray
     node_piece: IntArray
 
     @property
@@ -107,6 +115,8 @@ class BandPieces:
             self.segment_edge,
             self.slab_first,
             self.slab_count,
+            self.slab_key,
+            self.segment_key,
             self.node_piece,
         )
         coords = int(shapely.get_num_coordinates(self.polygons).sum()) * 16
@@ -135,13 +145,14 @@ class BandPieces:
         high = np.where(against, length - start, end)
         at_u, at_v = low <= 0.0, high >= length
         whole = at_u & at_v
-        count = self.slab_count[segment]
-        scale = np.divide(count, length, out=np.zeros(len(length)), where=length > 0)
-        first = np.clip(np.floor(low * scale).astype(np.int64), 0, count - 1)
-        last = np.clip(np.ceil(high * scale).astype(np.int64) - 1, first, count - 1)
-        last = np.where(whole, first - 1, last)
+        base = self.segment_key[segment]
+        top = self.slab_first[segment] + self.slab_count[segment] - 1
+        first = np.searchsorted(self.slab_key, base + low, side="right") - 1
+        first = np.clip(first, self.slab_first[segment], top)
+        last = np.searchsorted(self.slab_key, base + high, side="left") - 1
+        last = np.where(whole, first - 1, np.clip(last, first, top))
         span = last - first + 1
-        slabs = np.repeat(self.slab_first[segment] + first - np.cumsum(span) + span, span)
+        slabs = np.repeat(first - np.cumsum(span) + span, span)
         slabs += np.arange(int(span.sum()))
         standing = self.segment_edge[segment]
         ends = self.node_piece[np.r_[edges.u_index[standing[at_u]], edges.v_index[standing[at_v]]]]
@@ -156,9 +167,11 @@ class BandPieces:
 def cut_band_pieces(edges: EdgeTable, band_m: float) -> BandPieces:
     """Cut every street segment's band into slabs and draw the polygon round every street end.
 
-    A segment of length L has ceil(L / :data:`SLAB_M`) slabs of equal length. Each slab is its
-    stretch buffered with flat ends (round joins at its bends); neighbouring slabs meet along
-    their common cut, square to the street.
+    The first and last ``band_m`` of a segment (half of it when shorter) are a slab each: the
+    polygon round the crossing draws most of their band already, and fewer cuts there keep
+    the arrangement small where streets meet. The rest is cut in equal slabs of at most
+    :data:`SLAB_M`. Each slab is its stretch buffered with flat ends (round joins at its
+    bends); neighbouring slabs meet along their common cut, square to the street.
     """
     segment_edge = edges.segment_edges
     segment_of_edge = np.full(edges.n_edges, -1, dtype=np.int64)
@@ -166,12 +179,17 @@ def cut_band_pieces(edges: EdgeTable, band_m: float) -> BandPieces:
     against = segment_of_edge < 0
     segment_of_edge[against] = segment_of_edge[edges.reverse_of[against]]
     length = edges.length_m[segment_edge]
-    slab_count = np.maximum(1, np.ceil(length / SLAB_M)).astype(np.int64)
+    end_m = np.minimum(band_m, length / 2)  # the end slabs, under the crossings' polygons
+    middle = np.ceil(np.maximum(length - 2 * end_m, 0.0) / SLAB_M - 1e-9).astype(np.int64)
+    slab_count = np.where(length > 0, 2 + middle, 1)
     slab_first = np.cumsum(slab_count) - slab_count
     owner = np.repeat(np.arange(len(segment_edge)), slab_count)
     rank = np.arange(len(owner)) - slab_first[owner]
-    step = length[owner] / slab_count[owner]
-    stretches = cut_lines(edges, segment_edge[owner], rank * step, (rank + 1) * step)
+    step = np.divide(length - 2 * end_m, middle, out=np.zeros(len(length)), where=middle > 0)[owner]
+    start = np.where(rank == 0, 0.0, end_m[owner] + (rank - 1) * step)
+    finish = np.where(rank == slab_count[owner] - 1, length[owner], end_m[owner] + rank * step)
+    segment_key = np.cumsum(length + 1.0) - (length + 1.0)
+    stretches = cut_lines(edges, segment_edge[owner], start, finish)
     slabs = shapely.buffer(stretches, band_m, quad_segs=BAND_QUAD_SEGS, cap_style="flat")
     ends = np.unique(np.concatenate([edges.u_index[segment_edge], edges.v_index[segment_edge]]))
     node_piece = np.full(edges.n_nodes, -1, dtype=np.int64)
@@ -202,6 +220,8 @@ def cut_band_pieces(edges: EdgeTable, band_m: float) -> BandPieces:
         segment_edge=segment_edge,
         slab_first=slab_first,
         slab_count=slab_count,
+        slab_key=segment_key[owner] + start,
+        segment_key=segment_key,
         node_piece=node_piece,
     )
 

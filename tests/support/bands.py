@@ -28,7 +28,8 @@ def _standing(engine: DistanceEngine, edge: int) -> tuple[int, bool]:
 def pieces_band(engine: DistanceEngine, reach: Reach, band_m: float) -> BaseGeometry:
     """The band as specified, slab by slab: one GEOS union of every piece the reach draws.
 
-    Each street is cut in ceil(length / 10 m) equal slabs; a stretch draws the slabs it
+    Each street is cut in slabs: its first and last ``band_m`` (half the street if shorter)
+    one slab each, the rest in equal slabs of at most 10 m; a stretch draws the slabs it
     touches, buffered flat-ended, and an octagon round each street end it reaches.
     """
     edges = engine.edges
@@ -40,13 +41,23 @@ def pieces_band(engine: DistanceEngine, reach: Reach, band_m: float) -> BaseGeom
         street, against = _standing(engine, edge)
         length = float(lengths[street])
         low, high = (length - end, length - start) if against else (start, end)
-        count = max(1, math.ceil(length / SLAB_M))
-        step = length / count
-        chosen = [k for k in range(count) if k * step < high and low < (k + 1) * step]
+        edge_slab = min(band_m, length / 2)  # first and last slab: band_m from the end
+        middle = math.ceil(max(length - 2 * edge_slab, 0.0) / SLAB_M - 1e-9)
+        if length == 0:
+            bounds = [0.0, 0.0]
+        elif middle == 0:
+            bounds = [0.0, edge_slab, length]
+        else:
+            step = (length - 2 * edge_slab) / middle
+            inner = [edge_slab + k * step for k in range(1, middle)]
+            bounds = [0.0, edge_slab, *inner, length - edge_slab, length]
+        count = len(bounds) - 1
+        chosen = [k for k in range(count) if bounds[k] < high and low < bounds[k + 1]]
         if not chosen:  # a stretch of no length: the slab it lies on
-            chosen = [min(int(low / step), count - 1)]
+            chosen = [max(k for k in range(count) if bounds[k] <= low)]
         for k in chosen:
-            stretch = substring(lines[street], k / count, (k + 1) / count, normalized=True)
+            share = (bounds[k] / length, bounds[k + 1] / length) if length else (0.0, 0.0)
+            stretch = substring(lines[street], *share, normalized=True)
             pieces.append(shapely.buffer(stretch, band_m, quad_segs=2, cap_style="flat"))
         for node, reached in (
             (edges.u_index[street], low <= 0),
