@@ -21,7 +21,8 @@ What is measured
   times each), so that the other load on the machine weighs on both medians alike. No compiled
   bounded search (numba, a C extension) is installed, so scipy's kernel is the peer.
 * ours, greedy: :func:`mobility.siting.solve_greedy` split into its stages (``timings=``):
-  reduction (open demand, identical columns merged), greedy, bound (combinatorial + Lagrangian).
+  reduction (open demand, identical columns merged, the sites' rows), greedy, swaps (with the
+  ranking and the picks), bound (combinatorial + Lagrangian).
   Medians over the repeats, each on a fresh problem (the reduced model is cached per problem).
 * ours, exact: :func:`mobility.siting.solve_exact` forced to CBC and to HiGHS (one run each,
   time limit ``--time-limit``); ``auto`` runs whichever :func:`choose_backend` picks for the

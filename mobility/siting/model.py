@@ -59,28 +59,32 @@ class CoverModel:
     def by_site(self) -> sp.csr_matrix:
         """``cover`` transposed: sites × groups, float64 ones, the rows the greedy scans.
 
-        One compiled counting sort (scipy's ``csr_tocsc``, which leaves every row's indices
-        sorted), straight into float64 ones so that ``by_site @ values`` is one compiled pass
-        (a uint8 matrix is converted at every product); scipy's own ``.T`` conversion and
-        ``sort_indices`` check cost a third more.
+        Built by :func:`build_model` with the model, since every solver reads it. One compiled
+        counting sort (scipy's ``csr_tocsc``, which leaves every row's indices sorted) moving
+        one byte per entry (uint8 ones; moving float64 ones made the whole build 40 % slower
+        on a 217k-entry model), then float64 ones so that ``by_site @ values`` is one compiled
+        pass (a uint8 matrix is converted at every product); scipy's own ``.T`` conversion
+        and ``sort_indices`` check cost a third more.
         """
         cover = self.cover
         n_groups, n_sites = cover.shape
         index_type = cover.indices.dtype
         indptr = np.empty(n_sites + 1, dtype=index_type)
         indices = np.empty(cover.nnz, dtype=index_type)
-        ones = np.empty(cover.nnz, dtype=np.float64)
+        moved = np.empty(cover.nnz, dtype=np.uint8)
         _to_csc(
             n_groups,
             n_sites,
             cover.indptr.astype(index_type, copy=False),
             cover.indices,
-            np.ones(cover.nnz),
+            np.ones(cover.nnz, dtype=np.uint8),
             indptr,
             indices,
-            ones,
+            moved,
         )
-        matrix = sp.csr_matrix((ones, indices, indptr), shape=(n_sites, n_groups))
+        matrix = sp.csr_matrix(
+            (np.ones(cover.nnz), indices, indptr), shape=(n_sites, n_groups), copy=False
+        )
         matrix.has_sorted_indices = True
         return matrix
 
@@ -143,11 +147,13 @@ def build_model(problem: SitingProblem) -> CoverModel:
     Vectorised: one CSR → CSC conversion of the allowed rows, a 64-bit set hash per demand column
     (the sum of random keys of the sites covering it, with its degree), grouping by hash with an
     exact check of every column against its group's first one (a hash collision, never seen,
-    falls back to grouping by the columns' bytes). The problem's arrays are read as immutable.
+    falls back to grouping by the columns' bytes), then the sites' rows (:attr:`CoverModel.by_site`,
+    one more compiled transpose). The problem's arrays are read as immutable.
     """
     cached = _MODELS.get(problem)
     if cached is None:
         cached = _build_model(problem)
+        _ = cached.by_site  # built with the model: every solver reads the sites' rows
         _MODELS[problem] = cached
     return cached
 
@@ -275,7 +281,7 @@ def gather_rows(
         rows = np.ascontiguousarray(rows, dtype=indptr.dtype)
         total = int((indptr[rows + 1] - indptr[rows]).sum()) if len(rows) else 0
         columns = np.empty(total, dtype=indices.dtype)
-        found = np.empty(total, dtype=np.float64)
+        found = np.empty(total, dtype=values.dtype)  # (another type: a copy of all values)
         if total:
             _row_index(len(rows), rows, indptr, indices, values, columns, found)
         return columns, found
@@ -283,10 +289,94 @@ def gather_rows(
     return indices[item], values[item]
 
 
+class RowScatter:
+    """Subtract values per row of a CSR matrix of ones from a vector indexed by its columns.
+
+    ``subtract(rows, values, target)`` takes ``values[i]`` off ``target[j]`` for every column
+    ``j`` of row ``rows[i]``: the greedy's update (a newly covered group's weight off the gain
+    of every site covering it). One compiled gather of the rows' column indices (scipy's
+    ``csr_row_index``) and one compiled scatter of ``values`` into a zeroed vector
+    (``csc_matvec``, the gathered rows read as the columns of a matrix of ones), then one
+    subtraction: no per-entry weights are gathered, no vector is allocated per call (the
+    buffers are kept, since the greedy calls it once per pick). The sums are those of
+    ``bincount`` (each column's values added in the rows' order, then subtracted at once), so
+    the rounding of the greedy's running gains, which settles its exact ties, is that of the
+    plain ``bincount`` update. ``bincount`` itself is the fallback when the kernels are missing
+    or the index types differ.
+    """
+
+    def __init__(self, matrix: sp.csr_matrix, n_targets: int) -> None:
+        self.matrix = matrix
+        indptr, indices = matrix.indptr, matrix.indices
+        self.compiled = (
+            _row_index is not None and _csc_matvec is not None and indptr.dtype == indices.dtype
+        )
+        self.degree = np.diff(indptr)
+        self.starts = np.zeros(matrix.shape[0] + 1, dtype=indptr.dtype)
+        self.columns = np.empty(matrix.nnz, dtype=indices.dtype)
+        self.scratch = np.empty(matrix.nnz, dtype=matrix.data.dtype)
+        self.ones = _ones(matrix.nnz)
+        self.lost = np.zeros(n_targets)
+
+    def subtract(self, rows: IntArray, values: FloatArray, target: FloatArray) -> None:
+        """Subtract ``values[i]`` from ``target[j]`` for every column ``j`` of row ``rows[i]``."""
+        matrix, count = self.matrix, len(rows)
+        if not self.compiled:
+            counts = self.degree[rows]
+            columns = matrix.indices[ranges(matrix.indptr[rows], counts)]
+            target -= np.bincount(columns, weights=np.repeat(values, counts), minlength=len(target))
+            return
+        rows = np.ascontiguousarray(rows, dtype=self.starts.dtype)
+        starts = self.starts[: count + 1]
+        np.add.accumulate(self.degree[rows], out=starts[1:])  # (``cumsum``, without its wrapper)
+        _row_index(
+            count, rows, matrix.indptr, matrix.indices, matrix.data, self.columns, self.scratch
+        )
+        lost = self.lost
+        _csc_matvec(
+            len(target),
+            count,
+            starts,
+            self.columns,
+            self.ones,
+            np.ascontiguousarray(values, dtype=np.float64),
+            lost,
+        )
+        target -= lost
+        lost.fill(0.0)
+
+
+def _read_only_ones(size: int) -> FloatArray:
+    ones = np.ones(size)
+    ones.flags.writeable = False
+    return ones
+
+
+_ONES = _read_only_ones(1 << 16)
+
+
+def _ones(size: int) -> FloatArray:
+    """``size`` float64 ones: a view of one read-only array kept for the process.
+
+    Replaced by a longer one when too short (as long as the largest model's matrix seen), so
+    that the greedy does not fill a new one per call.
+    """
+    global _ONES  # noqa: PLW0603 - a read-only scratch array, replaced whole when grown
+    ones = _ONES
+    if len(ones) < size:
+        ones = _ONES = _read_only_ones(size)
+    return ones[:size]
+
+
 try:  # scipy's compiled row gather (private, present since scipy 0.14)
     from scipy.sparse._sparsetools import csr_row_index as _row_index
 except ImportError:  # pragma: no cover - a scipy without it: the vectorised gather
     _row_index = None
+
+try:  # scipy's compiled CSC product (private, the kernel of ``csc @ vector``)
+    from scipy.sparse._sparsetools import csc_matvec as _csc_matvec
+except ImportError:  # pragma: no cover - a scipy without it: bincount
+    _csc_matvec = None
 
 try:  # scipy's compiled CSR -> CSC conversion (private, the kernel of ``tocsc``)
     from scipy.sparse._sparsetools import csr_tocsc as _to_csc

@@ -331,6 +331,7 @@ def test_swap_tables_equal_a_dense_recount_after_every_swap(
             state.table()
         hits = dense[state.current].sum(axis=0)
         assert np.array_equal(state.hits, hits)
+        assert state.covered() == float(weight[hits > 0].sum())
         free = hits == 0
         eligible = np.ones(model.n_sites, dtype=bool)
         eligible[state.current] = False
@@ -429,3 +430,84 @@ def test_online_bound_is_above_the_brute_force_optimum(problem: SitingProblem) -
     greedy_value = problem.covered_weight(int(model.sites[site]) for site, _ in run.chosen)
     if greedy_value >= (1 - greedy_module.SWAP_TARGET_GAP) * online:
         assert solution.value_after >= (1 - greedy_module.SWAP_TARGET_GAP) * optimum - 1e-9
+
+
+@SETTINGS
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    shape=st.tuples(st.integers(1, 12), st.integers(1, 12)),
+    density=st.sampled_from([0.0, 0.2, 0.6]),
+    compiled=st.booleans(),
+)
+def test_row_scatter_equals_a_dense_product(
+    seed: int, shape: tuple[int, int], density: float, compiled: bool
+) -> None:
+    """RowScatter (compiled kernels, or the bincount fallback) against a dense product."""
+    from mobility.siting.model import RowScatter
+
+    rng = np.random.default_rng(seed)
+    dense = rng.random(shape) < density
+    matrix = sp.csr_matrix(dense.astype(np.uint8))
+    matrix.sort_indices()
+    scatter = RowScatter(matrix, shape[1])
+    scatter.compiled = scatter.compiled and compiled
+    target = rng.integers(0, 50, shape[1]).astype(np.float64)
+    for _ in range(3):  # the buffers are reused
+        rows = rng.permutation(shape[0])[: rng.integers(0, shape[0] + 1)]
+        values = rng.integers(0, 9, len(rows)).astype(np.float64)
+        expected = target - values @ dense[rows].astype(np.float64)
+        scatter.subtract(rows.astype(matrix.indptr.dtype), values, target)
+        np.testing.assert_array_equal(target, expected)  # small integers: every sum is exact
+
+
+@SETTINGS
+@given(problem=problems())
+def test_sites_rows_are_the_cover_transposed(problem: SitingProblem) -> None:
+    model = build_model(problem)
+    by_site = model.by_site
+    assert by_site.dtype == np.float64 and by_site.has_sorted_indices
+    for site in range(model.n_sites):  # indices really sorted, not only flagged
+        row = by_site.indices[by_site.indptr[site] : by_site.indptr[site + 1]]
+        assert np.all(np.diff(row) > 0)
+    np.testing.assert_array_equal(by_site.toarray(), model.cover.T.toarray().astype(np.float64))
+
+
+@SETTINGS
+@given(problem=problems(max_candidates=12), data=st.data())
+def test_ranking_after_swaps_equals_the_full_ranking(
+    problem: SitingProblem, data: st.DataObject
+) -> None:
+    """The greedy's order kept up to the first swapped slot, against ranking every site.
+
+    The swapped sets are the swaps' own and, without spacing, any other sites put in any
+    slots (every one of them was open during the greedy's first steps).
+    """
+    from mobility.siting.greedy import improve_by_swaps, rank_after_swaps, rank_on_model
+
+    model = build_model(problem)
+    run = plain_greedy(problem)
+    positions = [site for site, _ in run.chosen]
+    if not positions:
+        return
+    improved = improve_by_swaps(model, positions, max_swaps=3)
+    if problem.conflicts is None:
+        others = [site for site in range(model.n_sites) if site not in positions]
+        slots = data.draw(st.lists(st.integers(0, len(positions) - 1), unique=True))
+        news = data.draw(st.permutations(others))[: len(slots)]
+        improved = list(positions)
+        for slot, site in zip(slots, news, strict=False):
+            improved[slot] = int(site)
+    by_gain = problem.budget is None
+    fast = rank_after_swaps(model, run.chosen, improved, by_gain=by_gain)
+    assert fast == rank_on_model(model, improved)
+
+
+@SETTINGS
+@given(problem=problems())
+def test_picks_end_on_the_covered_weight(problem: SitingProblem) -> None:
+    from mobility.siting.greedy import _covered_weight
+
+    allowed = np.flatnonzero(problem.allowed).tolist()
+    for size in range(len(allowed) + 1):
+        sites = allowed[:size]
+        assert _covered_weight(problem, sites) == problem.covered_weight(sites)
