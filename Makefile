@@ -50,7 +50,7 @@ pytest: install ## Run the test suite only
 lint: install ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy mobility api
+	$(BIN)/mypy mobility api scripts
 
 format: install ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

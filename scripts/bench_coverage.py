@@ -224,7 +224,10 @@ def grid_instance(side: int, asset_counts: list[int]) -> Instance:
 
     dlon, dlat, dx, dy = street_points(GRID_DEMAND)
     pool = street_points(max(asset_counts))
-    asset_sets = {str(count): tuple(part[:count] for part in pool) for count in asset_counts}
+    asset_sets = {
+        str(count): (pool[0][:count], pool[1][:count], pool[2][:count], pool[3][:count])
+        for count in asset_counts
+    }
     return Instance(
         name=f"grid {n:,} nodes",
         mode="drive",
@@ -271,7 +274,9 @@ def paris_setup(store_url: str) -> tuple[Any, Any, list[Any], list[Any], Instanc
         dataclasses.replace(chargers[0], id=f"bench-{i:04d}", lon=float(lo), lat=float(la))
         for i, (lo, la) in enumerate(zip(slon, slat, strict=True))
     ]
-    points = context.demand.points.geometry
+    demand = context.demand
+    assert demand is not None, "the shipped commune has its population"
+    points = demand.points.geometry
     dlon, dlat = points.x.to_numpy(), points.y.to_numpy()
     dx, dy = to_metric(dlon, dlat)
     clon = np.array([a.lon for a in chargers])
@@ -404,7 +409,7 @@ def capped(
         elapsed = time.perf_counter() - started
         if done < len(order):
             estimate = elapsed * len(order) / done
-            result = {"s": estimate, "runs": 1, "done": done, "of": len(order)}
+            result: dict[str, Any] = {"s": estimate, "runs": 1, "done": done, "of": len(order)}
             result["status"] = "skipped" if skip else "extrapolated"
             break
         times.append(elapsed)
@@ -541,7 +546,9 @@ def run_instance(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def paris_extras(store: Any, context: Any, chargers: list[Any], sampled: list[Any]) -> dict:
+def paris_extras(
+    store: Any, context: Any, chargers: list[Any], sampled: list[Any]
+) -> dict[str, Any]:
     """The coverage query end to end and the service areas, on Paris 10e (walk)."""
     from mobility.assets import Layer
     from mobility.coverage.analysis import compute_coverage
@@ -743,7 +750,7 @@ def cell(entry: dict[str, Any] | None) -> str:
     if entry is None:
         return "-"
     if "error" in entry:
-        return entry["error"]
+        return str(entry["error"])
     status = entry.get("status")
     if status == "skipped":
         return f"skip: would take ~{fmt_s(entry['s'])}"
@@ -752,7 +759,7 @@ def cell(entry: dict[str, Any] | None) -> str:
     return f"{fmt_s(entry['s'])} x{entry['runs']}"
 
 
-def ratio(numerator: dict | None, denominator: dict | None) -> float | None:
+def ratio(numerator: dict[str, Any] | None, denominator: dict[str, Any] | None) -> float | None:
     if not numerator or not denominator or "s" not in numerator or "s" not in denominator:
         return None
     return numerator["s"] / denominator["s"] if denominator["s"] > 0 else None

@@ -144,7 +144,7 @@ def _import_over_http(path: Path, url: str) -> int:
     from api.main import create_app
     from api.settings import Settings
 
-    settings = Settings(database_url=url, api_keys=[API_KEY])  # type: ignore[list-item]
+    settings = Settings(database_url=url, api_keys=[API_KEY])
 
     def chunks() -> object:
         with path.open("rb") as handle:
