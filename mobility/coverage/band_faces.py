@@ -45,7 +45,7 @@ UNION_THREADS = min(4, os.cpu_count() or 1)
 
 @dataclass(frozen=True, eq=False)
 class BandFaces:
-    """The arrangement of a set of pieces, as half-edges grouped by the face on their left.
+    """The arrangement of a set of pieces: its faces, and its half-edges with the face on each side.
 
     Attributes
     ----------
@@ -66,7 +66,8 @@ class BandFaces:
     right_face
         The face on each half-edge's right, -1 where none (outside every piece).
     origin, vertex_xy
-        Lambert-93 coordinates of every vertex, as offsets from ``origin`` (exact sums).
+        Lambert-93 coordinates of every vertex, as offsets from ``origin`` (small numbers:
+        ring areas and turning angles are summed precisely).
     """
 
     pieces: IntArray
