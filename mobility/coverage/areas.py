@@ -143,6 +143,8 @@ class _AreaCache:
 
     def draw(self, selections: list[IntArray], *, build: bool) -> list[BaseGeometry]:
         """Return the union of each selection of pieces."""
+        if not any(len(chosen) for chosen in selections):  # nothing reached: nothing to arrange
+            return [shapely.Polygon() for _ in selections]
         faces = self.arranged(selections, build=build)
         if faces is not None:
             return faces.unions(selections)

@@ -153,8 +153,11 @@ def test_no_asset_and_an_asset_off_the_streets(
     assert area.geometry_metric.is_empty
     asset = base_assets(paris_store, "75110", Layer.CHARGING_POINTS)[0]
     far = dataclasses.replace(asset, id="far", lon=asset.lon + 0.2)
+    clear_band_cache(paris_context.engine("walk"))  # nothing arranged yet, nothing to arrange
     [alone] = compute_service_areas(paris_context, [far], threshold=threshold, dissolve=False)
     assert alone.geometry_metric.is_empty and alone.reached_street_m == 0
+    [none] = compute_service_areas(paris_context, [far], threshold=threshold, dissolve=True)
+    assert none.geometry_metric.is_empty
 
 
 def test_kept_pieces_arrangement_and_areas_are_counted_in_the_engine_memory(
