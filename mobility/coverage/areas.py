@@ -23,7 +23,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mobility.assets import Asset
 from mobility.coverage.analysis import snap_assets
-from mobility.coverage.band_faces import BandFaces, arrange
+from mobility.coverage.band_faces import GRID_M, BandFaces, arrange
 from mobility.coverage.band_pieces import (
     BAND_QUAD_SEGS,
     SLAB_M,
@@ -148,8 +148,8 @@ class _AreaCache:
         faces = self.arranged(selections, build=build)
         if faces is not None:
             return faces.unions(selections)
-        polygons = self.pieces.polygons
-        return [shapely.union_all(polygons[chosen]) for chosen in selections]
+        polygons = self.pieces.polygons  # on the arrangement's grid: no hairline holes
+        return [shapely.union_all(polygons[chosen], grid_size=GRID_M) for chosen in selections]
 
 
 def reach_key(reach: Reach) -> bytes:

@@ -124,6 +124,19 @@ def test_dissolved_area_matches_the_reference(
     )
 
 
+def test_a_dissolved_area_has_no_hairline_holes(
+    paris_context: CommuneContext, paris_store: SqlStore
+) -> None:
+    """Pieces meeting along nearly the same line leave no zero-area hole between them."""
+    assets = base_assets(paris_store, "75110", Layer.CHARGING_POINTS)
+    threshold = make_threshold("walk", within_m=500)
+    [area] = compute_service_areas(paris_context, assets, threshold=threshold, dissolve=True)
+    parts = shapely.get_parts(area.geometry_metric)
+    holes = [shapely.Polygon(ring).area for part in parts for ring in part.interiors]
+    assert len(holes) > 50  # the blocks inside the reached streets
+    assert min(holes) > 1e-6
+
+
 def test_an_arrangement_grows_with_the_streets_requests_cover(
     paris_context: CommuneContext, paris_store: SqlStore
 ) -> None:
