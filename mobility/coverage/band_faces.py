@@ -21,7 +21,7 @@ import scipy.sparse as sp
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from mobility.coverage.band_pieces import sorted_unique
+from mobility.arrays import ranges, sorted_unique
 from mobility.coverage.ring_walk import next_clockwise, ring_areas, ring_order
 from mobility.network.edge_table import FloatArray, IntArray, ObjectArray, csr_nbytes
 
@@ -143,15 +143,8 @@ def _rows(matrix: sp.csr_matrix, rows: IntArray, owner: IntArray) -> tuple[IntAr
     """Return the column indices of ``matrix[rows]`` one after another, and their owners."""
     indptr = matrix.indptr
     count = indptr[rows + 1] - indptr[rows]
-    columns: IntArray = matrix.indices[_ranges(indptr[rows], count)].astype(np.int64)
+    columns: IntArray = matrix.indices[ranges(indptr[rows], count)].astype(np.int64)
     return columns, np.repeat(owner, count)
-
-
-def _ranges(first: IntArray, count: IntArray) -> IntArray:
-    """Concatenate ``range(first[i], first[i] + count[i])`` for every i."""
-    begin = np.cumsum(count) - count
-    result: IntArray = np.repeat(first - begin, count) + np.arange(int(count.sum()))
-    return result
 
 
 def _split_pinched(
@@ -343,7 +336,7 @@ def _piece_outlines(
     inside = piece_faces.tocoo()
     piece, face = inside.row.astype(np.int64), inside.col.astype(np.int64)
     count = face_first[face + 1] - face_first[face]
-    half = by_face[_ranges(face_first[face], count)]
+    half = by_face[ranges(face_first[face], count)]
     piece = np.repeat(piece, count)
     faces = piece_faces.shape[1]
     member = np.sort(inside.row.astype(np.int64) * faces + inside.col)

@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 import shapely
 
+from mobility.arrays import ranges, sorted_unique
 from mobility.coverage.street_cuts import cut_lines
 from mobility.network.edge_table import (
     GEOMETRY_OVERHEAD_BYTES,
@@ -152,8 +153,7 @@ class BandPieces:
         last = np.searchsorted(self.slab_key, base + high, side="left") - 1
         last = np.where(whole, first - 1, np.clip(last, first, top))
         span = last - first + 1
-        slabs = np.repeat(first - np.cumsum(span) + span, span)
-        slabs += np.arange(int(span.sum()))
+        slabs = ranges(first, span)
         standing = self.segment_edge[segment]
         ends = self.node_piece[np.r_[edges.u_index[standing[at_u]], edges.v_index[standing[at_v]]]]
         ends_owner = np.r_[owner[at_u], owner[at_v]]
@@ -224,13 +224,3 @@ def cut_band_pieces(edges: EdgeTable, band_m: float) -> BandPieces:
         segment_key=segment_key,
         node_piece=node_piece,
     )
-
-
-def sorted_unique(values: IntArray) -> IntArray:
-    """Return the distinct values, sorted.
-
-    A sort and a mask: numpy's hashing unique is slower on the large integer keys used here.
-    """
-    ordered = np.sort(values)
-    result: IntArray = ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(values) else ordered
-    return result

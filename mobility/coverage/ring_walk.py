@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from mobility.arrays import ranges
 from mobility.network.edge_table import FloatArray, IntArray
 
 
@@ -42,9 +43,7 @@ def next_clockwise(
     run_end = np.searchsorted(by_start, end[crowded], side="right")
     runs, first = np.unique(run_start, return_index=True)
     length = run_end[first] - runs
-    leaving_at = order[
-        np.repeat(runs - np.cumsum(length) + length, length) + np.arange(int(length.sum()))
-    ]
+    leaving_at = order[ranges(runs, length)]
     run = np.repeat(np.arange(len(runs)), length)
     angle = _angle(vertex_xy[half_to[leaving_at]] - vertex_xy[half_from[leaving_at]])
     by_angle = np.lexsort((angle, run))

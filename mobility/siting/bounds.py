@@ -28,8 +28,9 @@ import weakref
 
 import numpy as np
 
+from mobility.arrays import ranges
 from mobility.network.csr import BoolArray, FloatArray
-from mobility.siting.model import CoverModel, ranges
+from mobility.siting.model import CoverModel
 
 LAGRANGE_ITERATIONS = 300
 """Most subgradient steps."""

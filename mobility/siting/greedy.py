@@ -48,6 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from mobility.arrays import ranges
 from mobility.network.csr import BoolArray, FloatArray, IntArray
 from mobility.siting.bounds import lagrangian_bound
 from mobility.siting.model import (
@@ -55,7 +56,6 @@ from mobility.siting.model import (
     RowScatter,
     build_model,
     gather_rows,
-    ranges,
     row_sums,
 )
 from mobility.siting.problem import SitingProblem

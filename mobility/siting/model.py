@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from mobility.arrays import ranges
 from mobility.network.csr import BoolArray, FloatArray, IntArray
 from mobility.siting.problem import SitingProblem
 
@@ -396,15 +397,6 @@ except ImportError:  # pragma: no cover - a scipy without it: scipy's public con
         out_indptr[:] = csc.indptr
         out_indices[:] = csc.indices
         out_data[:] = csc.data
-
-
-def ranges(starts: IntArray, counts: IntArray) -> IntArray:
-    """Concatenate ``arange(start, start + count)`` for every pair, vectorised."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.cumsum(counts) - counts
-    return np.repeat(starts.astype(np.int64) - offsets, counts) + np.arange(total)
 
 
 def _group_rows(matrix: sp.csr_matrix) -> tuple[IntArray, IntArray]:
