@@ -156,9 +156,9 @@ def _split_pinched(
     polygon wants them apart (the loop closed at the vertex is the hole). Arrays are the
     ring-ordered vertices, returned in the same form with rings numbered afresh.
     """
-    key = ring * (int(vertex.max(initial=0)) + 1) + vertex
-    ordered = np.sort(key)
-    twice = np.unique(ordered[1:][ordered[1:] == ordered[:-1]] // (int(vertex.max(initial=0)) + 1))
+    stride = int(vertex.max(initial=0)) + 1
+    ordered = np.sort(ring * stride + vertex)
+    twice = np.unique(ordered[1:][ordered[1:] == ordered[:-1]] // stride)
     if len(twice) == 0:
         return owner, ring, vertex
     pinched = np.isin(ring, twice)
