@@ -9,12 +9,12 @@ from fastapi import Depends, Header, Request
 
 from api.errors import ApiProblem
 from api.settings import Settings
-from mobility.store import SqlStore
+from mobility.store import Store
 
 
-def get_store(request: Request) -> SqlStore:
+def get_store(request: Request) -> Store:
     """Return the store opened at start-up."""
-    store: SqlStore = request.app.state.store
+    store: Store = request.app.state.store
     return store
 
 
@@ -24,7 +24,7 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-StoreDep = Annotated[SqlStore, Depends(get_store)]
+StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 WRITE_MEDIA_TYPES = ("application/json", "application/geo+json", "application/merge-patch+json")

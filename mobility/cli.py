@@ -33,7 +33,7 @@ from mobility.formats.reader import ASSET_FORMATS
 from mobility.loading import LoadPhase, load_asset_file
 from mobility.manifest import load_manifest, read_manifest
 from mobility.scenarios import Scenario
-from mobility.store import DEFAULT_DATABASE_URL, SqlStore, open_store
+from mobility.store import DEFAULT_DATABASE_URL, Store, open_store
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -136,7 +136,7 @@ def _print(args: argparse.Namespace, payload: Any, text: str) -> None:
     print(json.dumps(payload, ensure_ascii=False, indent=2) if args.json else text)
 
 
-def _run(args: argparse.Namespace, store: SqlStore) -> int:
+def _run(args: argparse.Namespace, store: Store) -> int:
     if args.group == "commune" and args.command == "add":
         attributions = dict(item.split("=", 1) for item in args.attribution if "=" in item)
         boundary = _source(args.boundary, "boundary", attributions)
@@ -280,7 +280,7 @@ class ProgressBar:
             self.phase = None
 
 
-def _run_scenario(args: argparse.Namespace, store: SqlStore) -> int:
+def _run_scenario(args: argparse.Namespace, store: Store) -> int:
     """Run a ``scenario`` command; what-if plans are made over HTTP, managed here too."""
     if args.command == "list":
         scenarios = store.list_scenarios(args.commune)

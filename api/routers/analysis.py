@@ -19,7 +19,7 @@ from mobility.coverage.filters import AssetFilter
 from mobility.coverage.gaps import demand_spacing_m, find_gaps
 from mobility.coverage.threshold import Threshold, make_threshold
 from mobility.scenarios import commune_assets, read_scenario
-from mobility.store import SqlStore
+from mobility.store import Store
 
 router = APIRouter(prefix="/communes/{code}", tags=["Coverage and gaps"])
 PROBLEMS = problem_responses(404, 422)
@@ -77,24 +77,24 @@ def read_analysis_query(
 QueryDep = Annotated[AnalysisQuery, Depends(read_analysis_query)]
 
 
-def _context(request: Request, store: SqlStore, code: str) -> CommuneContext:
+def _context(request: Request, store: Store, code: str) -> CommuneContext:
     cache: ContextCache = request.app.state.contexts
     return cache.get(store, code)
 
 
-def _assets(store: SqlStore, query: AnalysisQuery) -> list[Any]:
+def _assets(store: Store, query: AnalysisQuery) -> list[Any]:
     assets = commune_assets(store, query.code, query.layer, query.scenario)
     return query.asset_filter.apply(assets)
 
 
-def _scenario_method(store: SqlStore, query: AnalysisQuery) -> dict[str, Any]:
+def _scenario_method(store: Store, query: AnalysisQuery) -> dict[str, Any]:
     """Return the method entry naming the scenario analysed, or nothing for the base data."""
     if query.scenario is None:
         return {}
     return {"scenario": read_scenario(store, query.code, query.scenario).describe()}
 
 
-def run_coverage(request: Request, store: SqlStore, query: AnalysisQuery) -> CoverageResult:
+def run_coverage(request: Request, store: Store, query: AnalysisQuery) -> CoverageResult:
     """Answer the coverage question on the base data or the scenario the query names."""
     context = _context(request, store, query.code)
     result = compute_coverage(
@@ -255,6 +255,6 @@ def get_gaps(
     )
 
 
-def result_boundary(request: Request, store: SqlStore, code: str) -> dict[str, Any]:
+def result_boundary(request: Request, store: Store, code: str) -> dict[str, Any]:
     """Return the commune's boundary from its cached context."""
     return _context(request, store, code).record.boundary

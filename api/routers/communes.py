@@ -14,13 +14,13 @@ from api.links import GEOJSON, JSON, paging_links, url_for_path
 from api.query import INSEE_PATTERN, PagingDep
 from api.responses import GeoJSONResponse, problem_responses
 from mobility.assets import Layer
-from mobility.store import CommuneRecord, SqlStore
+from mobility.store import CommuneRecord, Store
 
 router = APIRouter(prefix="/collections/communes", tags=["Communes"])
 PROBLEMS = problem_responses(404, 422)
 
 
-def commune_feature(store: SqlStore, record: CommuneRecord) -> dict[str, Any]:
+def commune_feature(store: Store, record: CommuneRecord) -> dict[str, Any]:
     """Return a commune as a GeoJSON Feature with its layer counts and notes."""
     counts = {layer.value: store.count_assets(layer, record.code) for layer in Layer}
     notes = [

@@ -23,7 +23,7 @@ from api.query import CodePath
 from mobility.assets import Asset, ChargingPoint, Layer
 from mobility.features import feature_from_asset
 from mobility.formats import IRVE_COLUMNS, write_irve_csv
-from mobility.store import AssetQuery, SqlStore
+from mobility.store import AssetQuery, Store
 
 router = APIRouter(prefix="/communes/{code}", tags=["Imports and exports"])
 
@@ -46,7 +46,7 @@ class LayerExport(BaseModel):
     ]
 
 
-def iter_layer(store: SqlStore, layer: Layer, code: str) -> Iterator[Asset]:
+def iter_layer(store: Store, layer: Layer, code: str) -> Iterator[Asset]:
     """Yield every asset of a commune's layer, in id order, a page at a time."""
     offset = 0
     while True:

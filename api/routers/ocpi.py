@@ -23,7 +23,7 @@ from api.errors import PROBLEM_MEDIA_TYPE
 from api.links import url_for_path
 from mobility.assets import Layer
 from mobility.formats.ocpi import OCPI_VERSION, locations_from_assets
-from mobility.store import AssetQuery, SqlStore
+from mobility.store import AssetQuery, Store
 
 router = APIRouter(prefix=f"/ocpi/{OCPI_VERSION}", tags=["OCPI 2.2.1"])
 
@@ -168,7 +168,7 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _all_locations(store: SqlStore) -> list[dict[str, Any]]:
+def _all_locations(store: Store) -> list[dict[str, Any]]:
     names = {record.code: record.name for record in store.list_communes()}
     assets = []
     offset = 0

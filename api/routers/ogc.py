@@ -14,7 +14,7 @@ from api.responses import problem_responses
 from api.routers.assets import LAYER_SPECS
 from mobility.assets import Layer
 from mobility.errors import NotFoundError
-from mobility.store import SqlStore
+from mobility.store import Store
 
 router = APIRouter(tags=["Discovery"])
 
@@ -75,7 +75,7 @@ def conformance() -> Any:
 
 
 def _collection(
-    request: Request, settings: SettingsDep, store: SqlStore, collection_id: str
+    request: Request, settings: SettingsDep, store: Store, collection_id: str
 ) -> dict[str, Any]:
     communes = store.list_communes()
     bboxes = [list(record.bbox) for record in communes]

@@ -28,7 +28,7 @@ from mobility.regulation.commune import (
     store_sdirve_inputs,
 )
 from mobility.regulation.inputs import VehicleCount
-from mobility.store import SqlStore
+from mobility.store import Store
 from mobility.store.base import CommuneInput
 
 router = APIRouter(prefix="/communes/{code}", tags=["Regulation"])
@@ -133,7 +133,7 @@ def _document(stored: CommuneInput) -> dict[str, Any]:
     }
 
 
-def _read_input(store: SqlStore, code: str, key: str) -> dict[str, Any]:
+def _read_input(store: Store, code: str, key: str) -> dict[str, Any]:
     stored = store.get_commune_input(code, key)
     if stored is None:
         raise ApiProblem(404, f"commune {code} has no {key} inputs")

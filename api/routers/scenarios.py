@@ -27,7 +27,7 @@ from mobility.coverage.threshold import make_threshold
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.features import feature_from_asset
 from mobility.regulation.commune import compare_regulation
-from mobility.scenarios import Scenario, base_assets
+from mobility.scenarios import AssetChange, Scenario, base_assets
 from mobility.scenarios.build import (
     AddGroup,
     ChangeGroup,
@@ -36,8 +36,7 @@ from mobility.scenarios.build import (
     build_changes,
 )
 from mobility.scenarios.compare import compare_layer
-from mobility.scenarios.model import AssetChange
-from mobility.store import SqlStore
+from mobility.store import Store
 
 router = APIRouter(prefix="/scenarios", tags=["Scenarios"])
 
@@ -45,7 +44,7 @@ ScenarioId = Annotated[str, Path(pattern=SCENARIO_ID_PATTERN, description="Scena
 DEFAULT_COMPARE_WITHIN_M = 300.0
 
 
-def _changes(store: SqlStore, code: str, body: ScenarioChanges) -> list[AssetChange]:
+def _changes(store: Store, code: str, body: ScenarioChanges) -> list[AssetChange]:
     """Check the requested changes against the commune's base assets."""
     record = store.get_commune(code)
     layers = {g.layer for g in body.add} | {g.layer for g in body.change}
@@ -62,7 +61,7 @@ def _changes(store: SqlStore, code: str, body: ScenarioChanges) -> list[AssetCha
 def _document(
     request: Request,
     settings: Settings,
-    store: SqlStore,
+    store: Store,
     scenario: Scenario,
     *,
     with_changes: bool = True,

@@ -19,7 +19,7 @@ from mobility.coverage.threshold import make_threshold
 from mobility.scenarios import commune_assets, read_scenario
 from mobility.siting import candidates as candidate_sources
 from mobility.siting.suggest import SitingRequest, suggest_sites
-from mobility.store import SqlStore
+from mobility.store import Store
 
 router = APIRouter(prefix="/communes/{code}", tags=["Siting"])
 
@@ -87,7 +87,7 @@ class SitingBody(BaseModel):
         return self
 
 
-def _candidates(body: SitingBody, store: SqlStore, code: str, engine: Any) -> list[Any]:
+def _candidates(body: SitingBody, store: Store, code: str, engine: Any) -> list[Any]:
     spec = body.candidates
     if spec.type == "intersections":
         return candidate_sources.intersections(engine)

@@ -27,14 +27,13 @@ from mobility.regulation.sdirve_result import SdirveIndicators
 from mobility.scenarios import Scenario, base_assets, commune_assets, read_scenario
 
 if TYPE_CHECKING:
-    from mobility.store.base import CommuneInput, CommuneRecord
-    from mobility.store.sql import SqlStore
+    from mobility.store.base import CommuneInput, CommuneRecord, Store
 
 SDIRVE_KEY = "sdirve"
 FLEET_KEY = "fleet"
 
 
-def read_zones(store: SqlStore, record: CommuneRecord) -> gpd.GeoDataFrame | None:
+def read_zones(store: Store, record: CommuneRecord) -> gpd.GeoDataFrame | None:
     """Return the commune's population zones (``zone``, ``name``, ``geometry``), if it has any."""
     population = store.get_commune_file(record.code, "population")
     if population is None:
@@ -42,13 +41,13 @@ def read_zones(store: SqlStore, record: CommuneRecord) -> gpd.GeoDataFrame | Non
     return commune_zones(population, record.boundary)
 
 
-def iris_codes(store: SqlStore, code: str) -> set[str]:
+def iris_codes(store: Store, code: str) -> set[str]:
     """Return the IRIS codes of the commune (empty when its zones carry no IRIS codes)."""
     iris = iris_of(read_zones(store, store.get_commune(code)))
     return set() if iris is None else {str(zone) for zone in iris["zone"]}
 
 
-def store_sdirve_inputs(store: SqlStore, code: str, inputs: SdirveInputs) -> CommuneInput:
+def store_sdirve_inputs(store: Store, code: str, inputs: SdirveInputs) -> CommuneInput:
     """Check the per-IRIS codes against the commune's IRIS and store the SDIRVE inputs."""
     if inputs.iris:
         check_iris_codes(inputs, iris_codes(store, code), commune=code)
@@ -59,7 +58,7 @@ def store_sdirve_inputs(store: SqlStore, code: str, inputs: SdirveInputs) -> Com
     )
 
 
-def store_fleet(store: SqlStore, code: str, fleet: Fleet) -> CommuneInput:
+def store_fleet(store: Store, code: str, fleet: Fleet) -> CommuneInput:
     """Store the commune's registered fleet."""
     return store.put_commune_input(code, FLEET_KEY, fleet.model_dump(mode="json"))
 
@@ -74,7 +73,7 @@ class SdirveSources:
     inputs_stored_at: datetime | None
 
 
-def read_sdirve_sources(store: SqlStore, code: str) -> SdirveSources:
+def read_sdirve_sources(store: Store, code: str) -> SdirveSources:
     """Read the commune, its IRIS zones and the SDIRVE figures it supplied, once."""
     record = store.get_commune(code)
     stored = store.get_commune_input(code, SDIRVE_KEY)
@@ -107,7 +106,7 @@ def _sdirve(
 
 
 def commune_sdirve(
-    store: SqlStore, code: str, *, today: date, scenario_id: str | None = None
+    store: Store, code: str, *, today: date, scenario_id: str | None = None
 ) -> SdirveIndicators:
     """Return the SDIRVE diagnostic of a stored commune, on its base data or a scenario.
 
@@ -123,7 +122,7 @@ def commune_sdirve(
 
 
 def resolve_fleet(
-    store: SqlStore, code: str, *, bev: int | None = None, phev: int | None = None
+    store: Store, code: str, *, bev: int | None = None, phev: int | None = None
 ) -> FleetFigures | None:
     """Return the fleet: ``bev`` and ``phev`` when both are given, else the stored fleet input.
 
@@ -152,7 +151,7 @@ def resolve_fleet(
 
 
 def commune_afir(
-    store: SqlStore,
+    store: Store,
     code: str,
     *,
     bev: int | None = None,
@@ -166,7 +165,7 @@ def commune_afir(
 
 
 def compare_regulation(
-    store: SqlStore,
+    store: Store,
     scenario: Scenario,
     *,
     today: date,

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from mobility.assets import Asset, Layer, parse_planned_attributes
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.features import CommuneLocator, asset_from_feature
-from mobility.scenarios.model import AssetChange
+from mobility.plans import AssetChange
 from mobility.store.base import CommuneRecord
 
 FeatureSource = Literal["features", "siting"]

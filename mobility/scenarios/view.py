@@ -3,28 +3,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from mobility.assets import Asset, Layer
 from mobility.errors import InvalidInputError
-
-if TYPE_CHECKING:
-    from mobility.scenarios.model import Scenario
-    from mobility.store.sql import SqlStore
+from mobility.plans import Scenario
+from mobility.store.base import AssetQuery, Store
 
 MAX_ASSETS_PER_LAYER = 1_000_000
 """Far above any commune's count: the analyses need every asset, not a page."""
 
 
-def base_assets(store: SqlStore, code: str, layer: Layer) -> list[Asset]:
+def base_assets(store: Store, code: str, layer: Layer) -> list[Asset]:
     """Return every asset of a commune's layer as stored (in id order)."""
-    from mobility.store.base import AssetQuery  # noqa: PLC0415 (the store imports this package)
-
     query = AssetQuery(layer=layer, commune=code, limit=MAX_ASSETS_PER_LAYER)
     return store.query_assets(query).assets
 
 
-def read_scenario(store: SqlStore, code: str, scenario_id: str) -> Scenario:
+def read_scenario(store: Store, code: str, scenario_id: str) -> Scenario:
     """Return a scenario of the commune; InvalidInputError when it belongs to another one."""
     scenario = store.get_scenario(scenario_id)
     if scenario.commune != code:
@@ -35,7 +29,7 @@ def read_scenario(store: SqlStore, code: str, scenario_id: str) -> Scenario:
 
 
 def commune_assets(
-    store: SqlStore, code: str, layer: Layer, scenario_id: str | None = None
+    store: Store, code: str, layer: Layer, scenario_id: str | None = None
 ) -> list[Asset]:
     """Return every asset of a commune's layer, with the scenario's changes when one is named.
 

@@ -5,6 +5,7 @@ from mobility.store.base import (
     AssetPage,
     AssetQuery,
     CommuneFile,
+    CommuneInput,
     CommuneRecord,
     Store,
 )
@@ -12,6 +13,10 @@ from mobility.store.sql import SqlStore
 
 DEFAULT_DATABASE_URL = "sqlite:///var/mobility.sqlite"
 """The embedded store: a SQLite file under ``var/`` of the working directory."""
+
+
+_SQL_STORE_IMPLEMENTS_STORE: type[Store] = SqlStore
+"""Checked by mypy: SqlStore offers every method of Store, with the same signatures."""
 
 
 def open_store(url: str) -> SqlStore:
@@ -23,6 +28,7 @@ __all__ = [
     "AssetPage",
     "AssetQuery",
     "CommuneFile",
+    "CommuneInput",
     "CommuneRecord",
     "DEFAULT_DATABASE_URL",
     "SqlStore",

@@ -4,6 +4,9 @@
 A commune is its outline plus the source files it was built from (streets, population, buildings),
 kept verbatim so an analysis can always be traced back to the exact inputs. Assets are points with
 validated attributes. Every write is one transaction: it lands whole or not at all.
+
+The domain and the API are typed against :class:`Store`, never against the implementation: what
+they may ask of a store is this list, and a second implementation needs nothing more.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from mobility.assets import Asset, Layer
+from mobility.plans import AssetChange, Scenario
 
 FileRole = Literal["streets", "population", "buildings"]
 FILE_ROLES: tuple[FileRole, ...] = ("streets", "population", "buildings")
@@ -76,6 +80,16 @@ class AssetPage:
     number_matched: int
 
 
+@dataclass(frozen=True)
+class CommuneInput:
+    """A figure set a commune supplies itself (its fleet, its SDIRVE inputs), kept as sent."""
+
+    commune: str
+    key: str
+    value: dict[str, Any]
+    updated_at: datetime
+
+
 class Store(Protocol):
     """The persistence interface; see SqlStore for the one implementation over two engines."""
 
@@ -122,12 +136,48 @@ class Store(Protocol):
     def delete_asset(self, layer: Layer, asset_id: str) -> None:
         """Remove an asset or raise NotFoundError."""
 
+    # -- what a commune supplies ----------------------------------------------------------------
 
-@dataclass(frozen=True)
-class CommuneInput:
-    """A figure set a commune supplies itself (its fleet, its SDIRVE inputs), kept as sent."""
+    def get_commune_input(self, code: str, key: str) -> CommuneInput | None:
+        """Return what the commune supplied under ``key``, or None."""
 
-    commune: str
-    key: str
-    value: dict[str, Any]
-    updated_at: datetime
+    def put_commune_input(self, code: str, key: str, value: dict[str, Any]) -> CommuneInput:
+        """Store (or replace) what the commune supplies under ``key``."""
+
+    def delete_commune_input(self, code: str, key: str) -> None:
+        """Forget what the commune supplied under ``key`` (NotFoundError when nothing is)."""
+
+    # -- scenarios ------------------------------------------------------------------------------
+
+    def list_scenarios(self, commune: str | None = None) -> list[Scenario]:
+        """Return the scenarios, of one commune or all, newest first."""
+
+    def get_scenario(self, scenario_id: str) -> Scenario:
+        """Return one scenario or raise NotFoundError."""
+
+    def create_scenario(
+        self,
+        commune: str,
+        name: str,
+        changes: Sequence[AssetChange],
+        *,
+        description: str | None = None,
+    ) -> Scenario:
+        """Store a new scenario over the commune's base as it is now."""
+
+    def update_scenario(
+        self,
+        scenario_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        clear_description: bool = False,
+        changes: Sequence[AssetChange] | None = None,
+    ) -> Scenario:
+        """Rename, describe or replace the changes of a scenario not yet promoted."""
+
+    def delete_scenario(self, scenario_id: str) -> None:
+        """Remove a scenario (the base data is untouched)."""
+
+    def promote_scenario(self, scenario_id: str) -> Scenario:
+        """Write a scenario's changes into the base data, all of them or none."""

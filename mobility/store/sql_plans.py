@@ -19,7 +19,7 @@ from sqlalchemy import Connection, and_, delete, insert, select, update
 
 from mobility.assets import Asset, Layer, PlannedChargingPoint, parse_planned_attributes
 from mobility.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError
-from mobility.scenarios.model import AssetChange, Scenario
+from mobility.plans import AssetChange, Scenario
 from mobility.store import schema
 from mobility.store.base import CommuneInput
 from mobility.store.rows import aware, row_from_asset

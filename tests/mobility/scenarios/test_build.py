@@ -7,8 +7,8 @@ import pytest
 
 from mobility.assets import ChargingPoint, Layer, PlannedChargingPoint
 from mobility.errors import InvalidInputError
+from mobility.scenarios import Scenario
 from mobility.scenarios.build import AddGroup, ChangeRequest, RemoveGroup, build_changes
-from mobility.scenarios.model import Scenario
 from tests.support import builders
 
 RECORD = builders.commune_record()

@@ -5,12 +5,15 @@ Planners compare plans before they spend money. A scenario adds assets (for inst
 siting answer suggested), changes some and removes others, without touching what is stored; every
 analysis can then be run on the base or on the scenario, and the two compared. Only promotion writes
 the changes into the base data.
+
+These records sit below the store, which reads and writes them, and below ``mobility.scenarios``,
+which builds, views and compares them (and re-exports them for its callers).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -100,13 +103,3 @@ class Scenario:
             row = table.setdefault(change.layer.value, dict.fromkeys(CHANGE_ACTIONS, 0))
             row[change.action] += 1
         return table
-
-
-@dataclass(frozen=True)
-class ScenarioDraft:
-    """What a client sends to create or replace a scenario, before it is checked and stored."""
-
-    commune: str
-    name: str
-    changes: Sequence[AssetChange] = field(default_factory=tuple)
-    description: str | None = None
