@@ -27,7 +27,6 @@ from mobility.store import AssetQuery, Store
 
 router = APIRouter(prefix="/communes/{code}", tags=["Imports and exports"])
 
-PAGE = 1000
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     status: {"model": schemas.Problem, "content": {PROBLEM_MEDIA_TYPE: {}}} for status in (404, 422)
@@ -48,13 +47,7 @@ class LayerExport(BaseModel):
 
 def iter_layer(store: Store, layer: Layer, code: str) -> Iterator[Asset]:
     """Yield every asset of a commune's layer, in id order, a page at a time."""
-    offset = 0
-    while True:
-        page = store.query_assets(AssetQuery(layer=layer, commune=code, limit=PAGE, offset=offset))
-        yield from page.assets
-        if len(page.assets) < PAGE:
-            return
-        offset += PAGE
+    return store.iter_assets(AssetQuery(layer=layer, commune=code))
 
 
 def _attachment(filename: str) -> dict[str, str]:

@@ -170,16 +170,7 @@ def _now() -> str:
 
 def _all_locations(store: Store) -> list[dict[str, Any]]:
     names = {record.code: record.name for record in store.list_communes()}
-    assets = []
-    offset = 0
-    while True:
-        page = store.query_assets(
-            AssetQuery(layer=Layer.CHARGING_POINTS, limit=5000, offset=offset)
-        )
-        assets.extend(page.assets)
-        if len(page.assets) < 5000:
-            break
-        offset += 5000
+    assets = store.iter_assets(AssetQuery(layer=Layer.CHARGING_POINTS))
     return locations_from_assets(assets, city_of=lambda code: names.get(code, code))
 
 

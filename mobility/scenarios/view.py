@@ -8,14 +8,10 @@ from mobility.errors import InvalidInputError
 from mobility.plans import Scenario
 from mobility.store.base import AssetQuery, Store
 
-MAX_ASSETS_PER_LAYER = 1_000_000
-"""Far above any commune's count: the analyses need every asset, not a page."""
-
 
 def base_assets(store: Store, code: str, layer: Layer) -> list[Asset]:
-    """Return every asset of a commune's layer as stored (in id order)."""
-    query = AssetQuery(layer=layer, commune=code, limit=MAX_ASSETS_PER_LAYER)
-    return store.query_assets(query).assets
+    """Return every asset of a commune's layer as stored (in id order): analyses need them all."""
+    return list(store.iter_assets(AssetQuery(layer=layer, commune=code)))
 
 
 def read_scenario(store: Store, code: str, scenario_id: str) -> Scenario:

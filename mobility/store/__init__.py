@@ -2,6 +2,7 @@
 """Persistence: one interface, an embedded SQLite file by default, PostGIS to scale out."""
 
 from mobility.store.base import (
+    ASSET_PAGE_SIZE,
     AssetPage,
     AssetQuery,
     CommuneFile,
@@ -25,6 +26,7 @@ def open_store(url: str) -> SqlStore:
 
 
 __all__ = [
+    "ASSET_PAGE_SIZE",
     "AssetPage",
     "AssetQuery",
     "CommuneFile",

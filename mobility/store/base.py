@@ -11,13 +11,16 @@ they may ask of a store is this list, and a second implementation needs nothing 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from mobility.assets import Asset, Layer
 from mobility.plans import AssetChange, Scenario
+
+ASSET_PAGE_SIZE = 5000
+"""Assets read per round trip when a whole query is streamed (:meth:`Store.iter_assets`)."""
 
 FileRole = Literal["streets", "population", "buildings"]
 FILE_ROLES: tuple[FileRole, ...] = ("streets", "population", "buildings")
@@ -120,6 +123,14 @@ class Store(Protocol):
 
     def query_assets(self, query: AssetQuery) -> AssetPage:
         """Return one page of assets matching the query, in id order."""
+
+    def iter_assets(
+        self, query: AssetQuery, *, page_size: int = ASSET_PAGE_SIZE
+    ) -> Iterator[Asset]:
+        """Yield every asset matching the query's filters, in id order, ``page_size`` per read.
+
+        The query's ``limit`` and ``offset`` are not used: the stream is the whole match.
+        """
 
     def get_asset(self, layer: Layer, asset_id: str) -> Asset:
         """Return one asset or raise NotFoundError."""

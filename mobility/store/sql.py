@@ -41,6 +41,7 @@ from mobility.assets import Asset, Layer
 from mobility.errors import ConflictError, NotFoundError, StoreUnavailableError
 from mobility.store import schema
 from mobility.store.base import (
+    ASSET_PAGE_SIZE,
     AssetPage,
     AssetQuery,
     CommuneFile,
@@ -267,6 +268,35 @@ class SqlStore(PlanTables):
         return AssetPage(
             assets=[asset_from_row(row._mapping) for row in rows], number_matched=int(matched or 0)
         )
+
+    def iter_assets(
+        self, query: AssetQuery, *, page_size: int = ASSET_PAGE_SIZE
+    ) -> Iterator[Asset]:
+        """Yield every asset matching the query's filters, in id order, ``page_size`` per read.
+
+        The query's ``limit`` and ``offset`` are not used: the stream is the whole match. Each page
+        starts after the last id read rather than at an offset, so the last page costs what the
+        first did, and an asset written or removed meanwhile never makes another one repeat or go
+        missing. No connection is held between pages.
+        """
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, not {page_size}")
+        return self._pages_after(self._asset_condition(query), page_size)
+
+    def _pages_after(self, condition: ColumnElement[bool], page_size: int) -> Iterator[Asset]:
+        table = schema.assets
+        last_id: str | None = None
+        while True:
+            where = condition if last_id is None else and_(condition, table.c.id > last_id)
+            with self._transaction() as conn:
+                rows = conn.execute(
+                    select(table).where(where).order_by(table.c.id).limit(page_size)
+                ).all()
+            assets = [asset_from_row(row._mapping) for row in rows]
+            yield from assets
+            if len(assets) < page_size:
+                return
+            last_id = assets[-1].id
 
     def _asset_condition(self, query: AssetQuery) -> ColumnElement[bool]:
         table = schema.assets

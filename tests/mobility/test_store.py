@@ -169,3 +169,47 @@ def test_data_survives_reopening(store: SqlStore) -> None:
         assert reopened.count_assets(Layer.PARKING, "75110") == 1
     finally:
         reopened.close()
+
+
+def _fill_paris(store: SqlStore, count: int) -> list[str]:
+    store.save_commune(builders.commune_record(), [])
+    store.save_commune(builders.commune_record("69381", builders.SQUARE_69381), [])
+    ids = [f"FRV75E{i:03d}" for i in range(count)]
+    store.add_assets(
+        [
+            builders.charging_point(asset_id, 2.351 + i * 0.001, 48.871, puissance_nominale=22)
+            for i, asset_id in enumerate(ids)
+        ]
+        + [builders.charging_point("FRV69E001", 4.83, 45.765, commune="69381")]
+    )
+    return ids
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3, 7, 8, 100])
+def test_iter_assets_streams_the_whole_match_across_pages(store: SqlStore, page_size: int) -> None:
+    paris = _fill_paris(store, 7)
+    query = AssetQuery(layer=Layer.CHARGING_POINTS, commune="75110", limit=1, offset=5)
+    streamed = [asset.id for asset in store.iter_assets(query, page_size=page_size)]
+    assert streamed == paris  # every match in id order: the query's limit and offset are unused
+    everything = store.iter_assets(AssetQuery(layer=Layer.CHARGING_POINTS), page_size=page_size)
+    assert [asset.id for asset in everything] == ["FRV69E001", *paris]
+    assert list(store.iter_assets(AssetQuery(layer=Layer.HUBS), page_size=page_size)) == []
+
+
+def test_iter_assets_pages_by_id_so_writes_between_pages_repeat_nothing(store: SqlStore) -> None:
+    _fill_paris(store, 7)
+    stream = store.iter_assets(
+        AssetQuery(layer=Layer.CHARGING_POINTS, commune="75110"), page_size=2
+    )
+    first = [next(stream).id, next(stream).id]
+    # between the first page and the second: one asset lands before the cursor, one ahead goes
+    store.add_assets([builders.charging_point("FRV75E0005", 2.3515, 48.871)])
+    store.delete_asset(Layer.CHARGING_POINTS, "FRV75E004")
+    rest = [asset.id for asset in stream]
+    assert first == ["FRV75E000", "FRV75E001"]
+    assert rest == ["FRV75E002", "FRV75E003", "FRV75E005", "FRV75E006"]
+
+
+def test_iter_assets_refuses_an_empty_page_before_reading(store: SqlStore) -> None:
+    with pytest.raises(ValueError, match="page_size"):
+        store.iter_assets(AssetQuery(layer=Layer.HUBS), page_size=0)

@@ -81,5 +81,6 @@ def copy_store(source: SqlStore, target: SqlStore) -> None:
         ]
         target.save_commune(record, files)
         for layer in Layer:
-            page = source.query_assets(AssetQuery(layer=layer, commune=record.code, limit=100_000))
-            target.add_assets(page.assets)
+            target.add_assets(
+                list(source.iter_assets(AssetQuery(layer=layer, commune=record.code)))
+            )
