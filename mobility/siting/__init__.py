@@ -6,9 +6,9 @@ state the question (:class:`SitingProblem`, or :func:`network_problem` from a co
 then :func:`solve` it with the lazy greedy (:func:`solve_greedy`) or a MILP (:func:`solve_exact`).
 """
 
-from mobility.siting.bounds import lagrangian_bound
+from mobility.siting.bounds import greedy_bound, lagrangian_bound
 from mobility.siting.exact import cbc_available, solve_exact
-from mobility.siting.greedy import greedy_bound, solve_greedy
+from mobility.siting.greedy import solve_greedy
 from mobility.siting.instance import (
     covered_by,
     demand_weights,

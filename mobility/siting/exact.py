@@ -43,10 +43,12 @@ from scipy.optimize import LinearConstraint, milp
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.network.csr import FloatArray, IntArray
 from mobility.siting.bounds import best_multipliers, sites_worth_keeping
-from mobility.siting.greedy import SWAP_ROUNDS, improve_by_swaps, rank_sites, solve_greedy
+from mobility.siting.greedy import SWAP_ROUNDS, solve_greedy
 from mobility.siting.model import CoverModel, build_model, restrict
 from mobility.siting.problem import SitingProblem
+from mobility.siting.ranking import rank_sites
 from mobility.siting.solution import SitingSolution, relative_gap
+from mobility.siting.swaps import improve_by_swaps
 
 Backend = Literal["highs", "cbc", "auto"]
 BACKENDS: tuple[str, ...] = ("highs", "cbc", "auto")

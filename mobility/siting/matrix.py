@@ -55,7 +55,7 @@ from mobility.network.engine_search import (
     search_limit,
 )
 from mobility.network.snapping import SnappedPoints
-from mobility.siting.model import gather_rows
+from mobility.siting.kernels import gather_rows
 
 CHUNK_CELLS = 4_000_000
 """Dense Dijkstra cells (float64) per chunk of candidate searches: 32 MB."""
@@ -233,7 +233,7 @@ class _Incidence:
 
     Per entry: the demand point, its along-edge cost to (or from) the crossing and its leg.
     ``rows`` is the same layout as CSR ``(indptr, indices)`` of one index type, for
-    :func:`~mobility.siting.model.gather_rows`.
+    :func:`~mobility.siting.kernels.gather_rows`.
     """
 
     start: IntArray

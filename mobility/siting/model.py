@@ -23,7 +23,11 @@ import scipy.sparse as sp
 
 from mobility.arrays import ranges
 from mobility.network.csr import BoolArray, FloatArray, IntArray
+from mobility.siting.kernels import transpose_ones
 from mobility.siting.problem import SitingProblem
+
+COST_SLACK = 1e-9
+"""Relative slack on the budget, so that costs summing to it exactly still fit."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,46 +64,23 @@ class CoverModel:
     def by_site(self) -> sp.csr_matrix:
         """``cover`` transposed: sites × groups, float64 ones, the rows the greedy scans.
 
-        Built by :func:`build_model` with the model, since every solver reads it. One compiled
-        counting sort (scipy's ``csr_tocsc``, which leaves every row's indices sorted) moving
-        one byte per entry (uint8 ones; moving float64 ones made the whole build 40 % slower
-        on a 217k-entry model), then float64 ones so that ``by_site @ values`` is one compiled
-        pass (a uint8 matrix is converted at every product); scipy's own ``.T`` conversion
-        and ``sort_indices`` check cost a third more.
+        Built by :func:`build_model` with the model, since every solver reads it; one compiled
+        transpose (:func:`~mobility.siting.kernels.transpose_ones`).
         """
-        cover = self.cover
-        n_groups, n_sites = cover.shape
-        index_type = cover.indices.dtype
-        indptr = np.empty(n_sites + 1, dtype=index_type)
-        indices = np.empty(cover.nnz, dtype=index_type)
-        moved = np.empty(cover.nnz, dtype=np.uint8)
-        _to_csc(
-            n_groups,
-            n_sites,
-            cover.indptr.astype(index_type, copy=False),
-            cover.indices,
-            np.ones(cover.nnz, dtype=np.uint8),
-            indptr,
-            indices,
-            moved,
-        )
-        matrix = sp.csr_matrix(
-            (np.ones(cover.nnz), indices, indptr), shape=(n_sites, n_groups), copy=False
-        )
-        matrix.has_sorted_indices = True
-        return matrix
+        return transpose_ones(self.cover)
 
     @property
     def site_rows(self) -> sp.csr_matrix:
         """``by_site`` (float64 ones), for ``site_rows @ values``: one compiled pass.
 
-        A uint8 matrix is converted at every product; gather + ``reduceat`` is 3-4x slower.
+        A uint8 matrix would be converted at every product; a gather and ``reduceat`` takes
+        several passes.
         """
         return self.by_site
 
     @cached_property
     def cover_weights(self) -> FloatArray:
-        """Per entry of ``cover``, its group's weight (for :func:`gather_rows`)."""
+        """Per entry of ``cover``, its group's weight (for :func:`.kernels.gather_rows`)."""
         return np.repeat(self.group_weight, np.diff(self.cover.indptr))
 
     @cached_property
@@ -254,149 +235,6 @@ def _take_rows(matrix: sp.csr_matrix, rows: IntArray) -> sp.csr_matrix:
         (matrix.data[items], matrix.indices[items], new_indptr),
         shape=(len(rows), matrix.shape[1]),
     )
-
-
-def row_sums(matrix: sp.csr_matrix, values: FloatArray) -> FloatArray:
-    """``matrix @ values`` for a matrix of ones: the sum of ``values`` over each row's columns."""
-    sums = np.zeros(matrix.shape[0], dtype=np.float64)
-    indptr = matrix.indptr
-    nonempty = indptr[1:] > indptr[:-1]
-    if matrix.nnz:
-        sums[nonempty] = np.add.reduceat(values[matrix.indices], indptr[:-1][nonempty])
-    return sums
-
-
-def gather_rows(
-    matrix: sp.csr_matrix | tuple[IntArray, IntArray], values: FloatArray, rows: IntArray
-) -> tuple[IntArray, FloatArray]:
-    """Return the column indices of the given rows of a CSR matrix, and ``values`` at them.
-
-    ``matrix`` is a CSR matrix or its ``(indptr, indices)``; ``values`` is aligned with the
-    indices. The same as ``indices[ranges(start, count)]`` and ``values[...]``, in one
-    compiled pass (scipy's ``csr_row_index``, the kernel of ``matrix[rows]``) instead of five
-    vectorised ones: the greedy's updates spend most of their time here. Falls back to the
-    vectorised gather when scipy's kernel is missing or the index types differ.
-    """
-    indptr, indices = matrix if isinstance(matrix, tuple) else (matrix.indptr, matrix.indices)
-    if _row_index is not None and indptr.dtype == indices.dtype:
-        rows = np.ascontiguousarray(rows, dtype=indptr.dtype)
-        total = int((indptr[rows + 1] - indptr[rows]).sum()) if len(rows) else 0
-        columns = np.empty(total, dtype=indices.dtype)
-        found = np.empty(total, dtype=values.dtype)  # (another type: a copy of all values)
-        if total:
-            _row_index(len(rows), rows, indptr, indices, values, columns, found)
-        return columns, found
-    item = ranges(indptr[rows], indptr[rows + 1] - indptr[rows])
-    return indices[item], values[item]
-
-
-class RowScatter:
-    """Subtract values per row of a CSR matrix of ones from a vector indexed by its columns.
-
-    ``subtract(rows, values, target)`` takes ``values[i]`` off ``target[j]`` for every column
-    ``j`` of row ``rows[i]``: the greedy's update (a newly covered group's weight off the gain
-    of every site covering it). One compiled gather of the rows' column indices (scipy's
-    ``csr_row_index``) and one compiled scatter of ``values`` into a zeroed vector
-    (``csc_matvec``, the gathered rows read as the columns of a matrix of ones), then one
-    subtraction: no per-entry weights are gathered, no vector is allocated per call (the
-    buffers are kept, since the greedy calls it once per pick). The sums are those of
-    ``bincount`` (each column's values added in the rows' order, then subtracted at once), so
-    the rounding of the greedy's running gains, which settles its exact ties, is that of the
-    plain ``bincount`` update. ``bincount`` itself is the fallback when the kernels are missing
-    or the index types differ.
-    """
-
-    def __init__(self, matrix: sp.csr_matrix, n_targets: int) -> None:
-        self.matrix = matrix
-        indptr, indices = matrix.indptr, matrix.indices
-        self.compiled = (
-            _row_index is not None and _csc_matvec is not None and indptr.dtype == indices.dtype
-        )
-        self.degree = np.diff(indptr)
-        self.starts = np.zeros(matrix.shape[0] + 1, dtype=indptr.dtype)
-        self.columns = np.empty(matrix.nnz, dtype=indices.dtype)
-        self.scratch = np.empty(matrix.nnz, dtype=matrix.data.dtype)
-        self.ones = _ones(matrix.nnz)
-        self.lost = np.zeros(n_targets)
-
-    def subtract(self, rows: IntArray, values: FloatArray, target: FloatArray) -> None:
-        """Subtract ``values[i]`` from ``target[j]`` for every column ``j`` of row ``rows[i]``."""
-        matrix, count = self.matrix, len(rows)
-        if not self.compiled:
-            counts = self.degree[rows]
-            columns = matrix.indices[ranges(matrix.indptr[rows], counts)]
-            target -= np.bincount(columns, weights=np.repeat(values, counts), minlength=len(target))
-            return
-        rows = np.ascontiguousarray(rows, dtype=self.starts.dtype)
-        starts = self.starts[: count + 1]
-        np.add.accumulate(self.degree[rows], out=starts[1:])  # (``cumsum``, without its wrapper)
-        _row_index(
-            count, rows, matrix.indptr, matrix.indices, matrix.data, self.columns, self.scratch
-        )
-        lost = self.lost
-        _csc_matvec(
-            len(target),
-            count,
-            starts,
-            self.columns,
-            self.ones,
-            np.ascontiguousarray(values, dtype=np.float64),
-            lost,
-        )
-        target -= lost
-        lost.fill(0.0)
-
-
-def _read_only_ones(size: int) -> FloatArray:
-    ones = np.ones(size)
-    ones.flags.writeable = False
-    return ones
-
-
-_ONES = _read_only_ones(1 << 16)
-
-
-def _ones(size: int) -> FloatArray:
-    """``size`` float64 ones: a view of one read-only array kept for the process.
-
-    Replaced by a longer one when too short (as long as the largest model's matrix seen), so
-    that the greedy does not fill a new one per call.
-    """
-    global _ONES  # noqa: PLW0603 - a read-only scratch array, replaced whole when grown
-    ones = _ONES
-    if len(ones) < size:
-        ones = _ONES = _read_only_ones(size)
-    return ones[:size]
-
-
-try:  # scipy's compiled row gather (private, present since scipy 0.14)
-    from scipy.sparse._sparsetools import csr_row_index as _row_index
-except ImportError:  # pragma: no cover - a scipy without it: the vectorised gather
-    _row_index = None
-
-try:  # scipy's compiled CSC product (private, the kernel of ``csc @ vector``)
-    from scipy.sparse._sparsetools import csc_matvec as _csc_matvec
-except ImportError:  # pragma: no cover - a scipy without it: bincount
-    _csc_matvec = None
-
-try:  # scipy's compiled CSR -> CSC conversion (private, the kernel of ``tocsc``)
-    from scipy.sparse._sparsetools import csr_tocsc as _to_csc
-except ImportError:  # pragma: no cover - a scipy without it: scipy's public conversion
-
-    def _to_csc(
-        n_row: int,
-        n_col: int,
-        indptr: IntArray,
-        indices: IntArray,
-        data: FloatArray,
-        out_indptr: IntArray,
-        out_indices: IntArray,
-        out_data: FloatArray,
-    ) -> None:
-        csc = sp.csr_matrix((data, indices, indptr), shape=(n_row, n_col)).tocsc()
-        out_indptr[:] = csc.indptr
-        out_indices[:] = csc.indices
-        out_data[:] = csc.data
 
 
 def _group_rows(matrix: sp.csr_matrix) -> tuple[IntArray, IntArray]:

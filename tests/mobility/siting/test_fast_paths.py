@@ -22,10 +22,12 @@ from hypothesis import strategies as st
 from mobility.siting import SitingProblem, cbc_available, solve, solve_exact, solve_greedy
 from mobility.siting import greedy as greedy_module
 from mobility.siting import model as model_module
+from mobility.siting import swaps as swaps_module
 from mobility.siting.bounds import best_multipliers, sites_worth_keeping
 from mobility.siting.exact import CBC_MIN_SIZE, choose_backend
 from mobility.siting.greedy import plain_greedy
-from mobility.siting.model import CoverModel, build_model, restrict, row_sums
+from mobility.siting.kernels import row_sums
+from mobility.siting.model import CoverModel, build_model, restrict
 from tests.mobility.siting.support import random_problem
 
 SETTINGS = settings(
@@ -133,7 +135,7 @@ def test_swaps_end_on_a_local_optimum_never_below_the_greedy(
     greedy_sites = [int(model.sites[site]) for site, _ in plain_greedy(problem).chosen]
     with pytest.MonkeyPatch.context() as patch:  # the swaps always run (unless proven optimal)
         patch.setattr(greedy_module, "SWAP_TARGET_GAP", 0.0)
-        patch.setattr(greedy_module, "SWAP_BLOCK", block)
+        patch.setattr(swaps_module, "SWAP_BLOCK", block)
         solution = solve_greedy(problem)
     final = list(solution.candidates)
     assert swap_is_feasible(problem, final)
@@ -315,7 +317,7 @@ def test_swap_tables_equal_a_dense_recount_after_every_swap(
     The table is set up before the first swap or after a few (then from the updated counts);
     a block of random columns is counted from their rows at every step.
     """
-    from mobility.siting.greedy import _SwapState
+    from mobility.siting.swaps import _SwapState
 
     model = build_model(problem)
     if model.n_sites < 2:
@@ -361,7 +363,8 @@ def test_lazy_ranking_equals_the_plain_greedy_order(
     problem: SitingProblem, data: st.DataObject
 ) -> None:
     """rank_rows (CELF) against the plain greedy over the same rows."""
-    from mobility.siting.greedy import greedy, rank_on_model, rank_rows, rank_sites
+    from mobility.siting.greedy import greedy
+    from mobility.siting.ranking import rank_on_model, rank_rows, rank_sites
 
     matrix = problem.matrix
     sites = sorted(data.draw(st.sets(st.integers(0, problem.n_candidates - 1), min_size=1)))
@@ -443,7 +446,7 @@ def test_row_scatter_equals_a_dense_product(
     seed: int, shape: tuple[int, int], density: float, compiled: bool
 ) -> None:
     """RowScatter (compiled kernels, or the bincount fallback) against a dense product."""
-    from mobility.siting.model import RowScatter
+    from mobility.siting.kernels import RowScatter
 
     rng = np.random.default_rng(seed)
     dense = rng.random(shape) < density
@@ -482,7 +485,8 @@ def test_ranking_after_swaps_equals_the_full_ranking(
     The swapped sets are the swaps' own and, without spacing, any other sites put in any
     slots (every one of them was open during the greedy's first steps).
     """
-    from mobility.siting.greedy import improve_by_swaps, rank_after_swaps, rank_on_model
+    from mobility.siting.ranking import rank_after_swaps, rank_on_model
+    from mobility.siting.swaps import improve_by_swaps
 
     model = build_model(problem)
     run = plain_greedy(problem)
@@ -505,7 +509,7 @@ def test_ranking_after_swaps_equals_the_full_ranking(
 @SETTINGS
 @given(problem=problems())
 def test_picks_end_on_the_covered_weight(problem: SitingProblem) -> None:
-    from mobility.siting.greedy import _covered_weight
+    from mobility.siting.ranking import _covered_weight
 
     allowed = np.flatnonzero(problem.allowed).tolist()
     for size in range(len(allowed) + 1):
