@@ -34,7 +34,7 @@ from mobility.formats.geojson_common import (
     text,
 )
 from mobility.formats.geometry import FeatureProblem, read_geometry
-from mobility.formats.irve import COORDINATES_COLUMN
+from mobility.formats.irve_schema import COORDINATES_COLUMN
 from mobility.formats.report import ParsedAsset, ReadReport, ReportBuilder
 
 NATIVE_FORMAT = "geojson-native"
