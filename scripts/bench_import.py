@@ -15,19 +15,20 @@ memory) is that run's; a second run of the same case under ``tracemalloc`` gives
 Python allocations (slower, so its time is not the one reported).
 
     .venv/bin/python scripts/bench_import.py [--rows 150000] [--cases sqlite,postgis,http]
+    .venv/bin/python scripts/bench_import.py --quick    # 20,000 rows
+
+The figures of the last run are in ``docs/performance.md``.
 
 This is not a test.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import gzip
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -35,8 +36,10 @@ import time
 import tracemalloc
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.harness import bench_parser, describe_machine, max_rss_mb, use_repository
+from bench.tables import table
+
+ROOT = use_repository()
 
 SUBSET = ROOT / "tests" / "fixtures" / "irve" / "irve_statique_subset_75_92_93_94.csv.gz"
 CODE = "75056"
@@ -110,7 +113,6 @@ def run_case(case: str, path: Path, url: str, trace: bool) -> dict[str, object]:
     traced = tracemalloc.get_traced_memory()[1] if trace else None
     if trace:
         tracemalloc.stop()
-    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if case == "postgis":
         store = open_store(url)
         try:
@@ -122,7 +124,7 @@ def run_case(case: str, path: Path, url: str, trace: bool) -> dict[str, object]:
         "written": written,
         "seconds": elapsed,
         "traced_peak_mb": None if traced is None else traced / 1e6,
-        "maxrss_mb": rss_kb / 1024,
+        "maxrss_mb": max_rss_mb(),
     }
 
 
@@ -171,8 +173,8 @@ def _child(case: str, path: Path, url: str, trace: bool) -> dict[str, object]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=150_000)
+    parser = bench_parser(__doc__.split("\n")[0], quick_help="20,000 rows instead of 150,000")
+    parser.add_argument("--rows", type=int, default=None)
     parser.add_argument("--cases", default="sqlite,postgis,http")
     parser.add_argument("--child", nargs=3, metavar=("CASE", "FILE", "URL"))
     parser.add_argument("--trace", action="store_true")
@@ -183,9 +185,11 @@ def main() -> int:
         return 0
 
     postgis = os.environ.get("MOBILITY_TEST_POSTGIS_URL")
+    for text in describe_machine(("numpy", "pydantic", "shapely")):
+        print(text)
     with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
         path = Path(folder) / "irve_statique_large.csv"
-        rows = build_file(path, args.rows)
+        rows = build_file(path, args.rows or (20_000 if args.quick else 150_000))
         size_mb = path.stat().st_size / 1e6
         print(f"file: {rows:,} rows, {size_mb:.1f} MB (the real subset repeated with new ids)")
         results = []
@@ -204,20 +208,22 @@ def main() -> int:
             traced = _child(case, path, url, trace=True)
             timed["traced_peak_mb"] = traced["traced_peak_mb"]
             results.append(timed)
-    header = (
-        f"{'case':<10} {'rows':>9} {'seconds':>8} {'rows/s':>9} "
-        f"{'tracemalloc peak MB':>20} {'ru_maxrss MB':>13}"
-    )
-    print(header)
-    print("-" * len(header))
+    lines = []
     for item in results:
         seconds = float(item["seconds"])  # type: ignore[arg-type]
         written = int(item["written"])  # type: ignore[call-overload]
-        print(
-            f"{item['case']:<10} {written:>9,} {seconds:>8.1f} {written / seconds:>9,.0f} "
-            f"{float(item['traced_peak_mb']):>20.0f} "  # type: ignore[arg-type]
-            f"{float(item['maxrss_mb']):>13.0f}"  # type: ignore[arg-type]
+        lines.append(
+            [
+                str(item["case"]),
+                f"{written:,}",
+                f"{seconds:.1f}",
+                f"{written / seconds:,.0f}",
+                f"{float(item['traced_peak_mb']):.0f}",  # type: ignore[arg-type]
+                f"{float(item['maxrss_mb']):.0f}",  # type: ignore[arg-type]
+            ]
         )
+    headers = ["case", "rows", "seconds", "rows/s", "tracemalloc peak MB", "ru_maxrss MB"]
+    print(table(headers, lines, left=1))
     return 0
 
 
