@@ -66,8 +66,9 @@ class ServiceArea:
 
 
 ARRANGED_PIECES_MAX = 60_000
-"""Most drawn pieces arranged at once (Paris 10e has 5,530: 35,581 faces, 2 s, 7 MB); past
-it, each area is a GEOS union of its pieces, the same drawing, slower."""
+"""Most drawn pieces arranged at once (a commune the size of Paris 10e has about a tenth of
+that; its arrangement's time and memory are in ``docs/performance.md``); past it, each area is
+a GEOS union of its pieces, the same drawing, slower."""
 
 CACHED_AREAS = 4_096
 """Finished areas kept per engine and band width, keyed by their reach (same reach, same area)."""

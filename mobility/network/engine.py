@@ -55,8 +55,9 @@ CACHED_ASSET_SETS = 8
 
 CACHED_SEARCH_BYTES = 64_000_000
 """Bytes of search graphs kept per engine, the most recent one always kept. Each holds a copy of
-the street CSR (0.5 MB for Paris 10e, 10 MB on the 200k-node grid, 48 MB on the 1M-node one), so
-big networks keep fewer asset sets and an engine stays within its memory budget."""
+the street CSR, whose size grows with the network (``docs/performance.md`` gives it for the
+benchmark's networks), so big networks keep fewer asset sets and an engine stays within its
+memory budget."""
 
 CACHED_DEMAND_SETS = 4
 """Demand placements kept per engine (least recently used dropped first)."""

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: MIT
 """A spatial index of street pieces (the straight runs between two vertices of a street line).
 
-Finding the nearest street for thousands of points with GEOS's nearest-neighbour search costs
-about 20 µs a point and a tree of GEOS lines costs hundreds of bytes a piece. Here a k-d tree holds
-points spread along the pieces (at most :data:`CHUNK_M` apart; about 30 bytes a point with its
-nodes, and straight streets keep nothing else: their ends are the table's nodes): a ball query
+Finding the nearest street for thousands of points with GEOS's nearest-neighbour search costs a
+Python-level call per point, and a tree of GEOS lines holds a whole geometry per piece. Here a
+k-d tree holds points spread along the pieces (at most :data:`CHUNK_M` apart: a few numbers a
+point with its tree nodes, and straight streets keep nothing else: their ends are the table's
+nodes): a ball query
 gives candidate pieces, and point-to-piece projection in numpy gives the exact distance and the
 position along the line. A piece within ``r`` of a point has an indexed point within ``r`` plus
 half a chunk, so the ball's radius is widened by that much and no nearer piece is missed.

@@ -4,20 +4,18 @@
 Two bounds, both proven for any multipliers or set of sites, the smaller one is reported:
 
 - the combinatorial bound of Nemhauser & Wolsey (:func:`greedy_bound`):
-  ``f(S) + the count largest marginal gains over S``; free but often loose (5-12 %);
+  ``f(S) + the count largest marginal gains over S``; free but often loose;
 - the Lagrangian bound (:func:`lagrangian_bound`): relax ``y_g <= Σ x_i`` with multipliers
   ``λ_g`` in ``[0, w_g]``; then ``L(λ) = Σ (w_g - λ_g) + the count largest Σ_{g covered by i} λ_g``
   is an upper bound whatever ``λ``, and subgradient steps (Polyak's rule aimed at the greedy
   value) bring it close to the linear relaxation's optimum in a few hundred sparse products —
-  about as tight as HiGHS's LP bound, at a small fraction of its time (the LP takes seconds
-  on 2,000 × 20,000 instances; the subgradient a fraction of a second).
+  about as tight as HiGHS's LP bound, at a small fraction of its time.
 
 Both relax the spacing rule (a relaxation only raises the bound); with a budget the sites' part is
 bounded by the smaller of the count largest and the fractional knapsack. Each subgradient step
 is one compiled sparse product (``Σ λ`` per site, :attr:`CoverModel.site_rows`) and reads only
-the chosen sites' rows for the subgradient; 300 steps take 20-140 ms on the 2,000 × 20,000
-grids (before the float rows: 40-260 ms; more steps barely tighten: 1,000 on Paris 10e lower
-the bound by 0.03 %).
+the chosen sites' rows for the subgradient; more than :data:`LAGRANGE_ITERATIONS` steps barely
+tighten it (the times and gaps measured are in ``docs/performance.md``).
 The best multipliers are kept for Lagrangian fixing (:func:`sites_worth_keeping`), which cuts
 the exact model down to the sites that could beat the greedy answer.
 """

@@ -5,21 +5,20 @@ Backends: HiGHS through :func:`scipy.optimize.milp` (sparse constraint matrix, a
 CBC through PuLP (optional: ``pip install pulp``). Both report a proven bound: HiGHS its dual
 bound, CBC the "Lower bound" line of its log (stopped early) or its objective (optimal).
 
-The greedy answer is computed first (greedy + swaps, with its Lagrangian bound, a fraction of a
-second): when it already meets its bound no solver is called. Otherwise the model is cut down by
-Lagrangian fixing (:func:`mobility.siting.bounds.sites_worth_keeping`: with the best multipliers
-of the bound, a site whose forced inclusion bounds the gain below the incumbent's is in no better
-solution and is left out; the groups only such sites reach go too, and groups are merged again).
-The incumbent is the better of the greedy answer and the ``count`` sites of best Lagrangian
-score improved by swaps (:func:`_lagrangian_incumbent`, ~2 ms): on Paris 10e at count 10 the
-latter is 0.1 % below the optimal gain against the greedy's 2.2 %, and fixing keeps 137 of 616
-sites instead of 389 (model 11,146 → 3,486 nonzeros, exact 0.2 → 0.1-0.15 s).
-On the 2,000 × 20,000 grid at 500 m this leaves 23-424 of 1,996 sites (model size 101k → 0.1-14k
-nonzeros). CBC then starts from the greedy sites (a MIP start, so its cutoff is the greedy's
-value from the first node); scipy's ``milp`` takes no start. When the solver is stopped by the
-time limit with a worse incumbent, or none, the incumbent's sites are returned with the better
-of the two bounds, so an exact answer is never worse than the greedy one. The chosen sites are
-then ranked by greedy marginal gain among themselves.
+The greedy answer is computed first (greedy + swaps, with its Lagrangian bound, far cheaper
+than any solve): when it already meets its bound no solver is called. Otherwise the model is cut
+down by Lagrangian fixing (:func:`mobility.siting.bounds.sites_worth_keeping`: with the best
+multipliers of the bound, a site whose forced inclusion bounds the gain below the incumbent's is
+in no better solution and is left out; the groups only such sites reach go too, and groups are
+merged again). The incumbent is the better of the greedy answer and the ``count`` sites of best
+Lagrangian score improved by swaps (:func:`_lagrangian_incumbent`, cheap): the closer the
+incumbent is to the optimum, the more sites fixing drops, and a smaller model is what makes the
+solve fast (the sites kept and the model sizes measured are in ``docs/performance.md``). CBC
+then starts from the greedy sites (a MIP start, so its cutoff is the greedy's value from the
+first node); scipy's ``milp`` takes no start. When the solver is stopped by the time limit with
+a worse incumbent, or none, the incumbent's sites are returned with the better of the two
+bounds, so an exact answer is never worse than the greedy one. The chosen sites are then ranked
+by greedy marginal gain among themselves.
 
 At most ``count`` sites are chosen (``Σ x <= count``, not ``=``): a site that would add nothing
 is not proposed, and a spacing rule that leaves room for fewer sites is not infeasible.
@@ -55,8 +54,8 @@ BACKENDS: tuple[str, ...] = ("highs", "cbc", "auto")
 DEFAULT_TIME_LIMIT_S = 30.0
 CBC_MIN_SIZE = 3_000
 """``auto`` hands fixed models of at least this many nonzeros to CBC (when PuLP is installed):
-the shipped commune favours CBC from 3.5k (Paris 10e count 10 after the Lagrangian incumbent's
-fixing, 137 sites: CBC 0.10-0.13 s, HiGHS 0.14-0.17 s) to 14k; below 2k HiGHS is ahead."""
+below it HiGHS, in-process, is ahead; above it CBC, started from the greedy sites, is (the
+timings behind the threshold are in ``docs/performance.md``, "Exact backends")."""
 
 
 @dataclass(frozen=True)
@@ -86,12 +85,9 @@ def solve_exact(
     backend
         ``"highs"`` (scipy), ``"cbc"`` (PuLP; must be installed) or ``"auto"`` (the default,
         :func:`choose_backend`): HiGHS when the model left after Lagrangian fixing has fewer
-        than :data:`CBC_MIN_SIZE` nonzeros or PuLP is missing, else CBC. Measured with
-        ``scripts/bench_siting.py`` (2 CPUs, time to the proven optimum, greedy included; size =
-        nonzeros of the fixed model): below 2k both take 0.02-0.2 s, HiGHS ahead in-process;
-        11-20k: even (Paris 10e 11-14k: CBC 0.2-0.5 s vs HiGHS 0.25-0.85 s; grids 13.5-20k:
-        HiGHS 0.8-4.4 s vs CBC 0.9-5.1 s); 46k: CBC 1.7 s vs HiGHS 2.5 s; 94-227k (2,000 ×
-        20,000 at 700-1,000 m): CBC 1.6-8.3 s vs HiGHS 4.9-33 s.
+        than :data:`CBC_MIN_SIZE` nonzeros or PuLP is missing, else CBC: small models favour
+        HiGHS in-process, large ones CBC (measured with ``scripts/bench_siting.py``; the times
+        are in ``docs/performance.md``, "Exact backends").
     mip_rel_gap
         Relative gap at which the solver may stop; 0 proves the optimum.
 
@@ -163,8 +159,8 @@ def _fixed_model(
     A site is left out when forcing it in bounds the gain below the incumbent's
     (:func:`mobility.siting.bounds.sites_worth_keeping`): no better solution contains it, and
     the incumbent is the fallback. Both sets of sites are kept, so the reduced model holds
-    them and its optimum is the problem's. CBC still starts from the greedy sites: from the
-    Lagrangian ones it took 1.2 s instead of 0.5 s on Paris 10e at count 20 (equal at 10).
+    them and its optimum is the problem's. CBC still starts from the greedy sites: started
+    from the Lagrangian ones it took longer where they differ (``docs/performance.md``).
     """
     greedy_sites = np.searchsorted(model.sites, np.asarray(greedy.candidates, dtype=np.int64))
     multiplier = best_multipliers(model)
@@ -192,8 +188,7 @@ def _lagrangian_incumbent(
 
     With the multipliers of the bound, the sites' scores rank them by the demand worth
     covering; their best ``count``, then single swaps, often beat the greedy where the greedy
-    is furthest from the optimum (Paris 10e, count 10: 2.2 % below the optimal gain for the
-    greedy, 0.1 % for this), which lets fixing drop far more sites (389 of 616 kept → 137).
+    is furthest from the optimum, which lets fixing drop far more sites.
     Count-only models (a budget or a spacing rule could make the top sites infeasible).
     """
     if (model.costs is not None and model.budget is not None) or len(model.conflicts):

@@ -20,17 +20,13 @@ gather), plus the pairs that share a street segment. No dense candidates × dema
 ever built. The demand placement comes from the engine's cache and its node incidence is kept
 per placement (both depend only on the engine and the demand, i.e. on the commune); only the
 virtual columns' costs are never scanned, rows come from binary searches rather than integer
-division, and the pairs are deduplicated as one sort of 32-bit keys. Measured with
-``scripts/bench_siting.py --quick`` (load 0.2-1, ours and the peer alternated): on a 10 km
-square grid (10,201 crossings, 20,000 demand points) 2,000 candidates take 75-94 ms at 500 m
-and 125-160 ms at 1,000 m, 1.5× and 1.7-2.4× the bare compiled kernel (scipy's
-``dijkstra(indices=batch, limit=)`` from the candidates' nearest crossings, node distances
-only); on Paris 10e (634 candidates, 300 m; 389 of them on a crossing, searched without a
-virtual row, so the Dijkstra itself now costs what the kernel costs) 5.5-8.3 ms against
-2.1-2.7 ms: 2.7× in 41 alternated runs, 3.1× in the quick benchmark's 5 (2.9-3.0× and 3.3×
-before). What is left is the scan of the dense rows, the incidence gather and the sort of the
-pairs, ~3 ms of numpy passes over ~110 k entries. A compiled bounded search (numba, a C
-extension) would skip the dense rows but is a dependency the figures do not justify.
+division, and the pairs are deduplicated as one sort of 32-bit keys. What is left beyond the
+bare compiled kernel (scipy's ``dijkstra(indices=batch, limit=)`` from the candidates' nearest
+crossings, node distances only) is the scan of the dense rows, the incidence gather and the
+sort of the pairs, a few numpy passes; the ratio to that kernel is measured by
+``scripts/bench_siting.py`` (``docs/performance.md``, "Coverage matrix"). A compiled bounded
+search (numba, a C extension) would skip the dense rows but is a dependency the figures there
+do not justify.
 """
 
 from __future__ import annotations
@@ -340,8 +336,8 @@ def _from_pairs(rows: IntArray, cols: IntArray, shape: tuple[int, int]) -> sp.cs
 def _from_keys(keys: IntArray, shape: tuple[int, int]) -> sp.csr_matrix:
     """Build the uint8 matrix of ones from flat keys ``row * columns + column`` (repeats once).
 
-    One sort of the keys (``np.unique`` hashes: 10x slower), row boundaries by binary search
-    (no integer division).
+    One sort of the keys (``np.unique`` hashes, several times slower here), row boundaries by
+    binary search (no integer division).
     """
     width = max(shape[1], 1)
     key = np.sort(keys)

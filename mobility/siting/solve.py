@@ -1,17 +1,11 @@
 # SPDX-License-Identifier: MIT
 """One entry point: choose the greedy or the exact solver for a siting problem.
 
-The ``auto`` method rule, from measurements (``scripts/bench_siting.py``, 2 CPUs, time to a
-proven optimum with the ``auto`` backend; ``size`` is the number of nonzeros of the reduced
-model, :attr:`CoverModel.size`, before Lagrangian fixing):
-
-=================================  =========  ===============  ================================
-instance                           size       exact (auto)     greedy + swaps + bound (true gap)
-=================================  =========  ===============  ================================
-Paris 10e, 634 crossings, 300 m    14k        0.11-0.43 s      0.04-0.06 s (0-0.7 %)
-grid 2,000 × 20,000, 500 m         101k       0.06-0.5 s       0.06-0.2 s (0-0.1 %)
-grid 2,000 × 20,000, 1,000 m       227k       0.7 s-limit      0.3 s (0.25-0.9 %)
-=================================  =========  ===============  ================================
+The ``auto`` method rule comes from measurements (``scripts/bench_siting.py``: time to a
+proven optimum with the ``auto`` backend against the greedy's, by the number of nonzeros of the
+reduced model, :attr:`CoverModel.size`, before Lagrangian fixing; the table is in
+``docs/performance.md``, "Greedy or exact"): on small models the exact solve is quick, on large
+ones it may run to its time limit while the greedy answer is already close to the optimum.
 
 So ``auto`` solves exactly up to :data:`EXACT_MAX_SIZE` nonzeros, and beyond takes the greedy
 answer, whose gap to its proven bound is stated. The exact solver's own backend (HiGHS or CBC)
