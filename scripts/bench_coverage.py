@@ -27,7 +27,7 @@ What is measured
   *cold*: ``engine.clear_cache()`` first (every one of those caches emptied), one run.
 * per-asset competitors (sssp, ego_graph) run within a time budget and are extrapolated from the
   assets done when it runs out (marked ``~``); on the 200k grid ``ego_graph`` gets a budget large
-  enough to run all 500 assets at 2 km (the issue's target), so that ratio is measured, not
+  enough to run all 500 assets at 2 km (a design target), so that ratio is measured, not
   extrapolated, unless the machine is very loaded. The ratios are given against the engine warm
   and cold (``ego/cold``).
 * service areas (Paris 10e, 500 assets, walk 500 m): *cold* = every cache emptied (band

@@ -222,7 +222,7 @@ def summary(results: list[dict[str, Any]]) -> list[str]:
         if row:
             value = entry_ratio(row["engine"], row["floor"])
             out.append(
-                f"{verdict(value is not None and value <= TARGETS['engine_vs_floor'])}  issue "
+                f"{verdict(value is not None and value <= TARGETS['engine_vs_floor'])}  design "
                 f"target: 200k grid, 50 assets, 500 m: engine warm {fmt_s(row['engine']['s'])} "
                 f"vs raw scipy {fmt_s(row['floor']['s'])} = {fmt_ratio(value)} (cold "
                 f"{fmt_s(row['engine_cold']['s'])}) — target within "
@@ -238,7 +238,7 @@ def summary(results: list[dict[str, Any]]) -> list[str]:
                 else f"all 500 assets, x{row['ego']['runs']}"
             )
             out.append(
-                f"{verdict(value is not None and value >= TARGETS['ego_vs_engine'])}  issue "
+                f"{verdict(value is not None and value >= TARGETS['ego_vs_engine'])}  design "
                 f"target: 200k grid, 500 assets, 2 km: per-asset ego_graph "
                 f"{fmt_s(row['ego']['s'])} ({how}) vs engine warm {fmt_s(row['engine']['s'])} "
                 f"= {fmt_ratio(value)}; vs engine cold {fmt_s(row['engine_cold']['s'])} = "
