@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from mobility.assets import Asset, ChargingPoint, Hub, HubMode, Layer, Parking, ParkingKind
 from mobility.errors import FieldProblem, InvalidInputError
 
+MAX_POWER_KW = 1000.0
+"""The highest charging power a filter may ask for (kW): above every point built today."""
 PMR_FRIENDLY = frozenset({"Réservé PMR", "Accessible mais non réservé PMR"})
 
 
@@ -37,8 +39,8 @@ class AssetFilter:
             problems.append(FieldProblem("kind", "applies to parking only"))
         if self.layer is not Layer.HUBS and self.mode is not None:
             problems.append(FieldProblem("hub_mode", "applies to hubs only"))
-        if self.min_power_kw is not None and self.min_power_kw < 0:
-            problems.append(FieldProblem("min_power_kw", "must not be negative"))
+        if self.min_power_kw is not None and not 0 <= self.min_power_kw <= MAX_POWER_KW:
+            problems.append(FieldProblem("min_power_kw", f"must be in [0, {MAX_POWER_KW:g}] kW"))
         if problems:
             raise InvalidInputError("these filters do not fit the layer", problems=problems)
 

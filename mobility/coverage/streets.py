@@ -15,6 +15,8 @@ from typing import Any
 import networkx as nx
 import shapely
 
+from mobility.coverage.context import CommuneContext
+from mobility.geojson import feature_collection
 from mobility.network import undirected_edges_frame
 
 COORDINATE_DECIMALS = 6
@@ -62,7 +64,18 @@ def streets_feature_collection(graph: nx.MultiDiGraph) -> dict[str, Any]:
                 },
             }
         )
-    collection: dict[str, Any] = {"type": "FeatureCollection", "features": features}
+    collection = feature_collection(features)
     with _lock:
         _cache[graph] = collection
     return collection
+
+
+def commune_streets(context: CommuneContext) -> dict[str, Any]:
+    """Return the commune's streets for drawing, with the street file's source (or null).
+
+    The source (filename, attribution, licence, SHA-256) travels with the drawing so a map
+    can credit it.
+    """
+    sources = context.record.info.get("sources", [])
+    source = next((s for s in sources if isinstance(s, dict) and s.get("role") == "streets"), None)
+    return {**streets_feature_collection(context.model.graph), "source": source}

@@ -1,0 +1,120 @@
+# SPDX-License-Identifier: MIT
+"""The coverage analyses as a request asks them: one entry point per question.
+
+Each takes the commune's cached context, the store, the validated question and the scenario
+(already read, or None for the base data), reads the layer once and answers with its method
+stated, the scenario included. The routes call these, one per request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mobility.assets import Layer
+from mobility.coverage.analysis import CoverageResult, compute_coverage, describe_method
+from mobility.coverage.areas import compute_service_areas, describe_drawing
+from mobility.coverage.context import CommuneContext
+from mobility.coverage.filters import AssetFilter
+from mobility.coverage.gaps import demand_spacing_m, find_gaps
+from mobility.coverage.layers import ScenarioChanges, describe_scenario, read_layer
+from mobility.coverage.threshold import Threshold
+from mobility.coverage.zones import commune_zones, zone_coverage_features
+from mobility.geojson import AnalysisCollection
+from mobility.store.base import Store
+
+
+@dataclass(frozen=True)
+class CoverageQuestion:
+    """Which assets serve the population, and within which reach."""
+
+    threshold: Threshold
+    asset_filter: AssetFilter
+
+    @property
+    def layer(self) -> Layer:
+        """Return the layer whose assets serve."""
+        return self.asset_filter.layer
+
+
+def run_coverage(
+    context: CommuneContext,
+    store: Store,
+    question: CoverageQuestion,
+    scenario: ScenarioChanges | None = None,
+) -> CoverageResult:
+    """Answer who lives within reach of the layer's assets (as the scenario has them)."""
+    assets = read_layer(store, context.record.code, question.layer, scenario)
+    result = compute_coverage(
+        context,
+        question.asset_filter.apply(assets),
+        threshold=question.threshold,
+        asset_filter=question.asset_filter,
+    )
+    result.method.update(describe_scenario(scenario))
+    return result
+
+
+def run_service_areas(
+    context: CommuneContext,
+    store: Store,
+    question: CoverageQuestion,
+    scenario: ScenarioChanges | None = None,
+    *,
+    dissolve: bool,
+) -> AnalysisCollection:
+    """Answer which streets lie within reach of each asset, or of all of them dissolved."""
+    layer = read_layer(store, context.record.code, question.layer, scenario)
+    assets = question.asset_filter.apply(layer)
+    threshold = question.threshold
+    areas = compute_service_areas(context, assets, threshold=threshold, dissolve=dissolve)
+    method = describe_method(context, threshold, question.asset_filter, len(assets))
+    return AnalysisCollection(
+        features=[area.to_feature(threshold) for area in areas],
+        notes=[] if assets else [f"no {question.asset_filter.describe()} in this commune"],
+        method=method | {"drawing": describe_drawing()} | describe_scenario(scenario),
+    )
+
+
+def run_gaps(
+    context: CommuneContext,
+    store: Store,
+    question: CoverageQuestion,
+    scenario: ScenarioChanges | None = None,
+    *,
+    min_population: float = 0.0,
+) -> AnalysisCollection:
+    """Answer where the uncovered inhabitants live, ranked by unserved population."""
+    result = run_coverage(context, store, question, scenario)
+    spacing = demand_spacing_m(result)
+    gaps = find_gaps(
+        result, context.record.boundary, spacing_m=spacing, min_population=min_population
+    )
+    return AnalysisCollection(
+        features=[gap.to_feature() for gap in gaps],
+        summary=result.summary(),
+        notes=result.notes,
+        method=result.method
+        | {
+            "gaps": f"uncovered demand points grown by {spacing:g} m (the demand "
+            "spacing), merged where they touch and clipped to the commune boundary"
+        },
+    )
+
+
+def run_coverage_zones(
+    context: CommuneContext,
+    store: Store,
+    question: CoverageQuestion,
+    scenario: ScenarioChanges | None = None,
+) -> AnalysisCollection:
+    """Answer the coverage per population zone, as the zones' polygons with their share."""
+    result = run_coverage(context, store, question, scenario)
+    population = store.get_commune_file(context.record.code, "population")
+    features = (
+        zone_coverage_features(commune_zones(population, context.record.boundary), result.zones())
+        if population is not None
+        else []
+    )
+    return AnalysisCollection(
+        features=features, summary=result.summary(), notes=result.notes, method=result.method
+    )
