@@ -1,5 +1,9 @@
 # SPDX-License-Identifier: MIT
-"""FastAPI dependencies as ``Annotated`` aliases: the store, the settings, the write guard."""
+"""FastAPI dependencies as ``Annotated`` aliases: store, settings, context, scenario, write guard.
+
+This module and ``api/main.py`` are the only places that read ``app.state``: routers ask for
+what they need by type.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,10 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from api.errors import ApiProblem
+from api.params import CodePath, ScenarioQuery
 from api.settings import Settings
+from mobility.coverage.context import CommuneContext, ContextCache
+from mobility.scenarios import Scenario, read_scenario
 from mobility.store import Store
 
 
@@ -24,8 +31,31 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def get_contexts(request: Request) -> ContextCache:
+    """Return the cache of commune contexts built at start-up."""
+    contexts: ContextCache = request.app.state.contexts
+    return contexts
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ContextCacheDep = Annotated[ContextCache, Depends(get_contexts)]
+
+
+def get_context(code: CodePath, store: StoreDep, contexts: ContextCacheDep) -> CommuneContext:
+    """Return the context (graph, engines, demand) of the commune named in the path."""
+    return contexts.get(store, code)
+
+
+def get_scenario(
+    code: CodePath, store: StoreDep, scenario: ScenarioQuery = None
+) -> Scenario | None:
+    """Return the scenario the query names, read once and checked to be the commune's."""
+    return read_scenario(store, code, scenario) if scenario is not None else None
+
+
+ContextDep = Annotated[CommuneContext, Depends(get_context)]
+ScenarioDep = Annotated[Scenario | None, Depends(get_scenario)]
 
 WRITE_MEDIA_TYPES = ("application/json", "application/geo+json", "application/merge-patch+json")
 

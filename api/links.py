@@ -53,3 +53,17 @@ def paging_links(
             }
         )
     return links
+
+
+def item_links(
+    request: Request, settings: Settings, collection: str, feature_id: str
+) -> list[dict[str, str]]:
+    """Return a feature's self and collection links, ``collection`` being its collection's path."""
+    return [
+        {
+            "href": url_for_path(request, settings, f"{collection}/items/{feature_id}"),
+            "rel": "self",
+            "type": GEOJSON,
+        },
+        {"href": url_for_path(request, settings, collection), "rel": "collection", "type": JSON},
+    ]

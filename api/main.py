@@ -10,7 +10,9 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.errors import install_error_handlers
+from api.layers import LAYER_SPECS
 from api.limits import BodySizeLimit
+from api.map_page import static_files
 from api.routers import (
     analysis,
     communes,
@@ -24,7 +26,7 @@ from api.routers import (
     siting,
     web,
 )
-from api.routers.assets import LAYER_SPECS, build_layer_router
+from api.routers.assets import build_layer_router
 from api.settings import Settings
 from mobility.coverage.context import ContextCache
 from mobility.store import open_store
@@ -74,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(siting.router)
     app.include_router(intermodality.router)
     app.include_router(web.router)
-    app.mount("/static", web.static_files(), name="static")
+    app.mount("/static", static_files(), name="static")
     app.include_router(imports.router)
     app.include_router(exports.router)
     app.include_router(ocpi.router)

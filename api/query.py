@@ -1,5 +1,11 @@
 # SPDX-License-Identifier: MIT
-"""Shared query parameters of the items routes: paging, bbox and the commune filter."""
+"""Shared query parameters of the items routes: paging, bbox and the commune filter.
+
+The largest page is ``MOBILITY_ITEMS_MAX_LIMIT`` (``Settings.items_max_limit``). A larger
+``limit`` is refused with a 422 problem naming ``limit`` rather than silently clamped: a client
+asking for more than it can get learns it at once, as it does for every other bound. The OpenAPI
+document states the default maximum; a server configured otherwise says its own in the refusal.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +13,18 @@ import math
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Query
 
+from api.deps import SettingsDep
 from api.errors import ApiProblem
+from api.params import CommuneQuery
+from api.settings import Settings
 from mobility.errors import FieldProblem
 from mobility.store.base import BBox
 
 DEFAULT_LIMIT = 100
-MAX_LIMIT = 10_000
-
-INSEE_PATTERN = r"^([013-9]\d|2[AB1-9])\d{3}$"
-CodePath = Annotated[str, Path(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.")]
-"""The ``{code}`` of every ``/communes/{code}/…`` route."""
+DEFAULT_MAX_LIMIT: int = Settings.model_fields["items_max_limit"].default
+"""The largest page when ``MOBILITY_ITEMS_MAX_LIMIT`` is not set, as the OpenAPI states it."""
 _NUMBER = r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*"
 BBOX_PATTERN = rf"^{_NUMBER}(,{_NUMBER}){{3}}(,{_NUMBER},{_NUMBER})?$"
 
@@ -65,8 +71,15 @@ class Paging:
 
 
 def read_paging(
+    settings: SettingsDep,
     limit: Annotated[
-        int, Query(ge=1, le=MAX_LIMIT, description="Features per page (at most 10,000).")
+        int,
+        Query(
+            ge=1,
+            json_schema_extra={"maximum": DEFAULT_MAX_LIMIT},
+            description=f"Features per page (at most {DEFAULT_MAX_LIMIT:,}, or the server's "
+            "MOBILITY_ITEMS_MAX_LIMIT; more is refused).",
+        ),
     ] = DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="Features to skip.")] = 0,
     bbox: Annotated[
@@ -77,24 +90,13 @@ def read_paging(
             examples=["2.347,48.867,2.377,48.885"],
         ),
     ] = None,
-    commune: Annotated[
-        str | None, Query(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.")
-    ] = None,
+    commune: CommuneQuery = None,
 ) -> Paging:
-    """Read the paging parameters shared by every items route."""
+    """Read the paging parameters shared by every items route; refuse a page over the maximum."""
+    if limit > settings.items_max_limit:
+        message = f"must be at most {settings.items_max_limit} (MOBILITY_ITEMS_MAX_LIMIT)"
+        raise ApiProblem(422, f"limit {message}", problems=[FieldProblem("limit", message)])
     return Paging(limit=limit, offset=offset, bbox=parse_bbox(bbox), commune=commune)
 
 
 PagingDep = Annotated[Paging, Depends(read_paging)]
-
-
-SCENARIO_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
-ScenarioQuery = Annotated[
-    str | None,
-    Query(
-        pattern=SCENARIO_ID_PATTERN,
-        description="Analyse the commune as this scenario changes it (see /scenarios); "
-        "the base data when absent.",
-    ),
-]
-"""The optional ``scenario`` parameter every analysis route takes."""

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.query import INSEE_PATTERN
+from api.params import INSEE_PATTERN
 from mobility.assets import Layer
 
 Name = Field(min_length=1, max_length=200, description="A name planners recognise.")

@@ -13,15 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from mobility.assets import Asset, Layer
+from mobility.assets import Layer
 from mobility.formats.ocpi import locations_from_assets
 from mobility.store.base import AssetQuery, Store
 
 DEFAULT_PAGE = 50
 MAX_PAGE = 1000
 """The largest page served; a larger ``limit`` is capped to it, as OCPI lets a server do."""
-READ_PAGE = 5000
-"""Charging points read from the store per query."""
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 Location = dict[str, Any]
@@ -46,15 +44,7 @@ class LocationPage:
 def read_locations(store: Store) -> list[Location]:
     """Return every stored charging station as an OCPI Location (JSON-ready)."""
     names = {record.code: record.name for record in store.list_communes()}
-    assets: list[Asset] = []
-    offset = 0
-    while True:
-        query = AssetQuery(layer=Layer.CHARGING_POINTS, limit=READ_PAGE, offset=offset)
-        page = store.query_assets(query).assets
-        assets.extend(page)
-        if len(page) < READ_PAGE:
-            break
-        offset += READ_PAGE
+    assets = store.iter_assets(AssetQuery(layer=Layer.CHARGING_POINTS))
     return locations_from_assets(assets, city_of=lambda code: names.get(code, code))
 
 

@@ -5,120 +5,31 @@ One factory builds the routes of a layer so that each layer gets its own typed O
 (distinct operationIds, its own filters and feature schema) without copying the route bodies.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request, Response
-from pydantic import BaseModel
+from fastapi import APIRouter, Body, Depends, Path, Request, Response
 
 from api import schemas
 from api.deps import SettingsDep, StoreDep, WriteGuard
-from api.links import GEOJSON, paging_links, url_for_path
+from api.layers import LayerFilters, LayerSpec
+from api.links import item_links
+from api.pages import items_page
 from api.query import PagingDep
 from api.responses import GeoJSONResponse, problem_responses
-from mobility.assets import HubMode, Layer, ParkingKind
+from api.settings import Settings
+from mobility.assets import Layer
 from mobility.features import (
     CommuneLocator,
     asset_from_feature,
     feature_from_asset,
     merge_patch,
 )
-from mobility.store import AssetQuery
+from mobility.store.base import Store
 
 FEATURE_ID_PATH = r"^[A-Za-z0-9][A-Za-z0-9._:*\-]{0,127}$"
+FeatureIdPath = Annotated[str, Path(pattern=FEATURE_ID_PATH, description="Feature id.")]
 PROBLEM_RESPONSES = problem_responses(400, 404, 422)
 WRITE_RESPONSES = problem_responses(401, 403, 404, 409, 413, 415, 422)
-
-
-@dataclass(frozen=True)
-class LayerFilters:
-    """Layer-specific filters, already validated."""
-
-    min_power_kw: float | None = None
-    max_power_kw: float | None = None
-    kind: str | None = None
-    mode: str | None = None
-
-
-def charging_filters(
-    min_power_kw: Annotated[
-        float | None, Query(ge=0, le=1000, description="Only points of at least this power (kW).")
-    ] = None,
-    max_power_kw: Annotated[
-        float | None, Query(ge=0, le=1000, description="Only points of at most this power (kW).")
-    ] = None,
-) -> LayerFilters:
-    """Read the power filters of the charging-points layer."""
-    return LayerFilters(min_power_kw=min_power_kw, max_power_kw=max_power_kw)
-
-
-def parking_filters(
-    kind: Annotated[
-        ParkingKind | None,
-        Query(description="Only parking for this kind of vehicle."),
-    ] = None,
-) -> LayerFilters:
-    """Read the kind filter of the parking layer."""
-    return LayerFilters(kind=kind)
-
-
-def hub_filters(
-    mode: Annotated[
-        HubMode | None,
-        Query(description="Only hubs served by this mode."),
-    ] = None,
-) -> LayerFilters:
-    """Read the mode filter of the hubs layer."""
-    return LayerFilters(mode=mode)
-
-
-@dataclass(frozen=True)
-class LayerSpec:
-    """What the factory needs to publish a layer."""
-
-    layer: Layer
-    title: str
-    description: str
-    singular: str
-    plural: str
-    properties: type[BaseModel]
-    filters: Callable[..., LayerFilters]
-
-
-LAYER_SPECS: tuple[LayerSpec, ...] = (
-    LayerSpec(
-        Layer.CHARGING_POINTS,
-        "Charging points (IRVE)",
-        "Public EV charging points with the IRVE statique v2.3 attributes; one feature per "
-        "point de charge, identified by id_pdc_itinerance.",
-        "ChargingPoint",
-        "ChargingPoints",
-        schemas.ChargingPointProperties,
-        charging_filters,
-    ),
-    LayerSpec(
-        Layer.PARKING,
-        "Parking",
-        "Car parks, street parking areas, bicycle and motorcycle parking: capacity, EV-ready and "
-        "PMR spaces, access, fee, placement, operator.",
-        "Parking",
-        "Parkings",
-        schemas.ParkingProperties,
-        parking_filters,
-    ),
-    LayerSpec(
-        Layer.HUBS,
-        "Intermodal hubs",
-        "Stations and stop areas with the modes that meet there (rail, RER, metro, tram, bus, "
-        "bike share, car share), their lines and capacity where known.",
-        "Hub",
-        "Hubs",
-        schemas.HubProperties,
-        hub_filters,
-    ),
-)
 
 
 def build_layer_router(spec: LayerSpec) -> APIRouter:
@@ -152,36 +63,10 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         settings: SettingsDep,
         paging: PagingDep,
         filters: FilterDep,
-    ) -> Any:
-        page = store.query_assets(
-            AssetQuery(
-                layer=layer,
-                commune=paging.commune,
-                bbox=paging.bbox,
-                min_power_kw=filters.min_power_kw,
-                max_power_kw=filters.max_power_kw,
-                kind=filters.kind,
-                mode=filters.mode,
-                limit=paging.limit,
-                offset=paging.offset,
-            )
-        )
-        return GeoJSONResponse(
-            {
-                "type": "FeatureCollection",
-                "features": [feature_from_asset(asset) for asset in page.assets],
-                "numberMatched": page.number_matched,
-                "numberReturned": len(page.assets),
-                "timeStamp": datetime.now(UTC).isoformat(),
-                "links": paging_links(
-                    request,
-                    settings,
-                    offset=paging.offset,
-                    limit=paging.limit,
-                    number_matched=page.number_matched,
-                ),
-            }
-        )
+    ) -> GeoJSONResponse:
+        page = store.query_assets(filters.asset_query(layer, paging))
+        features = [feature_from_asset(asset) for asset in page.assets]
+        return items_page(request, settings, paging, features, page.number_matched)
 
     @router.get(
         "/items/{featureId}",
@@ -192,11 +77,11 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         responses=PROBLEM_RESPONSES,
     )
     def get_item(
-        featureId: Annotated[str, _feature_id_path()],  # noqa: N803 (OGC name)
+        featureId: FeatureIdPath,  # noqa: N803 (OGC name)
         request: Request,
         store: StoreDep,
         settings: SettingsDep,
-    ) -> Any:
+    ) -> GeoJSONResponse:
         asset = store.get_asset(layer, featureId)
         return _feature_response(request, settings, layer, feature_from_asset(asset))
 
@@ -216,7 +101,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         store: StoreDep,
         settings: SettingsDep,
         feature: Annotated[Any, Body(include_in_schema=False)],
-    ) -> Any:
+    ) -> GeoJSONResponse:
         asset = asset_from_feature(layer, feature, locator=_locator(store))
         store.add_assets([asset])
         stored = feature_from_asset(store.get_asset(layer, asset.id))
@@ -233,12 +118,12 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         openapi_extra={"requestBody": {"required": True, "content": body_content}},
     )
     def replace_item(
-        featureId: Annotated[str, _feature_id_path()],  # noqa: N803
+        featureId: FeatureIdPath,  # noqa: N803
         request: Request,
         store: StoreDep,
         settings: SettingsDep,
         feature: Annotated[Any, Body(include_in_schema=False)],
-    ) -> Any:
+    ) -> GeoJSONResponse:
         store.get_asset(layer, featureId)
         asset = asset_from_feature(layer, feature, locator=_locator(store), feature_id=featureId)
         stored = feature_from_asset(store.replace_asset(asset))
@@ -255,12 +140,12 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         openapi_extra={"requestBody": {"required": True, "content": patch_content}},
     )
     def update_item(
-        featureId: Annotated[str, _feature_id_path()],  # noqa: N803
+        featureId: FeatureIdPath,  # noqa: N803
         request: Request,
         store: StoreDep,
         settings: SettingsDep,
         patch: Annotated[Any, Body(include_in_schema=False)],
-    ) -> Any:
+    ) -> GeoJSONResponse:
         current = feature_from_asset(store.get_asset(layer, featureId))
         current["properties"].pop("commune", None)
         merged = merge_patch(current, patch)
@@ -278,7 +163,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         dependencies=WriteGuard[:1],
     )
     def delete_item(
-        featureId: Annotated[str, _feature_id_path()],  # noqa: N803
+        featureId: FeatureIdPath,  # noqa: N803
         store: StoreDep,
     ) -> Response:
         store.delete_asset(layer, featureId)
@@ -287,33 +172,19 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
     return router
 
 
-def _feature_id_path() -> Any:
-    from fastapi import Path
-
-    return Path(pattern=FEATURE_ID_PATH, description="Feature id.")
-
-
-def _locator(store: StoreDep) -> CommuneLocator:
+def _locator(store: Store) -> CommuneLocator:
     return CommuneLocator(store.list_communes())
 
 
 def _feature_response(
     request: Request,
-    settings: SettingsDep,
+    settings: Settings,
     layer: Layer,
     feature: dict[str, Any],
     *,
     status_code: int = 200,
 ) -> GeoJSONResponse:
-    base = f"/collections/{layer.value}"
-    self_href = url_for_path(request, settings, f"{base}/items/{feature['id']}")
-    feature["links"] = [
-        {"href": self_href, "rel": "self", "type": GEOJSON},
-        {
-            "href": url_for_path(request, settings, base),
-            "rel": "collection",
-            "type": "application/json",
-        },
-    ]
+    feature["links"] = item_links(request, settings, f"/collections/{layer.value}", feature["id"])
+    self_href = feature["links"][0]["href"]
     headers = {"Location": self_href} if status_code == 201 else None
     return GeoJSONResponse(feature, status_code=status_code, headers=headers)

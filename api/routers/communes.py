@@ -3,53 +3,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 
 from api import schemas
 from api.deps import SettingsDep, StoreDep
-from api.links import GEOJSON, JSON, paging_links, url_for_path
-from api.query import INSEE_PATTERN, PagingDep
+from api.links import item_links
+from api.pages import items_page
+from api.params import INSEE_PATTERN
+from api.query import PagingDep
 from api.responses import GeoJSONResponse, problem_responses
-from mobility.assets import Layer
-from mobility.store import CommuneRecord, Store
+from mobility.commune_list import commune_feature, select_communes
 
 router = APIRouter(prefix="/collections/communes", tags=["Communes"])
 PROBLEMS = problem_responses(404, 422)
-
-
-def commune_feature(store: Store, record: CommuneRecord) -> dict[str, Any]:
-    """Return a commune as a GeoJSON Feature with its layer counts and notes."""
-    counts = {layer.value: store.count_assets(layer, record.code) for layer in Layer}
-    notes = [
-        f"no {layer.replace('-', ' ')} loaded for this commune: the layer is empty"
-        for layer, count in counts.items()
-        if count == 0
-    ]
-    notes.extend(str(note) for note in record.info.get("notes", []))
-    return {
-        "type": "Feature",
-        "id": record.code,
-        "geometry": record.boundary,
-        "properties": {
-            "code": record.code,
-            "name": record.name,
-            "revision": record.revision,
-            "layers": counts,
-            "notes": notes,
-            "info": record.info,
-            "updated_at": record.updated_at.isoformat() if record.updated_at else None,
-        },
-    }
-
-
-def _intersects(record: CommuneRecord, bbox: tuple[float, float, float, float] | None) -> bool:
-    if bbox is None:
-        return True
-    west, south, east, north = record.bbox
-    return not (west > bbox[2] or east < bbox[0] or south > bbox[3] or north < bbox[1])
 
 
 @router.get(
@@ -62,30 +30,12 @@ def _intersects(record: CommuneRecord, bbox: tuple[float, float, float, float] |
 )
 def list_communes(
     request: Request, store: StoreDep, settings: SettingsDep, paging: PagingDep
-) -> Any:
+) -> GeoJSONResponse:
     """Return the loaded communes (boundaries), filtered by bbox or code."""
-    records = [
-        record
-        for record in store.list_communes()
-        if _intersects(record, paging.bbox) and paging.commune in (None, record.code)
-    ]
+    records = select_communes(store, bbox=paging.bbox, code=paging.commune)
     page = records[paging.offset : paging.offset + paging.limit]
-    return GeoJSONResponse(
-        {
-            "type": "FeatureCollection",
-            "features": [commune_feature(store, record) for record in page],
-            "numberMatched": len(records),
-            "numberReturned": len(page),
-            "timeStamp": datetime.now(UTC).isoformat(),
-            "links": paging_links(
-                request,
-                settings,
-                offset=paging.offset,
-                limit=paging.limit,
-                number_matched=len(records),
-            ),
-        }
-    )
+    features = [commune_feature(store, record) for record in page]
+    return items_page(request, settings, paging, features, len(records))
 
 
 @router.get(
@@ -103,16 +53,8 @@ def get_commune(
     request: Request,
     store: StoreDep,
     settings: SettingsDep,
-) -> Any:
+) -> GeoJSONResponse:
     """Return one commune with its layer counts, sources and load reports."""
     feature = commune_feature(store, store.get_commune(featureId))
-    base = "/collections/communes"
-    feature["links"] = [
-        {
-            "href": url_for_path(request, settings, f"{base}/items/{featureId}"),
-            "rel": "self",
-            "type": GEOJSON,
-        },
-        {"href": url_for_path(request, settings, base), "rel": "collection", "type": JSON},
-    ]
+    feature["links"] = item_links(request, settings, "/collections/communes", featureId)
     return GeoJSONResponse(feature)

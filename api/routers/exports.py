@@ -19,7 +19,7 @@ from api import schemas
 from api.deps import StoreDep
 from api.errors import PROBLEM_MEDIA_TYPE
 from api.links import GEOJSON
-from api.query import CodePath
+from api.params import CodePath
 from mobility.assets import Asset, ChargingPoint, Layer
 from mobility.features import feature_from_asset
 from mobility.formats import IRVE_COLUMNS, write_irve_csv
@@ -109,7 +109,7 @@ def export_layer_geojson(
     code: CodePath,
     layer: Annotated[Layer, Path(description="The asset layer.")],
     store: StoreDep,
-) -> Any:
+) -> StreamingResponse:
     """Stream the whole layer of the commune as a GeoJSON FeatureCollection."""
     store.get_commune(code)
     name = f"{code}-{layer.value}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -20,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from api import schemas
 from api.deps import StoreDep, require_api_key
 from api.errors import PROBLEM_MEDIA_TYPE, TITLES, ApiProblem
-from api.query import CodePath
+from api.params import CodePath
 from mobility.assets import Layer
 from mobility.loading import LoadMode, LoadReport, load_asset_file
 
@@ -192,22 +193,17 @@ async def import_file(
             "layer it holds; OSM: parking or hubs)."
         ),
     ] = None,
-) -> Any:
+) -> JSONResponse:
     """Read the body as a file of the given format and load it into the commune."""
     _media_type(request)
     await run_in_threadpool(store.get_commune, code)
-    data = await _read_body(request)
+    load = partial(load_asset_file, store, code, fmt=format, mode=mode)
     report = await run_in_threadpool(
-        load_asset_file,
-        store,
-        code,
-        data,
-        fmt=format,
+        load,
+        await _read_body(request),
         layers=[layer] if layer is not None else None,
         source_name=_source_name(request, format),
-        mode=mode,
     )
-    del data
     if report.refused:
         return _refusal(request, report)
     return JSONResponse(report.to_dict())

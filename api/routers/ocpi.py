@@ -9,7 +9,7 @@ status the specification gives to a request for an object the server does not kn
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -21,14 +21,17 @@ from api import schemas
 from api.deps import SettingsDep, StoreDep
 from api.errors import PROBLEM_MEDIA_TYPE
 from api.links import url_for_path
-from mobility.assets import Layer
-from mobility.formats.ocpi import OCPI_VERSION, locations_from_assets
-from mobility.store import AssetQuery, Store
+from mobility.formats.ocpi import OCPI_VERSION
+from mobility.ocpi_locations import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    find_location,
+    now_timestamp,
+    page_locations,
+)
 
 router = APIRouter(prefix=f"/ocpi/{OCPI_VERSION}", tags=["OCPI 2.2.1"])
 
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 1000
 LOCATION_ID_PATTERN = r"^[A-Za-z0-9._:*\-]{1,36}$"
 SUCCESS, UNKNOWN_LOCATION = 1000, 2003
 
@@ -164,24 +167,13 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _all_locations(store: Store) -> list[dict[str, Any]]:
-    names = {record.code: record.name for record in store.list_communes()}
-    assets = store.iter_assets(AssetQuery(layer=Layer.CHARGING_POINTS))
-    return locations_from_assets(assets, city_of=lambda code: names.get(code, code))
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _updated(location: dict[str, Any]) -> datetime:
-    return datetime.strptime(location["last_updated"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+def _envelope(data: Any) -> dict[str, Any]:
+    return {
+        "data": data,
+        "status_code": SUCCESS,
+        "status_message": "Success",
+        "timestamp": now_timestamp(),
+    }
 
 
 @router.get(
@@ -190,7 +182,7 @@ def _updated(location: dict[str, Any]) -> datetime:
     summary="OCPI 2.2.1 Locations: a page of charging stations with their EVSEs and connectors",
     description="One Location per IRVE station (id_station_itinerance), one EVSE per charging "
     "point, connectors from the prise_type_* flags. Paged with `offset`/`limit` (at most "
-    f'{MAX_LIMIT}); `X-Total-Count`, `X-Limit` and a `Link` header with rel="next" as OCPI '
+    f'{MAX_PAGE}); `X-Total-Count`, `X-Limit` and a `Link` header with rel="next" as OCPI '
     "asks; `date_from` (inclusive) and `date_to` (exclusive) filter on last_updated.",
     response_model=LocationsAnswer,
     responses=PROBLEMS,
@@ -201,33 +193,25 @@ async def get_locations(
     settings: SettingsDep,
     offset: Annotated[int, Query(ge=0, description="Index of the first location.")] = 0,
     limit: Annotated[
-        int, Query(ge=1, description=f"Locations per page (capped at {MAX_LIMIT}).")
-    ] = DEFAULT_LIMIT,
+        int, Query(ge=1, description=f"Locations per page (capped at {MAX_PAGE}).")
+    ] = DEFAULT_PAGE,
     date_from: Annotated[
         datetime | None, Query(description="Only locations updated at or after this time.")
     ] = None,
     date_to: Annotated[
         datetime | None, Query(description="Only locations updated before this time.")
     ] = None,
-) -> Any:
+) -> JSONResponse:
     """Return a page of OCPI Locations in the OCPI envelope."""
-    locations = await run_in_threadpool(_all_locations, store)
-    start, end = _utc(date_from), _utc(date_to)
-    matched = [
-        location
-        for location in locations
-        if (start is None or _updated(location) >= start)
-        and (end is None or _updated(location) < end)
-    ]
-    effective = min(limit, MAX_LIMIT)
-    page = matched[offset : offset + effective]
-    headers = {"X-Total-Count": str(len(matched)), "X-Limit": str(effective)}
-    if offset + effective < len(matched):
-        params = {**dict(request.query_params), "offset": offset + effective, "limit": effective}
+    page = await run_in_threadpool(
+        page_locations, store, offset=offset, limit=limit, date_from=date_from, date_to=date_to
+    )
+    headers = {"X-Total-Count": str(page.total), "X-Limit": str(page.limit)}
+    if page.next_offset is not None:
+        params = {**dict(request.query_params), "offset": page.next_offset, "limit": page.limit}
         href = url_for_path(request, settings, request.url.path, **params)
         headers["Link"] = f'<{href}>; rel="next"'
-    body = {"data": page, "status_code": SUCCESS, "status_message": "Success", "timestamp": _now()}
-    return JSONResponse(body, headers=headers)
+    return JSONResponse(_envelope(page.locations), headers=headers)
 
 
 @router.get(
@@ -248,23 +232,16 @@ async def get_location(
         str, Path(pattern=LOCATION_ID_PATTERN, description="Location id (CiString(36)).")
     ],
     store: StoreDep,
-) -> Any:
+) -> JSONResponse:
     """Return one OCPI Location, or OCPI 2003 with HTTP 404."""
-    locations = await run_in_threadpool(_all_locations, store)
-    for location in locations:
-        if location["id"] == location_id:
-            body = {
-                "data": location,
-                "status_code": SUCCESS,
-                "status_message": "Success",
-                "timestamp": _now(),
-            }
-            return JSONResponse(body)
+    location = await run_in_threadpool(find_location, store, location_id)
+    if location is not None:
+        return JSONResponse(_envelope(location))
     return JSONResponse(
         {
             "status_code": UNKNOWN_LOCATION,
             "status_message": f"Unknown Location {location_id}",
-            "timestamp": _now(),
+            "timestamp": now_timestamp(),
         },
         status_code=404,
     )

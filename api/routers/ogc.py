@@ -9,12 +9,13 @@ from fastapi import APIRouter, Path, Request
 
 from api import schemas
 from api.deps import SettingsDep, StoreDep
+from api.layers import LAYER_SPECS
 from api.links import GEOJSON, JSON, OPENAPI, url_for_path
 from api.responses import problem_responses
-from api.routers.assets import LAYER_SPECS
+from api.settings import Settings
 from mobility.assets import Layer
 from mobility.errors import NotFoundError
-from mobility.store import Store
+from mobility.store.base import Store
 
 router = APIRouter(tags=["Discovery"])
 
@@ -40,42 +41,43 @@ COMMUNES_DESCRIPTION = (
 
 
 @router.get("/", operation_id="getLandingPage", response_model=schemas.LandingPage)
-def landing_page(request: Request, settings: SettingsDep) -> Any:
+def landing_page(request: Request, settings: SettingsDep) -> schemas.LandingPage:
     """Return the entry point with links to the API description, conformance and data."""
+    return landing_document(request, settings)
 
-    def link(path: str, rel: str, media: str, title: str) -> dict[str, str]:
-        return {
-            "href": url_for_path(request, settings, path),
-            "rel": rel,
-            "type": media,
-            "title": title,
-        }
 
-    return {
-        "title": "Clean Mobility Planner",
-        "description": (
+def landing_document(request: Request, settings: Settings) -> schemas.LandingPage:
+    """Return the landing page: title, description, attribution and the entry links."""
+
+    def link(path: str, rel: str, media: str, title: str) -> schemas.Link:
+        href = url_for_path(request, settings, path)
+        return schemas.Link(href=href, rel=rel, type=media, title=title)
+
+    return schemas.LandingPage(
+        title="Clean Mobility Planner",
+        description=(
             "Charging points, parking and intermodal hubs of French communes over their real "
             "streets, as OGC API – Features collections."
         ),
-        "attribution": ATTRIBUTION,
-        "links": [
+        attribution=ATTRIBUTION,
+        links=[
             link("/", "self", JSON, "this document"),
             link("/api", "service-desc", OPENAPI, "the API definition (OpenAPI)"),
             link("/docs", "service-doc", "text/html", "the API documentation"),
             link("/conformance", "conformance", JSON, "conformance classes"),
             link("/collections", "data", JSON, "the collections"),
         ],
-    }
+    )
 
 
 @router.get("/conformance", operation_id="getConformance", response_model=schemas.Conformance)
-def conformance() -> Any:
+def conformance() -> schemas.Conformance:
     """Return the conformance classes implemented."""
-    return {"conformsTo": CONFORMANCE}
+    return schemas.Conformance(conformsTo=CONFORMANCE)
 
 
 def _collection(
-    request: Request, settings: SettingsDep, store: Store, collection_id: str
+    request: Request, settings: Settings, store: Store, collection_id: str
 ) -> dict[str, Any]:
     communes = store.list_communes()
     bboxes = [list(record.bbox) for record in communes]
@@ -120,17 +122,23 @@ ALL_COLLECTIONS: tuple[str, ...] = (*(spec.layer.value for spec in LAYER_SPECS),
 
 
 @router.get("/collections", operation_id="getCollections", response_model=schemas.Collections)
-def collections(request: Request, settings: SettingsDep, store: StoreDep) -> Any:
+def collections(request: Request, settings: SettingsDep, store: StoreDep) -> schemas.Collections:
     """Return every collection: the three asset layers and the communes."""
-    return {
-        "links": [
-            {"href": url_for_path(request, settings, "/collections"), "rel": "self", "type": JSON}
-        ],
-        "collections": [
-            _collection(request, settings, store, collection_id)
-            for collection_id in ALL_COLLECTIONS
-        ],
-    }
+    return schemas.Collections.model_validate(
+        {
+            "links": [
+                {
+                    "href": url_for_path(request, settings, "/collections"),
+                    "rel": "self",
+                    "type": JSON,
+                }
+            ],
+            "collections": [
+                _collection(request, settings, store, collection_id)
+                for collection_id in ALL_COLLECTIONS
+            ],
+        }
+    )
 
 
 @router.get(
@@ -146,10 +154,10 @@ def describe_collection(
     request: Request,
     settings: SettingsDep,
     store: StoreDep,
-) -> Any:
+) -> schemas.Collection:
     """Return one collection's description with its extent and item count."""
     if collectionId not in ALL_COLLECTIONS:
         raise NotFoundError(
             f"no collection {collectionId!r}: try one of {', '.join(ALL_COLLECTIONS)}"
         )
-    return _collection(request, settings, store, collectionId)
+    return schemas.Collection.model_validate(_collection(request, settings, store, collectionId))

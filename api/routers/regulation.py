@@ -8,13 +8,13 @@ supplied through ``/inputs/sdirve`` and ``/inputs/fleet`` (writes need the API k
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Query, Response
 
 from api.deps import StoreDep, WriteGuard
 from api.errors import ApiProblem
-from api.query import CodePath, ScenarioQuery
+from api.params import CodePath, ScenarioQuery
 from api.responses import problem_responses
 from api.schemas_regulation import AfirReport, CommuneInputDocument, SdirveReport
 from mobility.errors import ConflictError
@@ -55,9 +55,10 @@ def _supply_hint(code: str) -> str:
     response_model=SdirveReport,
     responses=problem_responses(404, 422),
 )
-def get_sdirve(code: CodePath, store: StoreDep, scenario: ScenarioQuery = None) -> Any:
+def get_sdirve(code: CodePath, store: StoreDep, scenario: ScenarioQuery = None) -> SdirveReport:
     """Return the SDIRVE diagnostic, with each figure's source and what is missing."""
-    return commune_sdirve(store, code, today=date.today(), scenario_id=scenario).to_dict()
+    report = commune_sdirve(store, code, today=date.today(), scenario_id=scenario)
+    return SdirveReport.model_validate(report.to_dict())
 
 
 @router.get(
@@ -119,21 +120,19 @@ def get_afir(
     ] = None,
     phev: Annotated[VehicleCount | None, Query(description="Registered plug-in hybrids.")] = None,
     scenario: ScenarioQuery = None,
-) -> Any:
+) -> AfirReport:
     """Return the installed power, the required power, the gap and the points to close it."""
-    return commune_afir(store, code, bev=bev, phev=phev, scenario_id=scenario).to_dict()
+    report = commune_afir(store, code, bev=bev, phev=phev, scenario_id=scenario)
+    return AfirReport.model_validate(report.to_dict())
 
 
-def _document(stored: CommuneInput) -> dict[str, Any]:
-    return {
-        "commune": stored.commune,
-        "key": stored.key,
-        "value": stored.value,
-        "updated_at": stored.updated_at,
-    }
+def _document(stored: CommuneInput) -> CommuneInputDocument:
+    return CommuneInputDocument(
+        commune=stored.commune, key=stored.key, value=stored.value, updated_at=stored.updated_at
+    )
 
 
-def _read_input(store: Store, code: str, key: str) -> dict[str, Any]:
+def _read_input(store: Store, code: str, key: str) -> CommuneInputDocument:
     stored = store.get_commune_input(code, key)
     if stored is None:
         raise ApiProblem(404, f"commune {code} has no {key} inputs")
@@ -154,7 +153,7 @@ INPUT_WRITE_PROBLEMS = problem_responses(401, 403, 404, 415, 422)
 )
 def put_sdirve_inputs(
     code: CodePath, store: StoreDep, inputs: Annotated[SdirveInputs, Body()]
-) -> Any:
+) -> CommuneInputDocument:
     """Store (replace) the SDIRVE inputs; per-IRIS figures must name IRIS of the commune."""
     return _document(store_sdirve_inputs(store, code, inputs))
 
@@ -166,7 +165,7 @@ def put_sdirve_inputs(
     response_model=CommuneInputDocument,
     responses=problem_responses(404, 422),
 )
-def get_sdirve_inputs(code: CodePath, store: StoreDep) -> Any:
+def get_sdirve_inputs(code: CodePath, store: StoreDep) -> CommuneInputDocument:
     """Return the stored SDIRVE inputs, or 404 when none are."""
     return _read_input(store, code, SDIRVE_KEY)
 
@@ -194,7 +193,9 @@ def delete_sdirve_inputs(code: CodePath, store: StoreDep) -> Response:
     responses=INPUT_WRITE_PROBLEMS,
     dependencies=WriteGuard,
 )
-def put_fleet_input(code: CodePath, store: StoreDep, fleet: Annotated[Fleet, Body()]) -> Any:
+def put_fleet_input(
+    code: CodePath, store: StoreDep, fleet: Annotated[Fleet, Body()]
+) -> CommuneInputDocument:
     """Store (replace) the registered fleet the AFIR check uses by default."""
     return _document(store_fleet(store, code, fleet))
 
@@ -206,7 +207,7 @@ def put_fleet_input(code: CodePath, store: StoreDep, fleet: Annotated[Fleet, Bod
     response_model=CommuneInputDocument,
     responses=problem_responses(404, 422),
 )
-def get_fleet_input(code: CodePath, store: StoreDep) -> Any:
+def get_fleet_input(code: CodePath, store: StoreDep) -> CommuneInputDocument:
     """Return the stored fleet, or 404 when none is."""
     return _read_input(store, code, FLEET_KEY)
 

@@ -4,13 +4,22 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
 
-from api.deps import SettingsDep, StoreDep, WriteGuard, require_api_key
+from api.deps import ContextCacheDep, SettingsDep, StoreDep, WriteGuard, require_api_key
 from api.links import GEOJSON, JSON, url_for_path
-from api.query import INSEE_PATTERN, SCENARIO_ID_PATTERN
+from api.params import (
+    BevQuery,
+    CommuneQuery,
+    PhevQuery,
+    ScenarioIdPath,
+    TravelMode,
+    WithinM,
+    WithinMin,
+)
 from api.responses import GeoJSONResponse, problem_responses
 from api.schemas_analysis import AnalysisFeatureCollection
 from api.schemas_scenarios import (
@@ -22,12 +31,16 @@ from api.schemas_scenarios import (
 )
 from api.settings import Settings
 from mobility.assets import Layer
-from mobility.coverage.context import ContextCache
-from mobility.coverage.threshold import make_threshold
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.features import feature_from_asset
-from mobility.regulation.commune import compare_regulation
-from mobility.scenarios import AssetChange, Scenario, base_assets
+from mobility.geojson import feature_collection
+from mobility.plans import AssetChange
+from mobility.regulation.scenario_comparison import (
+    DEFAULT_COMPARE_WITHIN_M,
+    compare_scenario,
+    make_compare_threshold,
+)
+from mobility.scenarios import Scenario, base_assets
 from mobility.scenarios.build import (
     AddGroup,
     ChangeGroup,
@@ -35,13 +48,10 @@ from mobility.scenarios.build import (
     RemoveGroup,
     build_changes,
 )
-from mobility.scenarios.compare import compare_layer
+from mobility.scenarios.served import scenario_layer_features
 from mobility.store import Store
 
 router = APIRouter(prefix="/scenarios", tags=["Scenarios"])
-
-ScenarioId = Annotated[str, Path(pattern=SCENARIO_ID_PATTERN, description="Scenario id.")]
-DEFAULT_COMPARE_WITHIN_M = 300.0
 
 
 def _changes(store: Store, code: str, body: ScenarioChanges) -> list[AssetChange]:
@@ -66,7 +76,7 @@ def _document(
     *,
     with_changes: bool = True,
     revision: int | None = None,
-) -> dict[str, Any]:
+) -> ScenarioDocument:
     """Return the scenario as served, with its links.
 
     ``revision`` is the commune's current revision when the caller already knows it (a list
@@ -111,7 +121,7 @@ def _document(
             }
             for change in scenario.changes
         ]
-    return document
+    return ScenarioDocument.model_validate(document)
 
 
 def _iso(moment: Any) -> str | None:
@@ -129,24 +139,24 @@ def list_scenarios(
     request: Request,
     store: StoreDep,
     settings: SettingsDep,
-    commune: Annotated[
-        str | None, Query(pattern=INSEE_PATTERN, description="Only this commune's scenarios.")
-    ] = None,
-) -> Any:
+    commune: CommuneQuery = None,
+) -> ScenarioList:
     """List the stored scenarios (without their changes)."""
     scenarios = store.list_scenarios(commune)
     revisions = {record.code: record.revision for record in store.list_communes()}
-    return {
-        "scenarios": [
-            _document(
-                request, settings, store, s, with_changes=False, revision=revisions[s.commune]
-            )
-            for s in scenarios
-        ],
-        "links": [
-            {"href": url_for_path(request, settings, "/scenarios"), "rel": "self", "type": JSON}
-        ],
-    }
+    return ScenarioList.model_validate(
+        {
+            "scenarios": [
+                _document(
+                    request, settings, store, s, with_changes=False, revision=revisions[s.commune]
+                )
+                for s in scenarios
+            ],
+            "links": [
+                {"href": url_for_path(request, settings, "/scenarios"), "rel": "self", "type": JSON}
+            ],
+        }
+    )
 
 
 @router.post(
@@ -160,14 +170,14 @@ def list_scenarios(
 )
 def create_scenario(
     request: Request, store: StoreDep, settings: SettingsDep, body: Annotated[ScenarioBody, Body()]
-) -> Any:
+) -> Response:
     """Check the changes against the commune's base data and store the scenario."""
     changes = _changes(store, body.commune, body)
     scenario = store.create_scenario(body.commune, body.name, changes, description=body.description)
     document = _document(request, settings, store, scenario)
-    headers = {"Location": document["links"][0]["href"]}
+    headers = {"Location": document.links[0]["href"]}
     return Response(
-        content=ScenarioDocument.model_validate(document).model_dump_json(),
+        content=document.model_dump_json(),
         status_code=201,
         media_type=JSON,
         headers=headers,
@@ -182,8 +192,8 @@ def create_scenario(
     responses=problem_responses(404, 422),
 )
 def get_scenario(
-    scenario_id: ScenarioId, request: Request, store: StoreDep, settings: SettingsDep
-) -> Any:
+    scenario_id: ScenarioIdPath, request: Request, store: StoreDep, settings: SettingsDep
+) -> ScenarioDocument:
     """Return the scenario, each change with the asset as the scenario has it."""
     return _document(request, settings, store, store.get_scenario(scenario_id))
 
@@ -197,12 +207,12 @@ def get_scenario(
     dependencies=WriteGuard,
 )
 def replace_scenario(
-    scenario_id: ScenarioId,
+    scenario_id: ScenarioIdPath,
     request: Request,
     store: StoreDep,
     settings: SettingsDep,
     body: Annotated[ScenarioBody, Body()],
-) -> Any:
+) -> ScenarioDocument:
     """Replace the whole scenario; its commune cannot change."""
     current = store.get_scenario(scenario_id)
     if body.commune != current.commune:
@@ -230,12 +240,12 @@ def replace_scenario(
     dependencies=WriteGuard,
 )
 def update_scenario(
-    scenario_id: ScenarioId,
+    scenario_id: ScenarioIdPath,
     request: Request,
     store: StoreDep,
     settings: SettingsDep,
     body: Annotated[ScenarioPatch, Body()],
-) -> Any:
+) -> ScenarioDocument:
     """Change the name or the description; the changes stay as they are."""
     scenario = store.update_scenario(
         scenario_id,
@@ -255,7 +265,7 @@ def update_scenario(
     responses=problem_responses(401, 403, 404, 422),
     dependencies=[Depends(require_api_key)],
 )
-def delete_scenario(scenario_id: ScenarioId, store: StoreDep) -> Response:
+def delete_scenario(scenario_id: ScenarioIdPath, store: StoreDep) -> Response:
     """Remove the scenario."""
     store.delete_scenario(scenario_id)
     return Response(status_code=204)
@@ -270,8 +280,8 @@ def delete_scenario(scenario_id: ScenarioId, store: StoreDep) -> Response:
     dependencies=[Depends(require_api_key)],
 )
 def promote_scenario(
-    scenario_id: ScenarioId, request: Request, store: StoreDep, settings: SettingsDep
-) -> Any:
+    scenario_id: ScenarioIdPath, request: Request, store: StoreDep, settings: SettingsDep
+) -> ScenarioDocument:
     """Apply the changes to the stored assets in one transaction; the scenario is then frozen."""
     scenario = store.promote_scenario(scenario_id)
     return _document(request, settings, store, scenario)
@@ -285,78 +295,47 @@ def promote_scenario(
     response_class=GeoJSONResponse,
     responses=problem_responses(404, 422),
 )
-def get_scenario_assets(scenario_id: ScenarioId, layer: Layer, store: StoreDep) -> Any:
+def get_scenario_assets(
+    scenario_id: ScenarioIdPath, layer: Layer, store: StoreDep
+) -> GeoJSONResponse:
     """Return the layer's assets with the scenario applied, each saying how it was changed."""
     scenario = store.get_scenario(scenario_id)
-    actions = {c.asset_id: c for c in scenario.changes if c.layer is layer}
-    features = []
-    for asset in scenario.apply(layer, base_assets(store, scenario.commune, layer)):
-        feature = feature_from_asset(asset)
-        change = actions.get(asset.id)
-        feature["properties"]["scenario_change"] = change.action if change else None
-        feature["properties"]["planned"] = change.planned if change else False
-        features.append(feature)
-    return GeoJSONResponse({"type": "FeatureCollection", "features": features})
+    return GeoJSONResponse(feature_collection(scenario_layer_features(store, scenario, layer)))
 
 
 @router.get(
     "/{scenario_id}/compare",
     operation_id="compareScenario",
     summary="Base against scenario: coverage per layer and IRIS, gaps closed, SDIRVE, AFIR",
+    description="Without within_m or within_min, the reach compared is "
+    f"{DEFAULT_COMPARE_WITHIN_M:g} m along the streets.",
     responses=problem_responses(404, 422),
 )
-def compare_scenario(
-    scenario_id: ScenarioId,
-    request: Request,
+def get_comparison(
+    scenario_id: ScenarioIdPath,
     store: StoreDep,
-    mode: Annotated[Literal["walk", "drive"], Query(description="Travel mode.")] = "walk",
-    within_m: Annotated[
-        float | None,
-        Query(gt=0, le=50_000, description="Reach along the streets, metres (default 300)."),
-    ] = None,
-    within_min: Annotated[
-        float | None, Query(gt=0, le=180, description="Reach in travel time, minutes.")
-    ] = None,
+    contexts: ContextCacheDep,
+    mode: TravelMode = "walk",
+    within_m: WithinM = None,
+    within_min: WithinMin = None,
     layer: Annotated[
         list[Layer] | None, Query(description="Layers to compare (default: every layer).")
     ] = None,
-    bev: Annotated[
-        int | None,
-        Query(ge=0, le=10_000_000, description="Battery-electric cars registered (AFIR)."),
-    ] = None,
-    phev: Annotated[
-        int | None, Query(ge=0, le=10_000_000, description="Plug-in hybrids registered (AFIR).")
-    ] = None,
-) -> Any:
+    bev: BevQuery = None,
+    phev: PhevQuery = None,
+) -> JSONResponse:
     """Compute every figure on the base and on the scenario with the same rules, side by side."""
     scenario = store.get_scenario(scenario_id)
-    if within_m is None and within_min is None:
-        within_m = DEFAULT_COMPARE_WITHIN_M
-    threshold = make_threshold(mode, within_m=within_m, within_min=within_min)
-    cache: ContextCache = request.app.state.contexts
-    context = cache.get(store, scenario.commune)
-    layers = []
-    for each in layer or list(Layer):
-        base = base_assets(store, scenario.commune, each)
-        comparison = compare_layer(
-            context, each, base, scenario.apply(each, base), threshold=threshold
-        )
-        layers.append(comparison.to_dict())
-    return {
-        "scenario": scenario.describe(),
-        "commune": scenario.commune,
-        "threshold": {
-            "mode": threshold.mode,
-            "within_m": threshold.within_m,
-            "within_min": threshold.within_min,
-            "in_words": threshold.describe(),
-        },
-        "layers": layers,
-        "regulation": compare_regulation(store, scenario, today=date.today(), bev=bev, phev=phev),
-        "method": {
-            "rule": "each figure is computed twice with the same demand, streets and threshold: "
-            "on the stored assets (base) and on the stored assets with the scenario's changes "
-            "(scenario); see /communes/{code}/coverage for the coverage method, "
-            "/communes/{code}/sdirve and /communes/{code}/afir for the diagnostics",
-        },
-    }
+    threshold = make_compare_threshold(mode, within_m=within_m, within_min=within_min)
+    context = contexts.get(store, scenario.commune)
+    comparison = compare_scenario(
+        context,
+        store,
+        scenario,
+        threshold=threshold,
+        layers=layer or list(Layer),
+        today=date.today(),
+        bev=bev,
+        phev=phev,
+    )
+    return JSONResponse(comparison)

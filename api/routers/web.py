@@ -1,38 +1,28 @@
 # SPDX-License-Identifier: MIT
 """The map page (``GET /map``) and the two small GeoJSON routes it draws from.
 
-The page's HTML, JavaScript and CSS are built from ``web/`` by ``make web`` (npm ci, then a copy of
-Leaflet and ``web/src`` into ``api/static/map``, a git-ignored folder) and served from ``/static``;
-nothing is fetched from elsewhere. The server only fills in the page's configuration: the commune
-to show, the loaded communes and the optional tile URL (``MOBILITY_MAP_TILE_URL``).
+The page itself is rendered by :mod:`api.map_page`; ``MAP_PAGE`` is read here at each request
+so a test can point it at a page of its own.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from typing import Any, Literal
 
-from fastapi import APIRouter, Query, Request
-from fastapi import Path as PathParam
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from api.deps import SettingsDep, StoreDep
-from api.query import INSEE_PATTERN
+from api.deps import ContextDep, ScenarioDep, SettingsDep, StoreDep
+from api.map_page import CONFIG_MARKER, MAP_PAGE, render_map_page
+from api.params import CommuneQuery
+from api.questions import CoverageQuestionDep
 from api.responses import GeoJSONResponse, problem_responses
-from api.routers.analysis import QueryDep, run_coverage
 from api.schemas_analysis import AnalysisFeatureCollection
-from mobility.coverage.context import ContextCache
-from mobility.coverage.streets import streets_feature_collection
-from mobility.coverage.zones import commune_zones, zone_coverage_features
+from mobility.coverage.run import run_coverage_zones
+from mobility.coverage.streets import commune_streets
 
-STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
-"""Where ``make web`` writes the built assets (git-ignored); served under ``/static``."""
-MAP_PAGE = STATIC_DIR / "map" / "index.html"
-CONFIG_MARKER = "<!--MAP_CONFIG-->"
+__all__ = ["CONFIG_MARKER", "MAP_PAGE", "router"]
 
 router = APIRouter(tags=["Map"])
 PROBLEMS = problem_responses(404, 422)
@@ -50,73 +40,10 @@ class StreetCollection(BaseModel):
     )
 
 
-class _BuiltAssets(StaticFiles):
-    """Static files that answer 404, not a server error, while nothing has been built yet."""
-
-    async def check_config(self) -> None:
-        if self.directory is not None and not Path(self.directory).is_dir():
-            return
-        await super().check_config()
-
-
-def static_files() -> StaticFiles:
-    """Return the app for ``/static`` (the built map assets)."""
-    return _BuiltAssets(directory=STATIC_DIR, check_dir=False)
-
-
 @router.get("/map", include_in_schema=False, response_class=HTMLResponse)
-def map_page(
-    store: StoreDep,
-    settings: SettingsDep,
-    commune: Annotated[str | None, Query(pattern=INSEE_PATTERN)] = None,
-) -> HTMLResponse:
+def map_page(store: StoreDep, settings: SettingsDep, commune: CommuneQuery = None) -> HTMLResponse:
     """Serve the map page for a commune (the first loaded one by default)."""
-    if not MAP_PAGE.is_file():
-        return HTMLResponse(
-            "<!doctype html><html lang='en'><meta charset='utf-8'><title>Map not built</title>"
-            "<p>The map's assets are not built: run <code>make web</code> (npm ci and a copy "
-            "into api/static/map), then reload.</p></html>",
-            status_code=503,
-        )
-    records = store.list_communes()
-    code = store.get_commune(commune).code if commune else (records[0].code if records else None)
-    tile_url = settings.map_tile_url or None
-    config = {
-        "commune": code,
-        "communes": [{"code": record.code, "name": record.name} for record in records],
-        "tileUrl": tile_url,
-    }
-    script = (
-        '<script id="map-config" type="application/json">'
-        + json.dumps(config, ensure_ascii=False)
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        + "</script>"
-    )
-    html = MAP_PAGE.read_text(encoding="utf-8").replace(CONFIG_MARKER, script, 1)
-    return HTMLResponse(
-        html,
-        headers={
-            "Cache-Control": "no-cache",
-            "Content-Security-Policy": _content_security_policy(tile_url),
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
-
-
-def _content_security_policy(tile_url: str | None) -> str:
-    """Allow this server only (and the tile server's images when one is configured)."""
-    images = "'self' data:"
-    if tile_url and "://" in tile_url:
-        parts = urlsplit(tile_url.replace("{s}", "*"))
-        host = parts.netloc if "{" not in parts.netloc else ""
-        images += f" {parts.scheme}://{host}" if host else f" {parts.scheme}:"
-    return (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        f"img-src {images}; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-        "frame-ancestors 'self'; form-action 'self'"
-    )
+    return render_map_page(MAP_PAGE, store, settings, commune)
 
 
 @router.get(
@@ -127,18 +54,9 @@ def _content_security_policy(tile_url: str | None) -> str:
     response_class=GeoJSONResponse,
     responses=PROBLEMS,
 )
-def get_streets(
-    code: Annotated[str, PathParam(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.")],
-    request: Request,
-    store: StoreDep,
-) -> Any:
+def get_streets(context: ContextDep) -> GeoJSONResponse:
     """Return every street segment of the commune's graph, with its name and modes."""
-    cache: ContextCache = request.app.state.contexts
-    context = cache.get(store, code)
-    sources = context.record.info.get("sources", [])
-    source = next((s for s in sources if isinstance(s, dict) and s.get("role") == "streets"), None)
-    collection = streets_feature_collection(context.model.graph)
-    return GeoJSONResponse({**collection, "source": source})
+    return GeoJSONResponse(commune_streets(context))
 
 
 @router.get(
@@ -149,23 +67,8 @@ def get_streets(
     response_class=GeoJSONResponse,
     responses=PROBLEMS,
 )
-def get_coverage_zones(request: Request, store: StoreDep, query: QueryDep) -> Any:
+def get_coverage_zones(
+    question: CoverageQuestionDep, context: ContextDep, scenario: ScenarioDep, store: StoreDep
+) -> GeoJSONResponse:
     """Return the coverage report's per-zone table joined to the zone polygons, with the summary."""
-    cache: ContextCache = request.app.state.contexts
-    context = cache.get(store, query.code)
-    result = run_coverage(request, store, query)
-    population = store.get_commune_file(query.code, "population")
-    features = (
-        zone_coverage_features(commune_zones(population, context.record.boundary), result.zones())
-        if population is not None
-        else []
-    )
-    return GeoJSONResponse(
-        {
-            "type": "FeatureCollection",
-            "features": features,
-            "summary": result.summary(),
-            "notes": result.notes,
-            "method": result.method,
-        }
-    )
+    return GeoJSONResponse(run_coverage_zones(context, store, question, scenario).to_geojson())

@@ -15,9 +15,6 @@ from typing import Any, Protocol
 from mobility.assets import Asset, Layer
 from mobility.store.base import AssetQuery, Store
 
-MAX_ASSETS_PER_LAYER = 1_000_000
-"""Far above any commune's count: the analyses need every asset, not a page."""
-
 
 class ScenarioChanges(Protocol):
     """What an analysis asks of a scenario."""
@@ -35,8 +32,7 @@ def read_layer(
     store: Store, code: str, layer: Layer, scenario: ScenarioChanges | None = None
 ) -> list[Asset]:
     """Return every asset of the commune's layer (id order), with the scenario's changes."""
-    query = AssetQuery(layer=layer, commune=code, limit=MAX_ASSETS_PER_LAYER)
-    assets = store.query_assets(query).assets
+    assets = list(store.iter_assets(AssetQuery(layer=layer, commune=code)))
     return scenario.apply(layer, assets) if scenario is not None else assets
 
 

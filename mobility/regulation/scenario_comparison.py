@@ -19,7 +19,7 @@ from mobility.coverage.threshold import Threshold, make_threshold
 from mobility.regulation.commune import compare_regulation
 from mobility.scenarios import Scenario
 from mobility.scenarios.compare import compare_layer
-from mobility.store.sql import SqlStore
+from mobility.store.base import Store
 
 DEFAULT_COMPARE_WITHIN_M = 300.0
 """The reach compared when the request gives neither metres nor minutes."""
@@ -42,7 +42,7 @@ def make_compare_threshold(
 
 def compare_scenario(
     context: CommuneContext,
-    store: SqlStore,
+    store: Store,
     scenario: Scenario,
     *,
     threshold: Threshold,

@@ -7,14 +7,12 @@ from typing import Any
 
 from mobility.assets import Layer
 from mobility.features import feature_from_asset
-from mobility.scenarios.model import Scenario
+from mobility.plans import Scenario
 from mobility.scenarios.view import base_assets
-from mobility.store.sql import SqlStore
+from mobility.store.base import Store
 
 
-def scenario_layer_features(
-    store: SqlStore, scenario: Scenario, layer: Layer
-) -> list[dict[str, Any]]:
+def scenario_layer_features(store: Store, scenario: Scenario, layer: Layer) -> list[dict[str, Any]]:
     """Return the layer's assets with the scenario applied, each marked with its change.
 
     ``scenario_change`` is ``add``, ``change`` or null (untouched); ``planned`` tells a point the
