@@ -90,11 +90,11 @@ def test_settings_read_comma_separated_environment(monkeypatch: pytest.MonkeyPat
 
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("mobility.errors",),
-    ("mobility.geo", "mobility.arrays", "mobility.datafiles"),
+    ("mobility.geo", "mobility.arrays", "mobility.datafiles", "mobility.geojson"),
     ("mobility.assets", "mobility.network", "mobility.demand", "mobility.boundary"),
     ("mobility.formats", "mobility.plans"),
     ("mobility.store",),
-    ("mobility.features", "mobility.commune"),
+    ("mobility.features", "mobility.commune", "mobility.commune_list", "mobility.ocpi_locations"),
     ("mobility.loading",),
     ("mobility.manifest",),
     ("mobility.coverage",),
