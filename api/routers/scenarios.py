@@ -31,22 +31,19 @@ from api.schemas_scenarios import (
 )
 from api.settings import Settings
 from mobility.assets import Layer
-from mobility.errors import FieldProblem, InvalidInputError
 from mobility.features import feature_from_asset
 from mobility.geojson import feature_collection
-from mobility.plans import AssetChange
 from mobility.regulation.scenario_comparison import (
     DEFAULT_COMPARE_WITHIN_M,
     compare_scenario,
     make_compare_threshold,
 )
-from mobility.scenarios import Scenario, base_assets
+from mobility.scenarios import Scenario, edits
 from mobility.scenarios.build import (
     AddGroup,
     ChangeGroup,
     ChangeRequest,
     RemoveGroup,
-    build_changes,
 )
 from mobility.scenarios.served import scenario_layer_features
 from mobility.store import Store
@@ -54,18 +51,13 @@ from mobility.store import Store
 router = APIRouter(prefix="/scenarios", tags=["Scenarios"])
 
 
-def _changes(store: Store, code: str, body: ScenarioChanges) -> list[AssetChange]:
-    """Check the requested changes against the commune's base assets."""
-    record = store.get_commune(code)
-    layers = {g.layer for g in body.add} | {g.layer for g in body.change}
-    layers |= {g.layer for g in body.remove}
-    base_ids = {layer: {asset.id for asset in base_assets(store, code, layer)} for layer in layers}
-    request = ChangeRequest(
+def _change_request(body: ScenarioChanges) -> ChangeRequest:
+    """Return the body's changes in the domain's terms (checked when the scenario is stored)."""
+    return ChangeRequest(
         add=[AddGroup(g.layer, g.features, g.properties, g.source) for g in body.add],
         change=[ChangeGroup(g.layer, g.features) for g in body.change],
         remove=[RemoveGroup(g.layer, g.ids) for g in body.remove],
     )
-    return build_changes(record, base_ids, request)
 
 
 def _document(
@@ -172,8 +164,9 @@ def create_scenario(
     request: Request, store: StoreDep, settings: SettingsDep, body: Annotated[ScenarioBody, Body()]
 ) -> Response:
     """Check the changes against the commune's base data and store the scenario."""
-    changes = _changes(store, body.commune, body)
-    scenario = store.create_scenario(body.commune, body.name, changes, description=body.description)
+    scenario = edits.create_scenario(
+        store, body.commune, body.name, _change_request(body), description=body.description
+    )
     document = _document(request, settings, store, scenario)
     headers = {"Location": document.links[0]["href"]}
     return Response(
@@ -214,19 +207,13 @@ def replace_scenario(
     body: Annotated[ScenarioBody, Body()],
 ) -> ScenarioDocument:
     """Replace the whole scenario; its commune cannot change."""
-    current = store.get_scenario(scenario_id)
-    if body.commune != current.commune:
-        raise InvalidInputError(
-            "a scenario stays over its commune",
-            problems=[FieldProblem("commune", f"must be {current.commune}")],
-        )
-    changes = _changes(store, body.commune, body)
-    scenario = store.update_scenario(
+    scenario = edits.replace_scenario(
+        store,
         scenario_id,
-        name=body.name,
+        body.commune,
+        body.name,
+        _change_request(body),
         description=body.description,
-        clear_description=body.description is None,
-        changes=changes,
     )
     return _document(request, settings, store, scenario)
 
