@@ -13,6 +13,7 @@ from tests.support import builders
 
 KEY = {"X-API-Key": API_KEY}
 ITEMS = "/collections/charging-points/items"
+HUBS = "/collections/hubs/items"
 
 
 def _errors(response: Any) -> dict[str, str]:
@@ -172,14 +173,17 @@ def test_other_layers_validate_their_own_rules(client: TestClient) -> None:
 def test_edits_survive_a_restart(sample_url: str) -> None:
     body = builders.feature(builders.charging_point_properties(id_pdc_itinerance="FRV75EKEEP1"))
     with TestClient(create_app(make_settings(sample_url))) as first:
+        hubs = first.get(HUBS, params={"limit": 1000}).json()
+        hub_ids = [feature["id"] for feature in hubs["features"]]
+        assert len(hub_ids) == hubs["numberMatched"] > 1
+        gone = hub_ids[0]
         assert first.post(ITEMS, json=body, headers=KEY).status_code == 201
-        assert first.delete("/collections/hubs/items/velib-10028", headers=KEY).status_code in (
-            204,
-            404,
-        )
+        assert first.delete(f"{HUBS}/{gone}", headers=KEY).status_code == 204
     with TestClient(create_app(make_settings(sample_url))) as second:
         assert second.get(f"{ITEMS}/FRV75EKEEP1").status_code == 200
-        assert second.get("/collections/hubs/items/velib-10028").status_code == 404
+        assert second.get(f"{HUBS}/{gone}").status_code == 404
+        assert second.get(f"{HUBS}/{hub_ids[1]}").status_code == 200
+        assert second.get(HUBS, params={"limit": 1}).json()["numberMatched"] == len(hub_ids) - 1
 
 
 def test_oversized_bodies_get_413(sample_url: str) -> None:
