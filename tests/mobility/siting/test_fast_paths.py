@@ -16,7 +16,7 @@ from itertools import combinations
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from mobility.siting import SitingProblem, cbc_available, solve, solve_exact, solve_greedy
@@ -140,8 +140,6 @@ def test_swaps_end_on_a_local_optimum_never_below_the_greedy(
     final = list(solution.candidates)
     assert swap_is_feasible(problem, final)
     assert solution.value_after >= problem.covered_weight(greedy_sites) - 1e-9
-    if sorted(final) == sorted(greedy_sites) and len(final) < len(greedy_sites):
-        return
     # no single swap (one site out, any allowed site in) covers more: checked by recounting
     value = problem.covered_weight(final)
     others = [i for i in np.flatnonzero(problem.allowed).tolist() if i not in final]
@@ -223,8 +221,7 @@ def test_row_sums_equal_the_sparse_product() -> None:
 @given(problem=problems(), data=st.data())
 def test_restriction_equals_a_fresh_reduction(problem: SitingProblem, data: st.DataObject) -> None:
     model = build_model(problem)
-    if model.n_sites == 0:
-        return
+    assume(model.n_sites > 0)  # a restriction needs a site to keep
     keep = np.array(
         data.draw(st.lists(st.booleans(), min_size=model.n_sites, max_size=model.n_sites))
     )
@@ -269,8 +266,7 @@ def test_lagrangian_fixing_keeps_every_site_of_a_better_solution(
 ) -> None:
     greedy = solve_greedy(problem)
     model = build_model(problem)
-    if model.n_sites == 0 or model.n_groups == 0:
-        return
+    assume(model.n_sites > 0 and model.n_groups > 0)  # else nothing is left to fix
     random = np.random.default_rng(seed).random(model.n_groups) * model.group_weight
     tuned = best_multipliers(model)
     for multiplier in [random] if tuned is None else [random, tuned]:
@@ -299,12 +295,15 @@ def test_auto_backend_follows_the_reduced_size(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_greedy_reports_its_stages() -> None:
+    """The stages tile the solve time (none missed, none counted twice); no duration is judged."""
     problem = random_problem(np.random.default_rng(4), candidates=8, demand=40, count=3)
     timings: dict[str, float] = {}
     solution = solve_greedy(problem, timings=timings)
     assert set(timings) == {"reduction", "greedy", "swaps", "bound"}
-    assert all(value >= 0 for value in timings.values())
-    assert sum(timings.values()) <= solution.solve_time_s + 1e-6
+    assert sum(timings.values()) == pytest.approx(solution.solve_time_s, rel=1e-9, abs=1e-12)
+    untimed = solve_greedy(problem)
+    assert untimed.candidates == solution.candidates
+    assert untimed.value_after == solution.value_after and untimed.bound == solution.bound
 
 
 @SETTINGS
@@ -320,8 +319,7 @@ def test_swap_tables_equal_a_dense_recount_after_every_swap(
     from mobility.siting.swaps import _SwapState
 
     model = build_model(problem)
-    if model.n_sites < 2:
-        return
+    assume(model.n_sites >= 2)  # a swap needs a site in and a site out
     k = data.draw(st.integers(1, model.n_sites - 1))
     current = np.asarray(data.draw(st.permutations(range(model.n_sites)))[:k], dtype=np.int64)
     state = _SwapState(model, current)
@@ -401,8 +399,7 @@ def test_lagrangian_incumbent_is_counted_right_and_kept_by_fixing(problem: Sitin
 
     model = build_model(problem)
     greedy = solve_greedy(problem)
-    if model.n_sites == 0 or model.n_groups == 0:
-        return
+    assume(model.n_sites > 0 and model.n_groups > 0)  # else there are no multipliers
     lagrangian_bound(model, greedy.gained)
     multiplier = best_multipliers(model)
     assert multiplier is not None
@@ -491,10 +488,9 @@ def test_ranking_after_swaps_equals_the_full_ranking(
     model = build_model(problem)
     run = plain_greedy(problem)
     positions = [site for site, _ in run.chosen]
-    if not positions:
-        return
+    assume(positions)  # a greedy that picks nothing has no order to keep
     improved = improve_by_swaps(model, positions, max_swaps=3)
-    if problem.conflicts is None:
+    if problem.conflicts is None and data.draw(st.booleans(), label="any sites in any slots"):
         others = [site for site in range(model.n_sites) if site not in positions]
         slots = data.draw(st.lists(st.integers(0, len(positions) - 1), unique=True))
         news = data.draw(st.permutations(others))[: len(slots)]

@@ -110,8 +110,7 @@ def test_announced_coverage_is_the_coverage_analysis(
 
 
 def test_highs_and_cbc_agree(instance: Instance, exact: SitingSolution) -> None:
-    if not cbc_available():
-        pytest.skip("PuLP (CBC) is not installed")
+    assert cbc_available(), "PuLP and its CBC solver are development dependencies"
     cbc = solve_exact(instance.problem, backend="cbc")
     assert cbc.backend == "cbc" and not cbc.stopped_by_time_limit
     assert cbc.value_after == pytest.approx(exact.value_after, rel=1e-9)
@@ -145,12 +144,8 @@ def test_spopt_finds_the_same_optimum(paris_context: CommuneContext, paris_store
     """Hubs as candidates, charging points as predefined sites, in spopt's dense MCLP."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # spopt's stack warns about its own dependencies
-        try:
-            import pulp
-            from spopt.locate import MCLP
-        except ImportError as error:
-            print(f"spopt comparison skipped: {error}")
-            pytest.skip(f"spopt is not installed: {error}")
+        import pulp  # development dependencies, as spopt
+        from spopt.locate import MCLP
     engine = paris_context.engine("walk")
     demand = paris_context.snapped_demand("walk")
     weights = demand_weights(paris_context.demand)

@@ -8,7 +8,7 @@ import importlib
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
@@ -104,8 +104,7 @@ def test_greedy_keeps_its_guarantee_on_count_only_problems(problem: SitingProble
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problem=problems())
 def test_cbc_equals_brute_force(problem: SitingProblem) -> None:
-    if not cbc_available():
-        pytest.skip("PuLP (CBC) is not installed")
+    assert cbc_available(), "PuLP and its CBC solver are development dependencies"
     result = solve_exact(problem, backend="cbc")
     assert result.backend == "cbc"
     assert result.value_after == pytest.approx(brute_force(problem))
@@ -116,8 +115,7 @@ def test_cbc_equals_brute_force(problem: SitingProblem) -> None:
 @given(problem=problems(spacing=False))
 def test_lagrangian_bound_is_above_the_linear_relaxation(problem: SitingProblem) -> None:
     model = build_model(problem)
-    if model.n_sites == 0 or model.n_groups == 0:
-        return
+    assume(model.n_sites > 0 and model.n_groups > 0)  # else there is no linear system
     objective, matrix, upper = model.linear_system()
     relaxed = -linprog(objective, A_ub=matrix, b_ub=upper, bounds=(0, 1), method="highs").fun
     greedy = solve_greedy(problem)
@@ -177,8 +175,7 @@ def test_time_limit_is_reported_and_never_worse_than_greedy() -> None:
 
 
 def test_cbc_time_limit_reports_its_bound() -> None:
-    if not cbc_available():
-        pytest.skip("PuLP (CBC) is not installed")
+    assert cbc_available(), "PuLP and its CBC solver are development dependencies"
     rng = np.random.default_rng(7)
     matrix = sp.random(400, 3_000, density=0.02, random_state=rng, format="csr")
     problem = SitingProblem.build(matrix, rng.gamma(2.0, 10.0, 3_000), count=40)
