@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -228,16 +226,14 @@ def test_refuses_points_of_another_network_and_bad_options() -> None:
         coverage_matrix(small, mine, mine, cutoff=100.0, weight="money")  # type: ignore[arg-type]
 
 
-def test_a_large_grid_is_built_fast_and_sparse() -> None:
+def test_a_large_grid_is_sparse_and_exact() -> None:
+    """Sampled rows of a large matrix against the engine (its speed: scripts/bench_siting.py)."""
     engine = grid_engine(101)
     demand = random_points(engine, 20_000, seed=1)
     candidates = random_points(engine, 2_000, seed=2)
-    started = time.perf_counter()
     matrix = coverage_matrix(engine, demand, candidates, cutoff=500.0)
-    took = time.perf_counter() - started
     assert matrix.shape == (2_000, 20_000)
     assert 0 < matrix.nnz < 0.01 * 2_000 * 20_000
-    assert took < 5.0, f"{took:.2f}s"  # about 0.2 s; generous for slow machines
     for i in (0, 999, 1_999):
         cost = engine.distances(demand, candidates.take([i]), cutoff_m=500.0)
         np.testing.assert_array_equal(matrix[i].toarray().ravel().astype(bool), cost <= 500.0)
