@@ -19,6 +19,10 @@ import httpx
 
 from tests.support.paths import ROOT
 
+STARTUP_WAIT_S = 180.0
+"""How long to wait for the server's first answer: generous, as a loaded machine starts slowly
+(a server that exits is reported at once)."""
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -49,7 +53,7 @@ def serve(database_url: str, **environment: str) -> Iterator[str]:
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + STARTUP_WAIT_S
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"uvicorn exited with code {process.returncode}")
@@ -59,7 +63,7 @@ def serve(database_url: str, **environment: str) -> Iterator[str]:
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not answer within 30 s")
+                raise RuntimeError(f"uvicorn did not answer within {STARTUP_WAIT_S:g} s")
             time.sleep(0.1)
         yield base_url
     finally:
