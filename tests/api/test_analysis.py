@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.support.communes import add_saint_germain
+from tests.support.paths import PARIS
 
 COVERAGE = "/communes/75110/coverage"
 
@@ -49,12 +52,24 @@ def test_geojson_gives_every_demand_point_at_its_place(client: TestClient) -> No
         assert feature["properties"]["covered"] == (distance is not None and distance <= 200)
 
 
-def test_a_stricter_filter_never_covers_more(client: TestClient) -> None:
-    def share(**params: object) -> float:
-        base = {"layer": "charging-points", "mode": "drive", "within_min": 2}
-        return float(client.get(COVERAGE, params={**base, **params}).json()["summary"]["share"])
+def _irve_ids(min_power_kw: float) -> set[str]:
+    with (PARIS / "irve_statique_75110.csv").open(encoding="utf-8") as handle:
+        rows = csv.DictReader(handle)
+        return {
+            r["id_pdc_itinerance"] for r in rows if float(r["puissance_nominale"]) >= min_power_kw
+        }
 
-    assert share(min_power_kw=150) <= share(min_power_kw=22) <= share()
+
+def test_a_stricter_filter_uses_fewer_points_and_never_covers_more(client: TestClient) -> None:
+    def summary(**params: object) -> dict[str, float]:
+        base = {"layer": "charging-points", "mode": "drive", "within_min": 2}
+        return dict(client.get(COVERAGE, params={**base, **params}).json()["summary"])
+
+    fast, faster, every = summary(min_power_kw=22), summary(min_power_kw=150), summary()
+    assert faster["assets_used"] == len(_irve_ids(150)) < fast["assets_used"]
+    assert fast["assets_used"] == len(_irve_ids(22)) < every["assets_used"] == len(_irve_ids(0))
+    assert faster["share"] <= fast["share"] <= every["share"]
+    assert faster["share"] < every["share"]  # the points left out served someone alone
 
 
 def test_service_areas_and_gaps(client: TestClient) -> None:
@@ -65,12 +80,17 @@ def test_service_areas_and_gaps(client: TestClient) -> None:
     per_asset = client.get(
         "/communes/75110/service-areas", params={**params, "dissolve": False, "min_power_kw": 150}
     ).json()
-    assert len(per_asset["features"]) >= 1
-    assert all(f["properties"]["asset_id"] for f in per_asset["features"])
+    assert {f["properties"]["asset_id"] for f in per_asset["features"]} == _irve_ids(150)
+    assert len(per_asset["features"]) == len(_irve_ids(150))
+    every_gap = client.get("/communes/75110/gaps", params=params).json()["features"]
     gaps = client.get("/communes/75110/gaps", params={**params, "min_population": 500}).json()
     ranks = [f["properties"]["rank"] for f in gaps["features"]]
     assert ranks == list(range(1, len(ranks) + 1))
-    assert all(f["properties"]["population_unserved"] >= 500 for f in gaps["features"])
+    unserved = [f["properties"]["population_unserved"] for f in every_gap]
+    assert min(unserved) < 500 <= max(unserved)  # the threshold has gaps to leave out
+    assert [f["properties"]["population_unserved"] for f in gaps["features"]] == [
+        value for value in unserved if value >= 500
+    ]
 
 
 def test_bad_questions_get_problems_naming_the_field(client: TestClient) -> None:

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import csv
+import json
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi.testclient import TestClient
+from shapely.geometry import shape
 
 from tests.support.paths import PARIS
 
@@ -14,6 +16,14 @@ from tests.support.paths import PARIS
 def _irve_rows() -> list[dict[str, str]]:
     with (PARIS / "irve_statique_75110.csv").open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def _velib_inside_the_commune() -> int:
+    """The stations of the Vélib' file (drawn 500 m around the commune) inside its boundary."""
+    boundary = json.loads((PARIS / "boundary_75110.geojson").read_text(encoding="utf-8"))
+    outline = shape(boundary["features"][0]["geometry"])
+    stations = json.loads((PARIS / "velib_stations_75110_500m.geojson").read_text("utf-8"))
+    return sum(outline.covers(shape(f["geometry"])) for f in stations["features"])
 
 
 def test_charging_points_are_the_89_of_the_irve_file(any_client: TestClient) -> None:
@@ -86,14 +96,21 @@ def test_power_filter_matches_the_file(any_client: TestClient) -> None:
 
 
 def test_parking_kind_and_hub_mode_filters(any_client: TestClient) -> None:
-    bikes = any_client.get("/collections/parking/items", params={"kind": "bicycle"}).json()
-    assert bikes["numberMatched"] > 0
-    assert all(f["properties"]["kind"] == "bicycle" for f in bikes["features"])
-    velib = any_client.get("/collections/hubs/items", params={"mode": "bike_share"}).json()
-    assert velib["numberMatched"] == 53
-    rer = any_client.get("/collections/hubs/items", params={"mode": "rer"}).json()
-    names = {f["properties"]["name"].lower() for f in rer["features"]}
-    assert any("gare du nord" in name for name in names)
+    def ids(layer: str, **params: object) -> dict[str, dict[str, object]]:
+        body = any_client.get(f"/collections/{layer}/items", params={**params, "limit": 1000})
+        features = body.json()["features"]
+        return {feature["id"]: feature["properties"] for feature in features}
+
+    parking, hubs = ids("parking"), ids("hubs")
+    bikes = {key for key, properties in parking.items() if properties["kind"] == "bicycle"}
+    assert 0 < len(bikes) < len(parking)  # the filter has something to leave out
+    assert set(ids("parking", kind="bicycle")) == bikes
+    velib = set(ids("hubs", mode="bike_share"))
+    assert velib == {key for key, properties in hubs.items() if "bike_share" in properties["modes"]}  # type: ignore[operator]
+    assert len(velib) == _velib_inside_the_commune() < len(hubs)
+    rer = ids("hubs", mode="rer")
+    assert set(rer) == {key for key, properties in hubs.items() if "rer" in properties["modes"]}  # type: ignore[operator]
+    assert any("gare du nord" in str(properties["name"]).lower() for properties in rer.values())
 
 
 def test_commune_filter(client: TestClient) -> None:
