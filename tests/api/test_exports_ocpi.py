@@ -161,6 +161,7 @@ def test_ocpi_paging_headers_and_dates(client: TestClient, ocpi_schema: dict[str
 
     everything = client.get("/ocpi/2.2.1/locations", params={"limit": 100}).json()["data"]
     stamps = sorted({loc["last_updated"] for loc in everything})
+    assert len(stamps) > 2  # the cut leaves locations on both sides
     cut = stamps[len(stamps) // 2]
     after = client.get("/ocpi/2.2.1/locations", params={"date_from": cut, "limit": 100})
     before = client.get("/ocpi/2.2.1/locations", params={"date_to": cut, "limit": 100})

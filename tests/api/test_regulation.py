@@ -311,7 +311,8 @@ def test_afir_reports_points_sharing_a_delivery_point(client: TestClient) -> Non
     assert supply["delivery_points_shared"] == len(shared)
     assert supply["points"] == sum(len(p) for p in shared)
     assert supply["nominal_power_kw"] == sum(sum(p) for p in shared)
-    assert body["installed"]["power_kw"] == 2669.0  # no cap invented
+    installed = sum(float(row["puissance_nominale"]) for row in _shipped_points().values())
+    assert body["installed"]["power_kw"] == installed == 2669.0  # no cap invented
     assert "simultaneous power may be lower" in body["method"]["shared_supply"]
 
 

@@ -405,13 +405,14 @@ def test_invalid_zone_geometry_is_repaired() -> None:
     assert (result.points["source"] == "street").all()
 
 
-def test_method_to_dict_is_json(paris_demand: DemandPoints) -> None:
+def test_method_to_dict_is_json(paris_demand: DemandPoints, paris_zones: gpd.GeoDataFrame) -> None:
     data = paris_demand.method.to_dict()
     text = json.dumps(data)
     assert json.loads(text)["points_count"] == len(paris_demand.points)
     assert data["population_field"] == POP
     assert data["spacing_m"] == 50.0
-    assert isinstance(data["zones_with_zero_population"], list)
+    empty = sorted(str(zone) for zone in paris_zones.loc[paris_zones[POP] == 0, ZONE_ID])
+    assert sorted(data["zones_with_zero_population"]) == empty
     assert data["description"] == paris_demand.method.description
 
 

@@ -11,6 +11,8 @@ from tests.mobility.network.support import graphml_doc, graphml_edge, graphml_no
 
 def test_paris_walk_view_keeps_the_main_piece(paris: nx.MultiDiGraph) -> None:
     view, report = build_mode_view(paris, "walk")
+    pieces = sorted(nx.weakly_connected_components(paris), key=len)
+    assert set(view.nodes) == pieces[-1] and len(pieces) == report.components
     assert view.number_of_nodes() == 634
     assert nx.is_weakly_connected(view)
     assert report.mode == "walk"
