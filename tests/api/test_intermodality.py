@@ -69,6 +69,19 @@ def test_a_per_mode_reach_changes_that_mode_only(client: TestClient) -> None:
         assert hub["nearest_m"] == base[hub["id"]]["nearest_m"]
         was = base[hub["id"]]["expected_present"]
         assert set(hub["expected_present"]) - {"bike_parking"} == set(was) - {"bike_parking"}
+    lost = {
+        hub["id"]
+        for hub in body["hubs"]
+        if "bike_parking" in base[hub["id"]]["expected_present"]
+        and "bike_parking" not in hub["expected_present"]
+    }
+    between = {  # bike parking farther than the new reach, within the default one
+        key
+        for key, hub in base.items()
+        if hub["nearest_m"]["bike_parking"] is not None
+        and 150 < hub["nearest_m"]["bike_parking"] <= 300
+    }
+    assert lost == between and between
 
 
 def test_geojson_gives_the_hubs_at_their_place(client: TestClient) -> None:

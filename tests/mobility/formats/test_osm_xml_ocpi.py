@@ -54,6 +54,7 @@ def test_the_real_extract_gives_parking_and_hubs(extract: bytes) -> None:
         assert xml_fields == from_geojson[asset_id].attributes.model_dump(exclude=spaces)
         assert from_xml[asset_id].lon == pytest.approx(from_geojson[asset_id].lon, abs=1e-6)
     # Lines are the XML lines of the elements, and the refusal names the OSM tag.
+    assert report.rejected  # the extract has a bad capacity:disabled tag
     assert all(row.line is not None and row.line > 1000 for row in report.rejected)
     assert {row.field for row in report.rejected} <= {"capacity", "capacity:disabled", "geometry"}
 
