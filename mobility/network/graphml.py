@@ -92,7 +92,8 @@ def _build_graph(raw: _RawGraph) -> nx.MultiDiGraph:
         )
         edges.append(record)
         if not directed and record.u != record.v and not parse_oneway(attrs.get("oneway")):
-            # An undirected edge is a two-way street: store its way back as well.
+            # An undirected edge is a two-way street: store its way back as well (a loop's way
+            # round the other way is added by the model, which runs its line backwards).
             edges.append(
                 EdgeRecord(
                     u=record.v,

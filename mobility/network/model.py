@@ -24,6 +24,13 @@ Directions
     convention: a one-way street is stored u→v only and the walk view adds the way back. A source
     without classes (a city street referential) serves both modes, so every edge gets a reverse
     twin; the twin of an edge the source marks one-way is walk-only.
+Loops
+    An edge from a crossing back to itself (a courtyard, a turning loop) that is not ``oneway``
+    is stored both ways round, the twin's line the loop's run backwards, whatever the source
+    gave: undirected files and graphs made directed from them store a loop once, and a loop
+    travelled one way only sends a point standing on it round the whole loop. A loop the
+    source gives both ways round is kept as it is, not doubled; a ``oneway`` loop stays one
+    way for cars (the walk view adds its way back, as for any one-way street).
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ from shapely.geometry import LineString
 from mobility.errors import UnsupportedFormatError
 from mobility.geo import in_france
 from mobility.network.classes import classify_modes, first_value, parse_oneway
-from mobility.network.directions import add_missing_reverses
+from mobility.network.directions import add_loop_twins, add_missing_reverses
 from mobility.network.geometry import build_straight_line, measure_lengths_m, orient_line
 from mobility.network.speeds import parse_maxspeed
 
@@ -121,7 +128,9 @@ def assemble_streets(
         graph.add_edge(record.u, record.v, key=key, **attrs)
     if graph.number_of_edges() == 0:
         raise UnsupportedFormatError("The street file contains no street edges of positive length.")
-    if not has_classes:
+    if has_classes:
+        add_loop_twins(graph)
+    else:
         add_missing_reverses(graph)
     return graph
 

@@ -184,6 +184,7 @@ def _piece_edges(
     ends = [(piece[0], piece[-1])]
     if not one_way and piece[0] != piece[-1]:
         ends.append((piece[-1], piece[0]))  # the model turns the line around for the way back
+    # a two-way loop is given once: the model adds its way round the other way
     return [
         EdgeRecord(u=u, v=v, tags=rule_tags, geometry=line, oneway=one_way, extra=dict(extra))
         for u, v in ends
