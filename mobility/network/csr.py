@@ -123,7 +123,9 @@ def edge_table_from_arrays(
     node_lon, node_lat
         Node coordinates, EPSG:4326.
     u, v
-        Tail and head node index of every directed edge (a two-way street is two edges).
+        Tail and head node index of every directed edge (a two-way street is two edges; a
+        two-way loop too, the second drawn round the other way, since only lines tell a loop's
+        way back from another loop of its crossing).
     length_m, speed_kmh
         Positive length and speed of every edge.
     geometry
