@@ -53,7 +53,7 @@ TITLES = {
 }
 
 
-class ApiProblem(Exception):
+class ApiProblem(Exception):  # noqa: N818 (a problem+json body to send, not a fault)
     """An HTTP-level refusal raised by the web layer itself (auth, media type, size)."""
 
     def __init__(

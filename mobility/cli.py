@@ -24,7 +24,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, ClassVar, TextIO
 
 from mobility.assets import Layer
 from mobility.commune import CommuneInputs, SourceFile, build_commune
@@ -233,7 +233,7 @@ class ProgressBar:
     at most ten times a second, and always at a phase's end.
     """
 
-    LABELS = {"read": "reading", "place": "placing", "write": "writing"}
+    LABELS: ClassVar[dict[str, str]] = {"read": "reading", "place": "placing", "write": "writing"}
     WIDTH = 30
 
     def __init__(self, stream: TextIO, *, interval_s: float = 0.1) -> None:

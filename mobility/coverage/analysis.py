@@ -122,7 +122,7 @@ class CoverageResult:
             "population": round(self.population_total, 1),
             "population_covered": round(self.population_covered, 1),
             "share": round(self.share, 4),
-            "demand_points": int(len(self.population)),
+            "demand_points": len(self.population),
             "demand_points_off_network": int(self.off_network.sum()),
             "population_off_network": round(float(self.population[self.off_network].sum()), 1),
             "assets_used": self.assets_used,

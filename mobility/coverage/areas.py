@@ -163,7 +163,7 @@ def reach_key(reach: Reach) -> bytes:
 
 def clear_band_cache(engine: DistanceEngine) -> None:
     """Forget the engine's band pieces, arrangements and areas (every band width)."""
-    cache = engine.edges._cache  # noqa: SLF001 (the table's own cache of derived objects)
+    cache = engine.edges._cache  # the table's own cache of derived objects
     for name in [name for name in cache if name.startswith("band_cache_")]:
         cache.pop(name, None)
 

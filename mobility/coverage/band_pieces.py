@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
@@ -161,7 +162,7 @@ class BandPieces:
         piece_owner = np.r_[np.repeat(owner, span), ends_owner[ends >= 0], owner[whole]]
         held_by, piece = np.divmod(sorted_unique(piece_owner * self.count + piece), self.count)
         bounds = np.searchsorted(held_by, np.arange(len(reaches) + 1))
-        return [piece[low:high] for low, high in zip(bounds[:-1], bounds[1:], strict=True)]
+        return [piece[low:high] for low, high in pairwise(bounds)]
 
 
 def cut_band_pieces(edges: EdgeTable, band_m: float) -> BandPieces:

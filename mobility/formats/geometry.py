@@ -17,7 +17,7 @@ from shapely.validation import explain_validity
 from mobility.geo import FRANCE_BOUNDS, in_france, to_metric, to_wire
 
 
-class FeatureProblem(Exception):
+class FeatureProblem(Exception):  # noqa: N818 (a row's problem to report, not a fault)
     """A problem with one feature or row, tied to the field at fault (never escapes a reader)."""
 
     def __init__(self, field: str, reason: str) -> None:

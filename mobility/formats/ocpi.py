@@ -202,7 +202,7 @@ def _connector(
     power_kw: float,
     updated: str,
 ) -> dict[str, Any]:
-    watts = int(round(power_kw * 1000))
+    watts = round(power_kw * 1000)
     if power_type == "AC_1_PHASE":
         voltage = 230
         amperage = math.ceil(watts / voltage)

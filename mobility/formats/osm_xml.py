@@ -56,7 +56,7 @@ class _Element:
     members: list[tuple[str, int, str]] = field(default_factory=list)
 
 
-class _Refused(Exception):
+class _Refused(Exception):  # noqa: N818 (a refused element, caught in this module)
     pass
 
 

@@ -39,8 +39,7 @@ TOTAL_STATIONS = "objectifs_nb_total_stations"
 BY_USE = tuple(f"objectifs_nb_pdc_usage_{use}_{c.suffix}" for c in POWER_CLASSES for use in USES)
 KNOWN_FIELDS = frozenset(
     (*DATES, "code_commune_insee", "code_iris_insee", *EXISTING, *USAGE, *PLANNED, *FORECAST)
-    + (*OBJECTIVES, TOTAL_STATIONS, *BY_USE, "url_sdirve")
-)
+) | frozenset((*OBJECTIVES, TOTAL_STATIONS, *BY_USE, "url_sdirve"))
 
 
 @dataclass(frozen=True)

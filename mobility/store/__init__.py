@@ -27,12 +27,12 @@ def open_store(url: str) -> SqlStore:
 
 __all__ = [
     "ASSET_PAGE_SIZE",
+    "DEFAULT_DATABASE_URL",
     "AssetPage",
     "AssetQuery",
     "CommuneFile",
     "CommuneInput",
     "CommuneRecord",
-    "DEFAULT_DATABASE_URL",
     "SqlStore",
     "Store",
     "open_store",

@@ -29,7 +29,7 @@ def _matched(base_url: str, layer: str, **params: object) -> tuple[int, set[str]
 
 def test_gdal_reads_every_collection_completely(base_url: str) -> None:
     for layer in LAYERS:
-        expected, ids = _matched(base_url, layer)
+        expected, _ = _matched(base_url, layer)
         assert expected > 0, layer
         frame = pyogrio.read_dataframe(f"OAPIF:{base_url}/collections/{layer}")
         assert len(frame) == expected, layer

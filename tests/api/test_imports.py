@@ -167,7 +167,7 @@ def test_a_gbfs_station_information(client: TestClient, version: str) -> None:
 
 
 def test_gbfs_with_a_swapped_station_is_refused_whole(client: TestClient) -> None:
-    data, stations = velib_gbfs()
+    data, _ = velib_gbfs()
     document = json.loads(data)
     station = document["data"]["stations"][3]
     station["lat"], station["lon"] = station["lon"], station["lat"]

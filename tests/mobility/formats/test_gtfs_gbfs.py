@@ -82,7 +82,7 @@ def test_route_types(route_type: int, mode: str | None) -> None:
 def _stops(
     *rows: str,
     header: str = "stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station,vehicle_type",
-) -> bytes:  # noqa: E501
+) -> bytes:
     return ("\n".join([header, *rows]) + "\n").encode()
 
 
@@ -122,7 +122,7 @@ def test_a_bom_is_accepted() -> None:
         (
             "stop_id,stop_name,stop_lat,stop_lon\nS1,Gare de l’Est,48.876,2.358\n".encode("cp1252"),
             "not UTF-8",
-        ),  # noqa: E501
+        ),
         (b"stop_id,stop_name\nS1,x\n", r"lacks the column\(s\) stop_lat, stop_lon"),
     ],
 )
@@ -135,7 +135,7 @@ def test_a_zip_without_stops_txt() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("routes.txt", "route_id,route_type\nR1,1\n")
-    with pytest.raises(UnsupportedFormatError, match="no stops.txt.*routes.txt"):
+    with pytest.raises(UnsupportedFormatError, match=r"no stops\.txt.*routes\.txt"):
         read_gtfs(buffer.getvalue())
 
 

@@ -145,7 +145,7 @@ def test_swaps_end_on_a_local_optimum_never_below_the_greedy(
     others = [i for i in np.flatnonzero(problem.allowed).tolist() if i not in final]
     for out in range(len(final)):
         for into in others:
-            trial = final[:out] + [into] + final[out + 1 :]
+            trial = [*final[:out], into, *final[out + 1 :]]
             if swap_is_feasible(problem, trial):
                 assert problem.covered_weight(trial) <= value + 1e-9, (final, out, into)
 
