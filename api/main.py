@@ -29,6 +29,7 @@ from api.routers import (
 from api.routers.assets import build_layer_router
 from api.settings import Settings
 from mobility.coverage.context import ContextCache
+from mobility.datafiles import use_data_dir
 from mobility.store import open_store
 
 API_VERSION = "0.1.0"
@@ -43,9 +44,9 @@ EPSG:4326 in lon/lat order; distances are in metres. Errors are RFC 9457
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the API for the given settings (read from ``MOBILITY_*`` when none is given)."""
-    settings = settings or Settings()
+def create_app(settings: Settings) -> FastAPI:
+    """Build the API for the given settings (the entry point reads them from ``MOBILITY_*``)."""
+    use_data_dir(settings.data_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -101,7 +102,7 @@ def __getattr__(name: str) -> FastAPI:
     their own apps with their own settings.
     """
     if name == "app":
-        application = create_app()
+        application = create_app(Settings())
         globals()["app"] = application
         return application
     raise AttributeError(name)

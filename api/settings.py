@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
 """The one validated configuration, read from ``MOBILITY_*`` environment variables.
 
-Built once by the entry point and passed to ``create_app``; nothing else reads the environment.
+It extends the domain's :class:`~mobility.settings.MobilitySettings` (the store and the reference
+files, shared with the ``mobility`` command) with the web's own fields. Built once by the entry
+point and passed to ``create_app``; nothing else reads the environment.
 """
 
 from __future__ import annotations
@@ -9,20 +11,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode
 
-from mobility.store import DEFAULT_DATABASE_URL
+from mobility.settings import MobilitySettings
 
 
-class Settings(BaseSettings):
+class Settings(MobilitySettings):
     """Service configuration (see the README's configuration table)."""
 
-    model_config = SettingsConfigDict(env_prefix="MOBILITY_", env_file=None, extra="ignore")
-
-    database_url: str = Field(
-        default=DEFAULT_DATABASE_URL,
-        description="sqlite:///path (embedded, default) or postgresql://user@host/db (PostGIS).",
-    )
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
         description="Keys accepted in X-API-Key for writes, comma-separated; none: no writes.",
@@ -32,6 +28,7 @@ class Settings(BaseSettings):
     )
     public_url: str | None = Field(
         default=None,
+        pattern=r"^https?://\S+$",
         description="Base URL clients see (behind a proxy); from the request if unset.",
     )
     max_upload_mb: float = Field(default=200.0, gt=0, description="Largest accepted request body.")
@@ -63,8 +60,6 @@ class Settings(BaseSettings):
             raise ValueError("every MOBILITY_API_KEYS entry must be at least 16 characters long")
         if "*" in self.cors_origins and len(self.cors_origins) > 1:
             raise ValueError("MOBILITY_CORS_ORIGINS: '*' cannot be combined with named origins")
-        if not self.database_url.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
-            raise ValueError("MOBILITY_DATABASE_URL must start with sqlite: or postgresql:")
         return self
 
     def accepts_key(self, candidate: str) -> bool:

@@ -12,27 +12,31 @@ Examples::
     mobility scenario promote 3f1c0a9e2b7d4c51
 
 The database is ``--database-url``, else ``MOBILITY_DATABASE_URL``, else the embedded SQLite
-file ``var/mobility.sqlite``.
+file ``var/mobility.sqlite``. The settings (:class:`~mobility.settings.MobilitySettings`) are read
+once, in :func:`main`, and passed down.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
+from pydantic import ValidationError
+
 from mobility.assets import Layer
-from mobility.commune import CommuneInputs, SourceFile, build_commune
+from mobility.commune import CommuneInputs, SourceFile, SourceRole, build_commune
+from mobility.datafiles import use_data_dir
 from mobility.errors import MobilityError
 from mobility.formats.reader import ASSET_FORMATS
 from mobility.loading import LoadPhase, load_asset_file
 from mobility.manifest import load_manifest, read_manifest
 from mobility.scenarios import Scenario
+from mobility.settings import MobilitySettings
 from mobility.store import DEFAULT_DATABASE_URL, Store, open_store
 
 
@@ -42,8 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("MOBILITY_DATABASE_URL", DEFAULT_DATABASE_URL),
-        help="sqlite:///path or postgresql://user@host/db (default: %(default)s)",
+        default=None,
+        help="sqlite:///path or postgresql://user@host/db "
+        f"(default: MOBILITY_DATABASE_URL, else {DEFAULT_DATABASE_URL})",
     )
     parser.add_argument("--json", action="store_true", help="print reports as JSON")
     groups = parser.add_subparsers(dest="group", required=True)
@@ -119,13 +124,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _source(path: Path | None, role: str, attributions: dict[str, str]) -> SourceFile | None:
+def _source(path: Path | None, role: SourceRole, attributions: dict[str, str]) -> SourceFile | None:
     if path is None:
         return None
     if not path.is_file():
         raise MobilityError(f"{role} file not found: {path}")
     return SourceFile(
-        role=role,  # type: ignore[arg-type]
+        role=role,
         filename=path.name,
         content=path.read_bytes(),
         attribution=attributions.get(role),
@@ -337,11 +342,33 @@ def _describe(code: str, name: str, info: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def read_settings(args: argparse.Namespace) -> MobilitySettings:
+    """Read the ``MOBILITY_*`` settings once; an option given on the command line wins.
+
+    Raises
+    ------
+    pydantic.ValidationError
+        When a setting is refused (an unknown database scheme, a data directory that is not one).
+    """
+    if args.database_url is not None:
+        return MobilitySettings(database_url=args.database_url)
+    return MobilitySettings()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code."""
     args = _parser().parse_args(argv)
     try:
-        store = open_store(args.database_url)
+        settings = read_settings(args)
+    except ValidationError as exc:
+        print("error: the settings are refused", file=sys.stderr)
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"])
+            print(f"  {field}: {error['msg']}", file=sys.stderr)
+        return 2
+    use_data_dir(settings.data_dir)
+    try:
+        store = open_store(settings.database_url)
     except MobilityError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2

@@ -27,13 +27,14 @@ from mobility.store.base import CommuneFile, CommuneRecord, FileRole
 Mode = Literal["walk", "drive"]
 DEFAULT_SPACING_M = 50.0
 INSEE_CODE_PATTERN = r"^([013-9]\d|2[AB1-9])\d{3}$"
+SourceRole = FileRole | Literal["boundary"]
 
 
 @dataclass(frozen=True)
 class SourceFile:
     """A file given to build a commune, with what the user says of its origin."""
 
-    role: FileRole | Literal["boundary"]
+    role: SourceRole
     filename: str
     content: bytes
     attribution: str | None = None

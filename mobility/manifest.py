@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from mobility.assets import Asset, Layer
-from mobility.commune import CommuneInputs, SourceFile, build_commune
+from mobility.commune import CommuneInputs, SourceFile, SourceRole, build_commune
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.loading import LoadReport, prepare_load
 from mobility.store.base import Store
@@ -32,7 +32,7 @@ class AssetSource:
     licence: str | None
 
 
-def _source(base: Path, entry: Any, role: str) -> SourceFile:
+def _source(base: Path, entry: Any, role: SourceRole) -> SourceFile:
     if not isinstance(entry, dict) or "file" not in entry:
         raise InvalidInputError(
             "the manifest is incomplete", problems=[FieldProblem(role, "needs a 'file' entry")]
@@ -44,7 +44,7 @@ def _source(base: Path, entry: Any, role: str) -> SourceFile:
             problems=[FieldProblem(f"{role}.file", f"{path} does not exist")],
         )
     return SourceFile(
-        role=role,  # type: ignore[arg-type]
+        role=role,
         filename=path.name,
         content=path.read_bytes(),
         attribution=entry.get("attribution"),

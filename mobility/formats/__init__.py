@@ -11,17 +11,17 @@ from mobility.formats.geojson_native import read_native_geojson
 from mobility.formats.geojson_osm import read_osm_geojson
 from mobility.formats.geojson_velib import read_velib_geojson
 from mobility.formats.irve_reader import read_irve_csv
-from mobility.formats.irve_schema import IRVE_COLUMNS, IRVE_SCHEMA_PATH
+from mobility.formats.irve_schema import IRVE_COLUMNS, irve_schema_path
 from mobility.formats.irve_writer import write_irve_csv
 from mobility.formats.reader import read_asset_file, sniff_format
 from mobility.formats.report import ParsedAsset, ReadReport, RejectedRow
 
 __all__ = [
     "IRVE_COLUMNS",
-    "IRVE_SCHEMA_PATH",
     "ParsedAsset",
     "ReadReport",
     "RejectedRow",
+    "irve_schema_path",
     "read_asset_file",
     "read_idfm_geojson",
     "read_irve_csv",

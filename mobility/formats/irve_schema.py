@@ -20,13 +20,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from mobility.datafiles import data_file
 from mobility.formats.geometry import position_problem
 
-IRVE_SCHEMA_PATH = data_file("schema-irve", "schema-statique.json")
-"""The IRVE statique Table Schema (v2.3) the reader enforces, as shipped in the repository."""
+
+def irve_schema_path() -> Path:
+    """Return the IRVE statique Table Schema (v2.3) the reader enforces, as shipped."""
+    return data_file("schema-irve", "schema-statique.json")
+
 
 IRVE_FORMAT = "irve"
 COORDINATES_COLUMN = "coordonneesXY"
@@ -243,13 +247,14 @@ def _converter(field: dict[str, Any]) -> Converter:
 @cache
 def column_rules() -> tuple[ColumnRule, ...]:
     """Return the per-column rules built from the IRVE schema file, in schema order."""
-    schema = json.loads(IRVE_SCHEMA_PATH.read_text(encoding="utf-8"))
+    path = irve_schema_path()
+    schema = json.loads(path.read_text(encoding="utf-8"))
     fields: list[dict[str, Any]] = schema["fields"]
     names = tuple(field["name"] for field in fields)
     if names != IRVE_COLUMNS:
-        raise RuntimeError(f"{IRVE_SCHEMA_PATH} does not list the IRVE v2.3 columns in order")
+        raise RuntimeError(f"{path} does not list the IRVE v2.3 columns in order")
     if schema.get("missingValues", [""]) != [""]:
-        raise RuntimeError(f"{IRVE_SCHEMA_PATH}: only missingValues [''] is supported")
+        raise RuntimeError(f"{path}: only missingValues [''] is supported")
     return tuple(
         ColumnRule(
             name=field["name"],

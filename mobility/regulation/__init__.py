@@ -13,11 +13,10 @@ from mobility.regulation.afir import AfirCheck, afir_check
 from mobility.regulation.inputs import Fleet, SdirveInputs
 from mobility.regulation.power_classes import PowerClass, power_class
 from mobility.regulation.sdirve import sdirve_indicators
-from mobility.regulation.sdirve_csv import SDIRVE_SCHEMA_PATH, sdirve_rows, write_sdirve_csv
+from mobility.regulation.sdirve_csv import sdirve_rows, sdirve_schema_path, write_sdirve_csv
 from mobility.regulation.sdirve_result import SdirveIndicators
 
 __all__ = [
-    "SDIRVE_SCHEMA_PATH",
     "AfirCheck",
     "Fleet",
     "PowerClass",
@@ -27,5 +26,6 @@ __all__ = [
     "power_class",
     "sdirve_indicators",
     "sdirve_rows",
+    "sdirve_schema_path",
     "write_sdirve_csv",
 ]

@@ -17,12 +17,12 @@ from typing import Any, Literal
 
 from mobility.errors import ConflictError, FieldProblem
 from mobility.regulation.sdirve_result import LevelIndicators, MissingInput, SdirveIndicators
-from mobility.regulation.sdirve_schema import SDIRVE_SCHEMA_PATH, sdirve_fields
+from mobility.regulation.sdirve_schema import sdirve_fields, sdirve_schema_path
 
 Level = Literal["commune", "iris"]
 MAX_LISTED_IRIS = 10
 
-__all__ = ["SDIRVE_SCHEMA_PATH", "Level", "sdirve_rows", "write_sdirve_csv"]
+__all__ = ["Level", "sdirve_rows", "sdirve_schema_path", "write_sdirve_csv"]
 
 
 def sdirve_rows(indicators: SdirveIndicators, level: Level = "commune") -> list[dict[str, str]]:

@@ -17,8 +17,6 @@ from typing import Literal
 from mobility.datafiles import data_file
 from mobility.regulation.power_classes import POWER_CLASSES
 
-SDIRVE_SCHEMA_PATH = data_file("schema-sdirve", "schema.json")
-
 FieldType = Literal["date", "string", "integer", "number"]
 USES = ("residentiel", "professionnel", "occasionnel_transit")
 
@@ -51,8 +49,13 @@ class SchemaField:
     required: bool
 
 
+def sdirve_schema_path() -> Path:
+    """Return the SDIRVE Table Schema (v0.1.0) the writer follows, as shipped."""
+    return data_file("schema-sdirve", "schema.json")
+
+
 @cache
-def sdirve_fields(path: Path = SDIRVE_SCHEMA_PATH) -> tuple[SchemaField, ...]:
+def sdirve_fields() -> tuple[SchemaField, ...]:
     """Return the schema's fields in order, checked against the names the diagnostic fills.
 
     Raises
@@ -60,6 +63,7 @@ def sdirve_fields(path: Path = SDIRVE_SCHEMA_PATH) -> tuple[SchemaField, ...]:
     RuntimeError
         When the schema file's fields are not the ones of SDIRVE v0.1.0.
     """
+    path = sdirve_schema_path()
     schema = json.loads(path.read_text(encoding="utf-8"))
     fields = tuple(
         SchemaField(

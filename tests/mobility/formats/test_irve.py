@@ -13,7 +13,7 @@ import pytest
 
 from mobility.assets import ChargingPoint, Layer, is_valid_feature_id
 from mobility.errors import UnsupportedFormatError
-from mobility.formats import IRVE_COLUMNS, IRVE_SCHEMA_PATH, read_irve_csv, write_irve_csv
+from mobility.formats import IRVE_COLUMNS, irve_schema_path, read_irve_csv, write_irve_csv
 from mobility.formats.report import ReadReport, RejectedRow
 from tests.mobility.formats.conftest import (
     EXAMPLE_IRVE,
@@ -43,7 +43,7 @@ def _only_problem(report: ReadReport) -> RejectedRow:
 
 
 def test_schema_columns_match_the_model() -> None:
-    schema = json.loads(IRVE_SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema = json.loads(irve_schema_path().read_text(encoding="utf-8"))
     assert tuple(field["name"] for field in schema["fields"]) == IRVE_COLUMNS
     assert len(IRVE_COLUMNS) == 40
     model_fields = set(ChargingPoint.model_fields)
