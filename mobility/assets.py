@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -81,8 +81,14 @@ class AssetModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
-class ChargingPoint(AssetModel):
-    """One charging point (point de charge) with the IRVE statique v2.3 attributes.
+class ChargingPointBase(AssetModel):
+    """The IRVE statique v2.3 attributes of any charging point, built or planned.
+
+    A point a scenario proposes may not yet have an operator, a roaming id or a brand, so the
+    fields such a point leaves unknown are optional here; :class:`ChargingPoint` makes them
+    required again for a complete record. Only the power is always required: it is what coverage
+    filters, the SDIRVE power classes and the AFIR power target need. Code that accepts either
+    kind takes this class and meets every field that may be unknown as ``None``.
 
     ``coordonneesXY`` is not an attribute here: the feature geometry is the one source of truth
     for the location and the IRVE export writes it back as ``[lon, lat]``.
@@ -92,60 +98,64 @@ class ChargingPoint(AssetModel):
     siren_amenageur: Annotated[str, StringConstraints(pattern=r"^\d{9}$")] | None = None
     contact_amenageur: str | None = None
     nom_operateur: str | None = None
-    contact_operateur: Text
+    contact_operateur: Text | None = None
     telephone_operateur: str | None = None
-    nom_enseigne: Text
-    id_station_itinerance: ItineranceId
+    nom_enseigne: Text | None = None
+    id_station_itinerance: ItineranceId | None = None
     id_station_local: str | None = None
-    nom_station: Text
-    implantation_station: Implantation
-    adresse_station: Text
+    nom_station: Text | None = None
+    implantation_station: Implantation | None = None
+    adresse_station: Text | None = None
     code_insee_commune: (
         Annotated[str, StringConstraints(pattern=r"^([013-9]\d|2[AB1-9])\d{3}$")] | None
     ) = None
-    nbre_pdc: Count
-    id_pdc_itinerance: ItineranceId
+    nbre_pdc: Count = 1
+    id_pdc_itinerance: ItineranceId | None = None
     id_pdc_local: str | None = None
     puissance_nominale: PowerKw
-    prise_type_ef: bool
-    prise_type_2: bool
-    prise_type_combo_ccs: bool
-    prise_type_chademo: bool
-    prise_type_autre: bool
+    prise_type_ef: bool | None = None
+    prise_type_2: bool | None = None
+    prise_type_combo_ccs: bool | None = None
+    prise_type_chademo: bool | None = None
+    prise_type_autre: bool | None = None
     gratuit: bool | None = None
-    paiement_acte: bool
+    paiement_acte: bool | None = None
     paiement_cb: bool | None = None
     paiement_autre: bool | None = None
     tarification: str | None = None
-    condition_acces: AccessCondition
-    reservation: bool
-    horaires: OpeningHours
-    accessibilite_pmr: PmrAccessibility
-    restriction_gabarit: Text
-    station_deux_roues: bool
+    condition_acces: AccessCondition | None = None
+    reservation: bool | None = None
+    horaires: OpeningHours | None = None
+    accessibilite_pmr: PmrAccessibility = "Accessibilité inconnue"
+    restriction_gabarit: Text | None = None
+    station_deux_roues: bool | None = None
     raccordement: GridConnection | None = None
     num_pdl: str | None = None
     date_mise_en_service: date | None = None
     observations: str | None = None
-    date_maj: date
+    date_maj: date | None = None
     cable_t2_attache: bool | None = None
 
     @model_validator(mode="after")
-    def _require_an_id(self) -> ChargingPoint:
+    def _require_an_id(self) -> Self:
         if self.id_pdc_itinerance == NOT_CONCERNED and not self.id_pdc_local:
             raise ValueError("id_pdc_local is required when id_pdc_itinerance is 'Non concerné'")
         return self
 
     @property
     def feature_id(self) -> str:
-        """Return the stable id: the roaming id, or the local id for points outside roaming."""
-        if self.id_pdc_itinerance != NOT_CONCERNED:
+        """Return the stable id: the roaming id, else the local id, else (planned) ``""``.
+
+        A complete record always has one of the two ids (a roaming id, or 'Non concerné' and a
+        local id); a planned point may have neither yet.
+        """
+        if self.id_pdc_itinerance and self.id_pdc_itinerance != NOT_CONCERNED:
             return self.id_pdc_itinerance
-        return f"local-{self.id_pdc_local}"
+        return f"local-{self.id_pdc_local}" if self.id_pdc_local else ""
 
     @property
     def connector_types(self) -> list[str]:
-        """Return the connector standards present on the point, in IRVE order."""
+        """Return the connector standards known present on the point, in IRVE order."""
         flags = {
             "EF": self.prise_type_ef,
             "T2": self.prise_type_2,
@@ -153,45 +163,47 @@ class ChargingPoint(AssetModel):
             "CHAdeMO": self.prise_type_chademo,
             "other": self.prise_type_autre,
         }
-        return [name for name, present in flags.items() if present]
+        return [name for name, present in flags.items() if present is True]
 
 
-class PlannedChargingPoint(ChargingPoint):
-    """A charging point a scenario proposes, before it has an operator, a roaming id or a brand.
+class ChargingPoint(ChargingPointBase):
+    """One built charging point (point de charge): a complete IRVE statique v2.3 record.
 
-    Only the power is required: it is what coverage filters, the SDIRVE power classes and the
-    AFIR power target need. The other IRVE fields stay unknown (``None``) until the point is
-    built; promoting a scenario into the base data asks for a complete IRVE record.
+    The fields below are the ones the national schema requires; every other field is inherited
+    as it is from :class:`ChargingPointBase`.
     """
 
-    contact_operateur: Text | None = None  # type: ignore[assignment]
-    nom_enseigne: Text | None = None  # type: ignore[assignment]
-    id_station_itinerance: ItineranceId | None = None  # type: ignore[assignment]
-    nom_station: Text | None = None  # type: ignore[assignment]
-    implantation_station: Implantation | None = None  # type: ignore[assignment]
-    adresse_station: Text | None = None  # type: ignore[assignment]
-    nbre_pdc: Count = 1
-    id_pdc_itinerance: ItineranceId | None = None  # type: ignore[assignment]
-    prise_type_ef: bool | None = None  # type: ignore[assignment]
-    prise_type_2: bool | None = None  # type: ignore[assignment]
-    prise_type_combo_ccs: bool | None = None  # type: ignore[assignment]
-    prise_type_chademo: bool | None = None  # type: ignore[assignment]
-    prise_type_autre: bool | None = None  # type: ignore[assignment]
-    paiement_acte: bool | None = None  # type: ignore[assignment]
-    condition_acces: AccessCondition | None = None  # type: ignore[assignment]
-    reservation: bool | None = None  # type: ignore[assignment]
-    horaires: OpeningHours | None = None  # type: ignore[assignment]
-    accessibilite_pmr: PmrAccessibility = "Accessibilité inconnue"
-    restriction_gabarit: Text | None = None  # type: ignore[assignment]
-    station_deux_roues: bool | None = None  # type: ignore[assignment]
-    date_maj: date | None = None  # type: ignore[assignment]
+    contact_operateur: Text
+    nom_enseigne: Text
+    id_station_itinerance: ItineranceId
+    nom_station: Text
+    implantation_station: Implantation
+    adresse_station: Text
+    nbre_pdc: Count
+    id_pdc_itinerance: ItineranceId
+    prise_type_ef: bool
+    prise_type_2: bool
+    prise_type_combo_ccs: bool
+    prise_type_chademo: bool
+    prise_type_autre: bool
+    paiement_acte: bool
+    condition_acces: AccessCondition
+    reservation: bool
+    horaires: OpeningHours
+    accessibilite_pmr: PmrAccessibility
+    restriction_gabarit: Text
+    station_deux_roues: bool
+    date_maj: date
 
-    @property
-    def feature_id(self) -> str:
-        """Return the roaming or local id when the plan gives one, else an empty string."""
-        if self.id_pdc_itinerance and self.id_pdc_itinerance != NOT_CONCERNED:
-            return self.id_pdc_itinerance
-        return f"local-{self.id_pdc_local}" if self.id_pdc_local else ""
+
+class PlannedChargingPoint(ChargingPointBase):
+    """A charging point a scenario proposes, before it has an operator, a roaming id or a brand.
+
+    Its fields are those of :class:`ChargingPointBase`: the power required, one charge point by
+    default, every other field unknown until the point is built. It is not a
+    :class:`ChargingPoint`, so nothing that needs a complete record (the IRVE and OCPI exports)
+    takes it by mistake; promoting a scenario into the base data asks for a complete record.
+    """
 
 
 ParkingKind = Literal["car", "bicycle", "motorcycle"]
@@ -251,7 +263,7 @@ class Hub(AssetModel):
         return list(dict.fromkeys(values))
 
 
-AssetAttributes = ChargingPoint | Parking | Hub
+AssetAttributes = ChargingPoint | PlannedChargingPoint | Parking | Hub
 
 LAYER_MODELS: dict[Layer, type[AssetAttributes]] = {
     Layer.CHARGING_POINTS: ChargingPoint,
@@ -270,7 +282,7 @@ def is_valid_feature_id(feature_id: str) -> bool:
 def filter_columns(layer: Layer, attributes: AssetAttributes) -> dict[str, Any]:
     """Return the indexed columns a store keeps beside the attributes for fast filtering."""
     columns: dict[str, Any] = {"power_kw": None, "kind": None, "modes": None}
-    if isinstance(attributes, ChargingPoint):
+    if isinstance(attributes, ChargingPointBase):
         columns["power_kw"] = attributes.puissance_nominale
     elif isinstance(attributes, Parking):
         columns["kind"] = attributes.kind

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mobility.assets import Asset, ChargingPoint, Hub, HubMode, Layer, Parking, ParkingKind
+from mobility.assets import Asset, ChargingPointBase, Hub, HubMode, Layer, Parking, ParkingKind
 from mobility.errors import FieldProblem, InvalidInputError
 
 MAX_POWER_KW = 1000.0
@@ -47,7 +47,7 @@ class AssetFilter:
     def keeps(self, asset: Asset) -> bool:
         """Tell whether an asset passes every filter."""
         attributes = asset.attributes
-        if isinstance(attributes, ChargingPoint):
+        if isinstance(attributes, ChargingPointBase):
             if self.min_power_kw is not None and attributes.puissance_nominale < self.min_power_kw:
                 return False
             if self.free_only and attributes.gratuit is not True:

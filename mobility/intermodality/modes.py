@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from mobility.assets import HUB_MODES, Asset, ChargingPoint, Hub, HubMode, Parking
+from mobility.assets import HUB_MODES, Asset, ChargingPointBase, Hub, HubMode, Parking
 from mobility.errors import FieldProblem, InvalidInputError
 
 IntermodalMode = Literal[
@@ -145,7 +145,7 @@ def asset_modes(asset: Asset) -> frozenset[IntermodalMode]:
     attributes = asset.attributes
     if isinstance(attributes, Hub):
         return frozenset(attributes.modes)
-    if isinstance(attributes, ChargingPoint):
+    if isinstance(attributes, ChargingPointBase):
         return frozenset({"charging"})
     if isinstance(attributes, Parking):
         if attributes.kind == "car":

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from mobility.assets import NOT_CONCERNED, Asset, ChargingPoint
+from mobility.assets import NOT_CONCERNED, Asset, ChargingPointBase
 from mobility.regulation.power_classes import PowerClass, empty_counts, power_class
 
 
@@ -66,7 +66,7 @@ def _given(value: str | None) -> str | None:
     return value if value and value.strip() and value != NOT_CONCERNED else None
 
 
-def point_key(asset: Asset, attributes: ChargingPoint) -> str:
+def point_key(asset: Asset, attributes: ChargingPointBase) -> str:
     """Return the identity of a charging point (roaming id, else local id, else asset id)."""
     roaming = _given(attributes.id_pdc_itinerance)
     if roaming:
@@ -75,7 +75,7 @@ def point_key(asset: Asset, attributes: ChargingPoint) -> str:
     return f"local:{local}" if local else f"asset:{asset.id}"
 
 
-def station_key(attributes: ChargingPoint, point: str) -> str:
+def station_key(attributes: ChargingPointBase, point: str) -> str:
     """Return the identity of a point's station; a point without station ids is its own."""
     roaming = _given(attributes.id_station_itinerance)
     if roaming:
@@ -100,7 +100,7 @@ def distinct_points(assets: Iterable[Asset]) -> PointSet:
     rows = 0
     for asset in assets:
         attributes = asset.attributes
-        if not isinstance(attributes, ChargingPoint):
+        if not isinstance(attributes, ChargingPointBase):
             continue
         rows += 1
         key = point_key(asset, attributes)
