@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mobility.assets import Asset
+from mobility.commune import Mode
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
 from mobility.coverage.threshold import Threshold
@@ -144,9 +145,9 @@ def _weighted_quantile(values: FloatArray, weights: FloatArray, q: float) -> flo
     return _finite_or_none(float(values[order][min(index, len(order) - 1)]))
 
 
-def snap_assets(context: CommuneContext, mode: str, assets: list[Asset]) -> SnappedPoints:
+def snap_assets(context: CommuneContext, mode: Mode, assets: list[Asset]) -> SnappedPoints:
     """Snap assets onto the mode's streets."""
-    engine = context.engine(mode)  # type: ignore[arg-type]
+    engine = context.engine(mode)
     lon = np.array([asset.lon for asset in assets], dtype=np.float64)
     lat = np.array([asset.lat for asset in assets], dtype=np.float64)
     return engine.snap(lon, lat)
