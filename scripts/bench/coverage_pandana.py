@@ -36,7 +36,7 @@ def pandana_worker(spec: dict[str, Any], conn: Any) -> None:
         conn.send({"error": f"not importable: {type(exc).__name__}: {exc}"})
         return
     if spec["kind"] == "paris":
-        store, context, _, _, instance = paris_setup(spec["store_url"])
+        _store, context, _, _, instance = paris_setup(spec["store_url"])
         edges = context.engine("walk").edges
         forward = edges.csr("length")
     else:
