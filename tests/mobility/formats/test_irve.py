@@ -423,7 +423,7 @@ def test_150k_rows_parse_whole_and_in_order(paris_rows: Rows) -> None:
 
     How fast is measured by ``scripts/bench_import.py``, not here.
     """
-    header, rows = paris_rows
+    _, rows = paris_rows
     small = read_irve_csv(_synthetic(paris_rows, len(rows)))
     assert small.rejected == [] and len(small.assets) == len(rows)
     report = read_irve_csv(_synthetic(paris_rows, 150_000))
