@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 import networkx as nx
@@ -186,7 +187,7 @@ def reference_costs(
             continue
         chain = [(0.0, street.u), *sorted(stops[index], key=lambda s: s[0])]
         chain.append((street.length_m, street.v))
-        for (low, first), (high, second) in zip(chain[:-1], chain[1:], strict=True):
+        for (low, first), (high, second) in pairwise(chain):
             cost = (high - low) * scale
             graph.add_edge(first, second, w=cost)
             if against or cost == 0.0:
