@@ -33,8 +33,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1400, "height": 900}
+PHONE = {"width": 390, "height": 844}
 # A function, not a string: the page's Content-Security-Policy forbids eval.
 READY = "() => window.mapState && window.mapState.ready && window.mapState.pending === 0"
 

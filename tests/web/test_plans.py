@@ -181,8 +181,9 @@ def test_a_linked_plan_is_selected_drawn_and_explained_with_the_compare_figures(
     text = plain(panel.inner_text())
     assert (
         f"Avec le plan «{NNBSP}{PLAN_NAME}{NNBSP}», {fr_percent(figures['share']['scenario'])} "
-        f"des habitants vivent à moins de 300{NNBSP}m à pied d'une borne, contre "
-        f"{fr_percent(figures['share']['base'])} aujourd'hui (+{fr_integer(change)} habitants)."
+        f"des personnes comptées vivent à moins de 300{NNBSP}m à pied d'une borne, contre "
+        f"{fr_percent(figures['share']['base'])} aujourd'hui "
+        f"(+{fr_integer(change)} personnes comptées)."
     ) in text, text
     assert fr_gaps(closed, reduced) in text, text
     assert (
@@ -237,17 +238,17 @@ def test_the_plan_follows_the_question_the_address_and_the_language(
     change = figures["population_covered"]["change"]
     text = plain(page.page.locator("#plan-panel").inner_text())
     assert (
-        f"{fr_percent(figures['share']['scenario'])} des habitants vivent à moins de "
+        f"{fr_percent(figures['share']['scenario'])} des personnes comptées vivent à moins de "
         f"200{NNBSP}m à pied d'une borne, contre {fr_percent(figures['share']['base'])} "
-        f"aujourd'hui (+{fr_integer(change)} habitants)."
+        f"aujourd'hui (+{fr_integer(change)} personnes comptées)."
     ) in text, text
 
     page.page.get_by_role("button", name="Switch to English").click()
     text = page.page.locator("#plan-panel").inner_text()
     assert (
-        f"With the plan “{PLAN_NAME}”, {en_percent(figures['share']['scenario'])} of residents "
-        f"live within 200\u00a0m on foot of a charging point, against "
-        f"{en_percent(figures['share']['base'])} today (+{en_integer(change)} residents)."
+        f"With the plan “{PLAN_NAME}”, {en_percent(figures['share']['scenario'])} of the people "
+        f"counted live within 200\u00a0m on foot of a charging point, against "
+        f"{en_percent(figures['share']['base'])} today (+{en_integer(change)} people counted)."
     ) in text, text
     assert page.page.get_by_label("Plan (scenario)").input_value() == sid
     query = parse_qs(urlsplit(page.page.url).query)

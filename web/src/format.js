@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Numbers as the reader expects them in the page's language (fr-FR: "1 240", "64,7 %").
-import { locale } from "./i18n.js";
+import { locale, t } from "./i18n.js";
 
 // A whole number, rounded half up ("3 582" in French, "3,582" in English).
 export function formatInteger(value) {
@@ -22,6 +22,13 @@ export function formatPercent(share, digits = 1) {
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
   }).format(share);
+}
+
+// A share as a percentage, or the words for "not available" when the API gives none (null: the
+// commune has no population to count, so no share can be computed).
+export function formatShare(share, digits = 1) {
+  if (share === null || share === undefined) return t("shareUnavailable");
+  return formatPercent(share, digits);
 }
 
 // A number with at most `digits` decimals.

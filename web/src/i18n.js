@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Every string the page shows, in French (default) and English. `{name}` marks a value filled in
-// by t(); functions receive the values and return the text (plurals, agreements).
+// by t(); functions receive the values and return the text (plurals, agreements). The language
+// in use is the page state's.
+import { state } from "./state.js";
 
 export const STRINGS = {
   fr: {
@@ -34,11 +36,11 @@ export const STRINGS = {
     legendTitle: "Légende et calques",
     nextTitle: "Où ensuite\u00a0?",
     nextIntro:
-      "Demandez où placer les prochains sites : chacun est choisi pour rapprocher le plus d'habitants encore hors de portée.",
+      "Demandez où placer les prochains sites : chacun est choisi pour rapprocher le plus de personnes comptées encore hors de portée.",
     countLabel: "Nombre de sites",
     suggestButton: "Suggérer des sites",
     gapsTitle: "Principaux manques",
-    gapsIntro: "Là où vivent les habitants hors de portée, du plus peuplé au moins peuplé.",
+    gapsIntro: "Là où vivent les personnes comptées hors de portée, du manque le plus peuplé au moins peuplé.",
     aboutTitle: "Méthode et sources",
     sourcesTitle: "Sources des données",
     technicalSummary: "Texte technique renvoyé par l'API (en anglais)",
@@ -51,9 +53,11 @@ export const STRINGS = {
     scenarioMissing: "le plan « {id} » est introuvable : la carte montre les données actuelles",
     planTitle: "Ce que change le plan",
     planLead:
-      "Avec le plan «\u00a0{name}\u00a0», {after} des habitants vivent à moins de {d} {how} {of}, contre {before} aujourd'hui ({change} {residents}).",
+      "Avec le plan «\u00a0{name}\u00a0», {after} des personnes comptées vivent à moins de {d} {how} {of}, contre {before} aujourd'hui ({change} {residents}).",
     planLeadSame:
-      "Avec le plan «\u00a0{name}\u00a0», la part des habitants à moins de {d} {how} {of} ne change pas : {share}.",
+      "Avec le plan «\u00a0{name}\u00a0», la part des personnes comptées à moins de {d} {how} {of} ne change pas : {share}.",
+    planNoPopulation:
+      "Le plan «\u00a0{name}\u00a0» ne peut pas se mesurer en personnes : la commune n'a pas de population chargée.",
     planGaps: ({ closed, reduced }) => {
       if (closed === 0 && reduced === 0) return "Aucune zone de manque n'est comblée ni réduite.";
       if (closed === 0) {
@@ -82,14 +86,36 @@ export const STRINGS = {
     "popup.planned.change": "Modifié par le plan «\u00a0{name}\u00a0»",
     "popup.planned.pending": "Borne prévue : exploitant et identifiant pas encore connus.",
     plannedPoint: "borne prévue",
-    zoneTooltipPlan: "{name} : {share} de {pop} habitants à portée avec le plan, {base} aujourd'hui",
+    zoneTooltipPlan: "{name} : {share} des {pop} personnes comptées à portée avec le plan, {base} aujourd'hui",
 
     // Status line
     loading: "Chargement de la carte…",
     updating: "Mise à jour de la couverture…",
     siting: "Recherche des meilleurs sites…",
     ready: "Carte à jour.",
-    error: "Erreur : {detail}",
+    "problem.network": "Le serveur ne répond pas : vérifiez la connexion, puis réessayez.",
+    "problem.400": "La demande est mal formée.",
+    "problem.auth": "Cette action demande une autorisation.",
+    "problem.404": "Introuvable : la commune, le plan ou l'équipement demandé n'existe pas (ou plus).",
+    "problem.409": "Les données ont changé entre-temps : rechargez la page.",
+    "problem.413": "La demande est trop volumineuse.",
+    "problem.422": "La demande a été refusée : un réglage n'est pas accepté.",
+    "problem.422.fields": "La demande a été refusée : valeur non acceptée pour {fields}.",
+    "problem.429": "Trop de demandes à la fois : réessayez dans un instant.",
+    "problem.503": "Le service est momentanément indisponible : réessayez plus tard.",
+    "problem.5xx": "Erreur du serveur ({status}) : réessayez plus tard.",
+    "problem.4xx": "La demande a été refusée ({status}).",
+    "problem.page": "Erreur dans la page : rechargez-la.",
+    "field.count": "le nombre de sites",
+    "field.within_m": "la distance",
+    "field.layer": "l'équipement",
+    "field.mode": "le déplacement",
+    "field.min_power_kw": "la puissance minimale",
+    "field.power_class": "la puissance minimale",
+    "field.scenario": "le plan",
+    "field.method": "la méthode de calcul",
+    "field.population": "la population",
+    "field.commune": "la commune",
     noCommune:
       "Aucune commune n'est chargée. Chargez-en une avec « mobility commune load data/paris-10e/commune.json ».",
 
@@ -97,10 +123,10 @@ export const STRINGS = {
     "legend.charging-points": "Bornes de recharge",
     "legend.parking": "Parkings",
     "legend.hubs": "Pôles d'échanges",
-    "legend.zones": "Zones IRIS : part des habitants à portée",
-    "legend.noPopulation": "sans habitants",
+    "legend.zones": "Zones IRIS : part des personnes comptées à portée",
+    "legend.noPopulation": "aucune personne comptée",
     "legend.serviceAreas": "Rues à portée ({d} m {mode})",
-    "legend.gaps": "Manques (habitants hors de portée)",
+    "legend.gaps": "Manques (personnes comptées hors de portée)",
     "legend.streets": "Rues",
     "legend.boundary": "Limite de la commune",
     "legend.suggestions": "Sites suggérés, numérotés",
@@ -113,37 +139,53 @@ export const STRINGS = {
     "of.hubs": "d'un pôle d'échanges",
     "how.walk": "à pied",
     "how.drive": "en voiture",
-    residents: ({ n }) => (n < 2 ? "habitant" : "habitants"),
-    summaryLead: "{share} des habitants vivent à moins de {d} {how} {of}.",
-    summaryCounts: "{covered} sur {total} habitants.",
+    residents: ({ n }) => (n < 2 ? "personne comptée" : "personnes comptées"),
+    summaryLead: "{share} des personnes comptées vivent à moins de {d} {how} {of}.",
+    summaryCounts: "{covered} sur {total} personnes comptées.",
     summaryDistances:
-      "Distance médiane jusqu'au plus proche : {p50}. 9 habitants sur 10 en sont à moins de {p90}.",
+      "Distance médiane jusqu'au plus proche : {p50}. 9 personnes comptées sur 10 en sont à moins de {p90}.",
     summaryUnreachable: "au-delà du réseau",
-    summaryNoPopulation:
-      "Cette commune n'a pas de population chargée : la couverture ne peut pas se compter en habitants.",
+    shareUnavailable: "non calculable",
+    noPopulation:
+      "Cette commune n'a pas de population chargée : la carte ne peut dire ni quelle part des personnes est à portée, ni où sont les manques.",
+    noPopulationHow:
+      "Pour l'ajouter, rechargez la commune avec un fichier de zones et leur population : « mobility commune add {code} … --population zones.geojson --population-field <champ> --replace », ou une entrée « population » dans son manifeste puis « mobility commune load commune.json --replace ».",
+    apiSays: "Réponse de l'API :",
+    gapsNoPopulation: "Manques inconnus : la commune n'a pas de population chargée (voir « Couverture »).",
+    populationWho: "Qui est compté\u00a0:",
+    populationQuoted: "la population décrite par sa source, «\u00a0{source}\u00a0»",
+    populationUnnamed: "la population du fichier chargé, dont la source ne dit pas qui elle compte",
+    populationField: "champ {field}",
+    populationFile: "fichier {file}",
+    populationTotal: "Total\u00a0: {n} personnes.",
     explain: "Ce site rapprocherait {n} {residents} {of} à moins de {d} {how}.",
     siteTitle: "Site {rank} · {street}",
     unnamedStreet: "rue sans nom",
-    siteShares: "Part des habitants à portée : {before} → {after}",
+    siteShares: "Part des personnes comptées à portée : {before} → {after}",
     showOnMap: "Voir le site {rank} sur la carte",
     sitingSummary:
       "Ensemble, ces {k} sites rapprocheraient {n} {residents} : la part à portée passerait de {before} à {after}.",
     sitingMethod:
       "Calcul glouton en {time} s parmi {candidates} carrefours ; cette réponse est au plus à {gap} de la meilleure possible.",
-    sitingNone: "Aucun site ne rapproche d'habitant supplémentaire : tout le monde est déjà à portée.",
+    sitingNone: "Aucun site ne rapproche de personne supplémentaire : toutes les personnes comptées sont déjà à portée.",
+    sitingWaitCoverage: "Disponible dès que la couverture est calculée.",
+    sitingBusy: "Recherche en cours : patientez jusqu'à sa réponse.",
+    sitingNoPopulation: "Indisponible : sans population chargée, aucun site ne peut rapprocher personne.",
     sitingStale: "Les réglages ont changé : demandez de nouvelles suggestions.",
-    gapItem: "Manque n°{rank} : {n} {residents} à plus de {d} {how}, sur {area} ha",
-    gapNearest: "équipement le plus proche à {m}",
+    gapItem: "Manque n°{rank} : {n} {residents} à plus de {d} {how}, sur {area} ha.",
+    gapNearest:
+      "Les personnes comptées de ce manque les plus proches d'un équipement en sont à {m} {how} par les rues ; les autres en sont plus loin.",
+    gapNearestNone: "Aucun équipement n'est joignable par les rues depuis ce manque.",
     showGap: "Voir le manque n°{rank} sur la carte",
-    noGaps: "Aucun manque : tous les habitants sont à portée.",
-    zoneTooltip: "{name} : {share} de {pop} habitants à portée",
-    zoneTooltipEmpty: "{name} : sans habitants",
+    noGaps: "Aucun manque : toutes les personnes comptées sont à portée.",
+    zoneTooltip: "{name} : {share} des {pop} personnes comptées à portée",
+    zoneTooltipEmpty: "{name} : aucune personne comptée",
 
     // Method panel (built from the answers' `method`)
     methodQuestion:
-      "La carte répond à une question : quelle part des habitants vit à moins de {d} {how} {of}, en suivant les rues\u00a0?",
+      "La carte répond à une question : quelle part des personnes comptées vit à moins de {d} {how} {of}, en suivant les rues\u00a0?",
     methodDemand:
-      "Habitants : les {total} habitants des {zones} zones IRIS (champ {field} du fichier {file}) sont répartis sur {points} points placés tous les {spacing} le long des rues de chaque zone, au prorata de la longueur de rue.",
+      "Personnes comptées : les {total} personnes des {zones} zones IRIS (champ {field} du fichier {file}) sont réparties sur {points} points placés tous les {spacing} le long des rues de chaque zone, au prorata de la longueur de rue.",
     methodDistance:
       "Distance : du logement à sa rue en ligne droite, puis le long des rues, puis de la rue à l'équipement. À pied, les sens uniques sont ignorés ; en voiture, ils sont respectés. Un point à plus de 250 m de toute rue n'est jamais compté comme desservi.",
     methodNetwork: "Réseau de rues utilisé : {nodes} carrefours et {edges} tronçons orientés.",
@@ -243,11 +285,11 @@ export const STRINGS = {
     legendTitle: "Legend and layers",
     nextTitle: "Where next?",
     nextIntro:
-      "Ask where the next sites should go: each one is chosen to bring the most residents not yet within reach.",
+      "Ask where the next sites should go: each one is chosen to bring the most people counted not yet within reach.",
     countLabel: "Number of sites",
     suggestButton: "Suggest sites",
     gapsTitle: "Largest gaps",
-    gapsIntro: "Where the residents out of reach live, most populated first.",
+    gapsIntro: "Where the people counted out of reach live, most populated gap first.",
     aboutTitle: "Method and sources",
     sourcesTitle: "Data sources",
     technicalSummary: "Technical text from the API",
@@ -259,9 +301,11 @@ export const STRINGS = {
     scenarioMissing: "plan “{id}” not found: the map shows the current data",
     planTitle: "What the plan changes",
     planLead:
-      "With the plan “{name}”, {after} of residents live within {d} {how} of {of}, against {before} today ({change} {residents}).",
+      "With the plan “{name}”, {after} of the people counted live within {d} {how} of {of}, against {before} today ({change} {residents}).",
     planLeadSame:
-      "With the plan “{name}”, the share of residents within {d} {how} of {of} does not change: {share}.",
+      "With the plan “{name}”, the share of the people counted within {d} {how} of {of} does not change: {share}.",
+    planNoPopulation:
+      "The plan “{name}” cannot be measured in people: the commune has no population loaded.",
     planGaps: ({ closed, reduced }) => {
       if (closed === 0 && reduced === 0) return "No gap is closed or reduced.";
       if (closed === 0) {
@@ -290,23 +334,45 @@ export const STRINGS = {
     "popup.planned.change": "Changed by the plan “{name}”",
     "popup.planned.pending": "Planned charging point: operator and identifier not known yet.",
     plannedPoint: "planned charging point",
-    zoneTooltipPlan: "{name}: {share} of {pop} residents within reach with the plan, {base} today",
+    zoneTooltipPlan: "{name}: {share} of the {pop} people counted within reach with the plan, {base} today",
 
     loading: "Loading the map…",
     updating: "Updating the coverage…",
     siting: "Looking for the best sites…",
     ready: "Map up to date.",
-    error: "Error: {detail}",
+    "problem.network": "The server does not answer: check the connection, then try again.",
+    "problem.400": "The request is malformed.",
+    "problem.auth": "This action needs an authorisation.",
+    "problem.404": "Not found: the commune, plan or asset asked for does not exist (any more).",
+    "problem.409": "The data changed meanwhile: reload the page.",
+    "problem.413": "The request is too large.",
+    "problem.422": "The request was refused: a setting is not accepted.",
+    "problem.422.fields": "The request was refused: value not accepted for {fields}.",
+    "problem.429": "Too many requests at once: try again in a moment.",
+    "problem.503": "The service is unavailable for now: try again later.",
+    "problem.5xx": "Server error ({status}): try again later.",
+    "problem.4xx": "The request was refused ({status}).",
+    "problem.page": "Error in the page: reload it.",
+    "field.count": "the number of sites",
+    "field.within_m": "the distance",
+    "field.layer": "the asset",
+    "field.mode": "the travel mode",
+    "field.min_power_kw": "the minimum power",
+    "field.power_class": "the minimum power",
+    "field.scenario": "the plan",
+    "field.method": "the computation method",
+    "field.population": "the population",
+    "field.commune": "the commune",
     noCommune:
       "No commune is loaded. Load one with “mobility commune load data/paris-10e/commune.json”.",
 
     "legend.charging-points": "Charging points",
     "legend.parking": "Parking",
     "legend.hubs": "Mobility hubs",
-    "legend.zones": "IRIS zones: share of residents within reach",
-    "legend.noPopulation": "no residents",
+    "legend.zones": "IRIS zones: share of the people counted within reach",
+    "legend.noPopulation": "nobody counted",
     "legend.serviceAreas": "Streets within reach ({d} m {mode})",
-    "legend.gaps": "Gaps (residents out of reach)",
+    "legend.gaps": "Gaps (people counted out of reach)",
     "legend.streets": "Streets",
     "legend.boundary": "Commune boundary",
     "legend.suggestions": "Suggested sites, numbered",
@@ -318,36 +384,52 @@ export const STRINGS = {
     "of.hubs": "a mobility hub",
     "how.walk": "on foot",
     "how.drive": "by car",
-    residents: ({ n }) => (n === 1 ? "resident" : "residents"),
-    summaryLead: "{share} of residents live within {d} {how} of {of}.",
-    summaryCounts: "{covered} of {total} residents.",
+    residents: ({ n }) => (n === 1 ? "person counted" : "people counted"),
+    summaryLead: "{share} of the people counted live within {d} {how} of {of}.",
+    summaryCounts: "{covered} of {total} people counted.",
     summaryDistances:
-      "Median distance to the nearest one: {p50}. 9 residents in 10 live within {p90}.",
+      "Median distance to the nearest one: {p50}. 9 people counted in 10 live within {p90}.",
     summaryUnreachable: "beyond the network",
-    summaryNoPopulation:
-      "This commune has no population loaded: coverage cannot be counted in residents.",
+    shareUnavailable: "not available",
+    noPopulation:
+      "This commune has no population loaded: the map can say neither what share of people is within reach nor where the gaps are.",
+    noPopulationHow:
+      "To add it, load the commune again with a file of zones and their population: “mobility commune add {code} … --population zones.geojson --population-field <field> --replace”, or a “population” entry in its manifest, then “mobility commune load commune.json --replace”.",
+    apiSays: "The API says:",
+    gapsNoPopulation: "Gaps unknown: the commune has no population loaded (see “Coverage”).",
+    populationWho: "Who is counted:",
+    populationQuoted: "the population its source describes as “{source}”",
+    populationUnnamed: "the population of the file loaded, whose source does not say whom it counts",
+    populationField: "field {field}",
+    populationFile: "file {file}",
+    populationTotal: "Total: {n} people.",
     explain: "This site would bring {n} {residents} within {d} {how} of {of}.",
     siteTitle: "Site {rank} · {street}",
     unnamedStreet: "unnamed street",
-    siteShares: "Share of residents within reach: {before} → {after}",
+    siteShares: "Share of the people counted within reach: {before} → {after}",
     showOnMap: "Show site {rank} on the map",
     sitingSummary:
       "Together these {k} sites would bring {n} more {residents} within reach: the share would go from {before} to {after}.",
     sitingMethod:
       "Greedy computation in {time} s among {candidates} street crossings; this answer is at most {gap} below the best possible one.",
-    sitingNone: "No site brings anyone more within reach: everyone is already covered.",
+    sitingNone: "No site brings anyone more within reach: every person counted is already covered.",
+    sitingWaitCoverage: "Available once the coverage is computed.",
+    sitingBusy: "A search is running: wait for its answer.",
+    sitingNoPopulation: "Not available: without population loaded, no site can bring anyone within reach.",
     sitingStale: "The settings changed: ask for new suggestions.",
-    gapItem: "Gap #{rank}: {n} {residents} beyond {d} {how}, over {area} ha",
-    gapNearest: "nearest asset {m} away",
+    gapItem: "Gap #{rank}: {n} {residents} beyond {d} {how}, over {area} ha.",
+    gapNearest:
+      "The people counted in this gap who are nearest to an asset are {m} {how} from it along the streets; the others are farther.",
+    gapNearestNone: "No asset can be reached along the streets from this gap.",
     showGap: "Show gap #{rank} on the map",
-    noGaps: "No gap: every resident is within reach.",
-    zoneTooltip: "{name}: {share} of {pop} residents within reach",
-    zoneTooltipEmpty: "{name}: no residents",
+    noGaps: "No gap: every person counted is within reach.",
+    zoneTooltip: "{name}: {share} of the {pop} people counted within reach",
+    zoneTooltipEmpty: "{name}: nobody counted",
 
     methodQuestion:
-      "The map answers one question: what share of residents lives within {d} {how} of {of}, along the streets?",
+      "The map answers one question: what share of the people counted lives within {d} {how} of {of}, along the streets?",
     methodDemand:
-      "Residents: the {total} residents of the {zones} IRIS zones (field {field} of {file}) are spread onto {points} points every {spacing} along the streets of each zone, in proportion to street length.",
+      "People counted: the {total} people of the {zones} IRIS zones (field {field} of {file}) are spread onto {points} points every {spacing} along the streets of each zone, in proportion to street length.",
     methodDistance:
       "Distance: from the home to its street in a straight line, then along the streets, then from the street to the asset. On foot one-way streets are ignored; by car they are respected. A point more than 250 m from every street is never counted as covered.",
     methodNetwork: "Street network used: {nodes} crossings and {edges} directed segments.",
@@ -424,24 +506,19 @@ export const STRINGS = {
 };
 
 export const LANGUAGES = Object.keys(STRINGS);
-let current = "fr";
 
-export function setLanguage(lang) {
-  current = STRINGS[lang] ? lang : "fr";
-  return current;
-}
-
-export function language() {
-  return current;
+// The language to use for a request (`?lang=` or the toggle): a known one, else French.
+export function pickLanguage(lang) {
+  return STRINGS[lang] ? lang : "fr";
 }
 
 export function locale() {
-  return STRINGS[current].locale;
+  return STRINGS[state.lang].locale;
 }
 
 // Return the string `key` in the current language with `{name}` filled from `values`.
 export function t(key, values = {}) {
-  let text = STRINGS[current][key] ?? STRINGS.fr[key];
+  let text = STRINGS[state.lang]?.[key] ?? STRINGS.fr[key];
   if (text === undefined) return key;
   if (typeof text === "function") text = text(values);
   return text.replace(/\{(\w+)\}/g, (whole, name) =>
