@@ -72,7 +72,9 @@ export function redraw() {
     drawServiceAreas(areas);
     drawGaps(gaps, question);
     setCoverage(question, zones, gaps, readPopulation(zones, answers.commune));
-    if (answers.siting && !sameQuestion(answers.sitingQuestion, question)) clearSuggestions(true);
+    // Suggestions (or a refusal) for another question no longer answer this one.
+    const stale = answers.siting && !sameQuestion(answers.sitingQuestion, question);
+    if (stale || answers.sitingError) clearSuggestions(true);
     renderSummary();
     renderPlan();
     renderGaps();
