@@ -146,6 +146,7 @@ def test_an_api_refusal_is_told_in_the_page_language_with_the_api_words_below(
     page.page.get_by_role("button", name="Switch to English").click()
     message = error.locator(".problem__message").inner_text()
     assert message == "The request was refused: value not accepted for the number of sites."
+    assert message in page.page.locator("#status").inner_text()
     assert field_error["message"] in error.locator(".problem__detail").inner_text()
     assert page.page.locator("#siting-submit").is_enabled()
     # The only problems the browser met are the refusal itself (the response, and Chromium's

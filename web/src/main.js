@@ -52,7 +52,7 @@ import {
   state,
   view,
 } from "./state.js";
-import { setStatus, track } from "./status.js";
+import { renderStatus, setStatus, track } from "./status.js";
 import {
   renderSuggestions,
   retitleSuggestions,
@@ -80,6 +80,7 @@ function applyLanguage(lang) {
   toggle.setAttribute("aria-label", STRINGS[state.lang].switchToLabel);
   toggle.dataset.lang = other;
   updateDistanceOutput();
+  renderStatus();
   renderCommuneTitle();
   if (!answers.commune) document.title = STRINGS[state.lang].pageTitle.replace("{commune}", "");
   buildScenarioSelect();
@@ -190,7 +191,7 @@ async function start() {
   buildCommuneSelect();
   updatePowerState();
   if (!state.commune || !L) {
-    $("#status").textContent = t("noCommune");
+    setStatus("noCommune");
     markReady();
     return;
   }

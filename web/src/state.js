@@ -49,6 +49,9 @@ export const answers = {
   siting: null,
   sitingQuestion: null,
   sitingError: null,
+  // The status line: {key, values} of a dictionary sentence, or {error} (re-said on a language
+  // switch).
+  status: null,
   scenarios: [],
   scenarioMissing: null,
   comparison: null,
@@ -99,6 +102,10 @@ export function endWork() {
 
 export function markReady() {
   state.ready = true;
+}
+
+export function setStatusLine(status) {
+  answers.status = status;
 }
 
 export function recordError(text) {

@@ -4,12 +4,11 @@
 import { describeProblem } from "./api.js";
 import { $, el } from "./dom.js";
 import { t } from "./i18n.js";
-import { beginWork, endWork, recordError, state } from "./state.js";
+import { answers, beginWork, endWork, recordError, setStatusLine, state } from "./state.js";
 
 export function setStatus(key, values) {
-  const status = $("#status");
-  status.classList.remove("status--error");
-  status.replaceChildren(t(key, values));
+  setStatusLine({ key, values });
+  renderStatus();
 }
 
 // The error as the reader sees it: a sentence in the page's language, then the API's detail.
@@ -24,9 +23,22 @@ export function problemNodes(error) {
 export function showError(error) {
   const { message, detail } = describeProblem(error);
   recordError(detail ? `${message} (${detail})` : message);
+  setStatusLine({ error });
+  renderStatus();
+}
+
+// Write the status line in the page's language (again, after a language switch).
+export function renderStatus() {
+  const line = answers.status;
+  if (!line) return;
   const status = $("#status");
-  status.replaceChildren(...problemNodes(error));
-  status.classList.add("status--error");
+  if (line.error) {
+    status.replaceChildren(...problemNodes(line.error).filter(Boolean));
+    status.classList.add("status--error");
+  } else {
+    status.replaceChildren(t(line.key, line.values));
+    status.classList.remove("status--error");
+  }
 }
 
 // Run an operation while counting it in `state.pending`; an error is shown, not thrown.
