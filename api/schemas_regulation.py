@@ -139,6 +139,16 @@ class InstalledPower(BaseModel):
     shared_supply: SharedSupply
 
 
+class ReservedAccess(BaseModel):
+    """The points with reserved access, apart from the public ones."""
+
+    points: int
+    power_kw: float
+    counted: bool = Field(
+        description="Whether they are counted in the installed power (include_reserved=true)."
+    )
+
+
 class PointsToClose(BaseModel):
     """Points of one class that alone would close the gap."""
 
@@ -156,6 +166,7 @@ class AfirReport(BaseModel):
     ratios_kw: dict[str, float]
     fleet: FleetUsed | None
     installed: InstalledPower
+    reserved_access: ReservedAccess
     required_kw: float | None
     gap_kw: float | None
     target_met: bool | None

@@ -34,6 +34,13 @@ from mobility.store.base import CommuneInput
 router = APIRouter(prefix="/communes/{code}", tags=["Regulation"])
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+IncludeReservedQuery = Annotated[
+    bool,
+    Query(
+        description="Count the points with reserved access ('Accès réservé') in the installed "
+        "power too; AFIR art. 3(1) counts publicly accessible points only."
+    ),
+]
 
 
 def _supply_hint(code: str) -> str:
@@ -108,7 +115,9 @@ def export_sdirve_csv(
     description="Regulation (EU) 2023/1804, art. 3(1): at least 1.3 kW of public charging "
     "power per registered battery-electric car and 0.8 kW per plug-in hybrid. The fleet is "
     "`bev` and `phev` when both are given, else the commune's stored fleet input; without "
-    "either, the answer gives the installed power only.",
+    "either, the answer gives the installed power only. Points with reserved access "
+    "(`condition_acces` 'Accès réservé') are not publicly accessible: they are reported apart "
+    "in `reserved_access` and counted only with `include_reserved=true`.",
     response_model=AfirReport,
     responses=problem_responses(404, 422),
 )
@@ -120,9 +129,12 @@ def get_afir(
     ] = None,
     phev: Annotated[VehicleCount | None, Query(description="Registered plug-in hybrids.")] = None,
     scenario: ScenarioQuery = None,
+    include_reserved: IncludeReservedQuery = False,
 ) -> AfirReport:
     """Return the installed power, the required power, the gap and the points to close it."""
-    report = commune_afir(store, code, bev=bev, phev=phev, scenario_id=scenario)
+    report = commune_afir(
+        store, code, bev=bev, phev=phev, scenario_id=scenario, include_reserved=include_reserved
+    )
     return AfirReport.model_validate(report.to_dict())
 
 

@@ -4,8 +4,11 @@
 Article 3(1) asks each Member State to provide, through publicly accessible recharging stations,
 at least 1.3 kW of total power output per registered battery-electric light-duty vehicle and
 0.8 kW per registered plug-in hybrid. The target binds the Member State as a whole; for a commune
-it is an indicator. The installed power is the sum of the nominal powers of the distinct points of
-the commune's charging-points layer (IRVE statique lists publicly accessible points only).
+it is an indicator. The installed power is the sum of the nominal powers of the distinct publicly
+accessible points of the commune's charging-points layer. IRVE statique also lists points whose
+access is reserved (``condition_acces`` "Accès réservé": a car park's subscribers, a fleet's
+drivers); the article does not count them, so they are left out by default and reported apart,
+and counted only when the caller asks for it.
 
 IRVE statique states each point's nominal power, not the power of the grid connection a station's
 points share: points on one delivery point (``num_pdl``) may be unable to deliver their nominal
@@ -96,6 +99,19 @@ class SharedSupply:
 
 
 @dataclass(frozen=True)
+class ReservedAccess:
+    """The points whose access is reserved, apart from the public ones, and whether they count."""
+
+    points: int
+    power_kw: float
+    counted: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the figures as JSON-ready values."""
+        return {"points": self.points, "power_kw": self.power_kw, "counted": self.counted}
+
+
+@dataclass(frozen=True)
 class AfirCheck:
     """Installed public power of a commune against the AFIR fleet-based target."""
 
@@ -107,6 +123,7 @@ class AfirCheck:
     installed_kw: float
     installed_by_class: dict[PowerClass, tuple[int, float]]
     shared_supply: SharedSupply
+    reserved: ReservedAccess
     fleet: FleetFigures | None
     required_kw: float | None
     gap_kw: float | None
@@ -137,6 +154,7 @@ class AfirCheck:
                 },
                 "shared_supply": self.shared_supply.to_dict(),
             },
+            "reserved_access": self.reserved.to_dict(),
             "required_kw": self.required_kw,
             "gap_kw": self.gap_kw,
             "target_met": self.target_met,
@@ -153,7 +171,7 @@ class AfirCheck:
                 }
             ),
             "notes": list(self.notes),
-            "method": afir_method(),
+            "method": afir_method(include_reserved=self.reserved.counted),
         }
 
 
@@ -194,6 +212,7 @@ def afir_check(
     assets: Sequence[Asset],
     fleet: FleetFigures | None,
     scenario_id: str | None = None,
+    include_reserved: bool = False,
 ) -> AfirCheck:
     """Compare a commune's installed public charging power with the AFIR fleet-based target.
 
@@ -206,6 +225,10 @@ def afir_check(
     fleet
         The registered fleet with its source and date; None when none is known, in which case
         the target and the gap are None and a note says what is missing.
+    include_reserved
+        Count the points whose access is reserved as installed power too. Article 3(1) counts
+        publicly accessible points only, so they are left out unless asked for; either way
+        their number and power are reported apart.
 
     Returns
     -------
@@ -213,14 +236,31 @@ def afir_check(
         Installed power (kW), required power, gap and points per class to close it.
     """
     point_set = distinct_points(assets)
-    installed = sum((_decimal(p.power_kw) for p in point_set.points), Decimal(0))
+    reserved_points = [p for p in point_set.points if p.reserved_access]
+    counted = [p for p in point_set.points if include_reserved or not p.reserved_access]
+    installed = _total_kw(counted)
     by_class: dict[PowerClass, tuple[int, float]] = {}
     for power_class in POWER_CLASSES:
-        members = [p for p in point_set.points if p.power_class is power_class]
-        power = sum((_decimal(p.power_kw) for p in members), Decimal(0))
-        by_class[power_class] = (len(members), _kw(power))
-    supply = shared_supply(point_set.points)
+        members = [p for p in counted if p.power_class is power_class]
+        by_class[power_class] = (len(members), _kw(_total_kw(members)))
+    supply = shared_supply(counted)
+    reserved = ReservedAccess(
+        points=len(reserved_points),
+        power_kw=_kw(_total_kw(reserved_points)),
+        counted=include_reserved,
+    )
     notes: list[str] = []
+    if reserved.points:
+        notes.append(
+            f"{reserved.points} points ({reserved.power_kw:g} kW) have reserved access: "
+            + (
+                "counted in the installed power as asked (include_reserved), although article "
+                "3(1) counts publicly accessible points only"
+                if include_reserved
+                else "left out of the installed power, as article 3(1) counts publicly "
+                "accessible points only (include_reserved=true counts them)"
+            )
+        )
     if supply.points:
         notes.append(
             f"{supply.points} points ({supply.power_kw:g} kW) share {supply.delivery_points} "
@@ -244,12 +284,13 @@ def afir_check(
     return AfirCheck(
         commune=commune,
         scenario_id=scenario_id,
-        points=len(point_set.points),
-        stations=len(point_set.stations()),
+        points=len(counted),
+        stations=len({p.station for p in counted}),
         duplicate_rows=point_set.duplicate_rows,
         installed_kw=_kw(installed),
         installed_by_class=by_class,
         shared_supply=supply,
+        reserved=reserved,
         fleet=fleet,
         required_kw=required,
         gap_kw=gap,
@@ -258,16 +299,25 @@ def afir_check(
     )
 
 
-def afir_method() -> dict[str, str]:
-    """Return how the check is computed, stated in every answer."""
+def afir_method(*, include_reserved: bool = False) -> dict[str, str]:
+    """Return how the check is computed, stated in every answer (which points were counted)."""
     return {
         "target": f"{REGULATION}: at least {KW_PER_BEV} kW of publicly accessible charging "
         f"power per registered battery-electric car and {KW_PER_PHEV} kW per plug-in hybrid; "
         "required_kw = 1.3 x bev + 0.8 x phev. The target binds the Member State nationally: "
         "for one commune it is an indicator",
         "installed": "sum of puissance_nominale (kW) of each distinct point of the commune's "
-        "charging-points layer (IRVE statique lists publicly accessible points), counted once: "
-        "rows sharing id_pdc_itinerance (else id_pdc_local) are one point",
+        "charging-points layer, counted once (rows sharing id_pdc_itinerance, else "
+        "id_pdc_local, are one point); "
+        + (
+            "every point counted, those with condition_acces 'Accès réservé' included, as "
+            "include_reserved=true asked"
+            if include_reserved
+            else "publicly accessible points only: those with condition_acces 'Accès réservé' "
+            "are left out and reported in reserved_access (include_reserved=true counts them)"
+        ),
+        "reserved_access": "points whose condition_acces is 'Accès réservé', with their "
+        "nominal power; counted in the installed power only with include_reserved=true",
         "shared_supply": "IRVE statique gives no power per grid connection, so each point counts "
         "at its nominal power and no cap is assumed; points of one station sharing a delivery "
         "point (num_pdl; empty or all zeros taken as unknown) are reported, as their "
@@ -278,6 +328,10 @@ def afir_method() -> dict[str, str]:
         "DC rating of class 3), 150 kW (bottom of class 4, so an upper bound)",
         "power_classes": POWER_UNIT_ASSUMPTION,
     }
+
+
+def _total_kw(points: Iterable[PublicPoint]) -> Decimal:
+    return sum((_decimal(p.power_kw) for p in points), Decimal(0))
 
 
 def _decimal(power_kw: float) -> Decimal:

@@ -157,11 +157,21 @@ def commune_afir(
     bev: int | None = None,
     phev: int | None = None,
     scenario_id: str | None = None,
+    include_reserved: bool = False,
 ) -> AfirCheck:
-    """Return the AFIR check of a stored commune (the fleet as :func:`resolve_fleet` finds it)."""
+    """Return the AFIR check of a stored commune (the fleet as :func:`resolve_fleet` finds it).
+
+    Reserved-access points count only with ``include_reserved`` (see :func:`afir_check`).
+    """
     fleet = resolve_fleet(store, code, bev=bev, phev=phev)
     assets = commune_assets(store, code, Layer.CHARGING_POINTS, scenario_id)
-    return afir_check(commune=code, assets=assets, fleet=fleet, scenario_id=scenario_id)
+    return afir_check(
+        commune=code,
+        assets=assets,
+        fleet=fleet,
+        scenario_id=scenario_id,
+        include_reserved=include_reserved,
+    )
 
 
 def compare_regulation(
@@ -171,10 +181,13 @@ def compare_regulation(
     today: date,
     bev: int | None = None,
     phev: int | None = None,
+    include_reserved: bool = False,
 ) -> dict[str, Any]:
     """Return the SDIRVE objectives and the AFIR gap on the base and on the scenario.
 
-    The commune's points, zones, inputs and fleet are read once and both sides computed on them.
+    The commune's points, zones, inputs and fleet are read once and both sides computed on them;
+    the AFIR sides count the same points as ``/afir`` does (public only unless
+    ``include_reserved``).
     """
     code = scenario.commune
     sources = read_sdirve_sources(store, code)
@@ -188,7 +201,19 @@ def compare_regulation(
             distinct_points(planned),
         ),
         "afir": compare_afir(
-            afir_check(commune=code, assets=base, fleet=fleet, scenario_id=None),
-            afir_check(commune=code, assets=planned, fleet=fleet, scenario_id=scenario.id),
+            afir_check(
+                commune=code,
+                assets=base,
+                fleet=fleet,
+                scenario_id=None,
+                include_reserved=include_reserved,
+            ),
+            afir_check(
+                commune=code,
+                assets=planned,
+                fleet=fleet,
+                scenario_id=scenario.id,
+                include_reserved=include_reserved,
+            ),
         ),
     }

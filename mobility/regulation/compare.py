@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mobility.regulation.afir import AfirCheck
+from mobility.regulation.afir import AfirCheck, afir_method
 from mobility.regulation.points import PointSet
 from mobility.regulation.power_classes import CLASS_LABELS, POWER_CLASSES
 from mobility.regulation.sdirve_result import SdirveIndicators
@@ -62,7 +62,11 @@ def compare_sdirve(
 
 
 def compare_afir(base: AfirCheck, scenario: AfirCheck) -> dict[str, Any]:
-    """Return installed public power and the AFIR gap on the base and the scenario."""
+    """Return installed public power and the AFIR gap on the base and the scenario.
+
+    Both sides count the same points (public only, or reserved ones too); the reserved-access
+    points are reported apart on each side, with the method that says which was done.
+    """
     return {
         "regulation": base.to_dict()["regulation"],
         "fleet": base.fleet.to_dict() if base.fleet else None,
@@ -70,5 +74,10 @@ def compare_afir(base: AfirCheck, scenario: AfirCheck) -> dict[str, Any]:
         "installed_kw": {"base": base.installed_kw, "scenario": scenario.installed_kw},
         "gap_kw": {"base": base.gap_kw, "scenario": scenario.gap_kw},
         "target_met": {"base": base.target_met, "scenario": scenario.target_met},
+        "reserved_access": {
+            "base": base.reserved.to_dict(),
+            "scenario": scenario.reserved.to_dict(),
+        },
         "notes": list(dict.fromkeys([*base.notes, *scenario.notes])),
+        "method": afir_method(include_reserved=base.reserved.counted)["installed"],
     }

@@ -274,7 +274,9 @@ def test_afir_installed_power_and_gap_checked_by_hand(any_client: TestClient) ->
     installed = sum(float(row["puissance_nominale"]) for row in shipped.values())
     # 67 x 7 + 4 x 3 + 3 x 4 + 8 x 22 + 6 x 300 + 1 x 200 = 2669 kW
     assert installed == 2669.0
-    body = any_client.get("/communes/75110/afir", params={"bev": 3000, "phev": 1000}).json()
+    body = any_client.get(
+        "/communes/75110/afir", params={"bev": 3000, "phev": 1000, "include_reserved": True}
+    ).json()
     assert body["installed"]["power_kw"] == 2669.0
     assert body["installed"]["by_class"]["intervalle_1"] == {"points": 74, "power_kw": 493.0}
     assert body["installed"]["by_class"]["intervalle_4"] == {"points": 7, "power_kw": 2000.0}
@@ -294,7 +296,9 @@ def test_afir_installed_power_and_gap_checked_by_hand(any_client: TestClient) ->
     assert body["ratios_kw"] == {"bev": 1.3, "phev": 0.8}
     assert body["fleet"]["origin"] == "request"
     assert "1.3 x bev + 0.8 x phev" in body["method"]["target"]
-    met = any_client.get("/communes/75110/afir", params={"bev": 1000, "phev": 500}).json()
+    met = any_client.get(
+        "/communes/75110/afir", params={"bev": 1000, "phev": 500, "include_reserved": True}
+    ).json()
     assert met["required_kw"] == 1700.0 and met["gap_kw"] == 0.0 and met["target_met"] is True
 
 
@@ -306,7 +310,7 @@ def test_afir_reports_points_sharing_a_delivery_point(client: TestClient) -> Non
                 float(row["puissance_nominale"])
             )
     shared = [powers for powers in groups.values() if len(powers) > 1]
-    body = client.get("/communes/75110/afir").json()
+    body = client.get("/communes/75110/afir", params={"include_reserved": True}).json()
     supply = body["installed"]["shared_supply"]
     assert supply["delivery_points_shared"] == len(shared)
     assert supply["points"] == sum(len(p) for p in shared)
@@ -328,7 +332,7 @@ def test_afir_without_fleet_then_with_the_stored_fleet(any_client: TestClient) -
     assert body["fleet"]["origin"] == "stored"
     assert body["fleet"]["source"] == "SDES, RSVERO 2025" and body["fleet"]["as_of"] == "2025-01-01"
     assert body["required_kw"] == 3800.0  # 1.3 x 2000 + 0.8 x 1500
-    assert body["gap_kw"] == 1131.0  # 3800 - 2669
+    assert body["gap_kw"] == 3175.0  # 3800 - 625 (the public points)
     given = any_client.get("/communes/75110/afir", params={"bev": 0, "phev": 0}).json()
     assert given["fleet"]["origin"] == "request" and given["required_kw"] == 0.0
     assert any_client.delete(FLEET, headers=KEY).status_code == 204
@@ -341,8 +345,8 @@ def test_afir_with_a_scenario_counts_its_points(client: TestClient) -> None:
         "/communes/75110/afir", params={"bev": 3000, "phev": 1000, "scenario": scenario}
     ).json()
     assert body["scenario"] == scenario
-    assert body["installed"]["power_kw"] == 2669.0 + 22.0 + 150.0
-    assert body["gap_kw"] == 4700.0 - 2841.0
+    assert body["installed"]["power_kw"] == 625.0 + 22.0 + 150.0  # public points and planned
+    assert body["gap_kw"] == 4700.0 - 797.0
 
 
 @pytest.mark.parametrize(
