@@ -313,6 +313,29 @@ class Asset:
         return self.attributes.model_dump(mode="json")
 
 
+def natural_id_problem(asset_id: str, attributes: AssetAttributes) -> tuple[str, str] | None:
+    """Return ``(field, reason)`` when a charging point's id is not the id the point carries.
+
+    A charging point is known nationally by its ``id_pdc_itinerance`` (else, outside roaming, by
+    its ``id_pdc_local``), and that is its asset id. An asset id that differs would let one point
+    be stored twice under two ids, and the IRVE export and the OCPI feed would publish it twice.
+    A planned point that carries neither id yet has nothing to agree with; other layers neither.
+    """
+    if not isinstance(attributes, ChargingPoint):
+        return None
+    natural = attributes.feature_id
+    if not natural or natural == asset_id:
+        return None
+    roaming = attributes.id_pdc_itinerance not in (None, NOT_CONCERNED)
+    field = "id_pdc_itinerance" if roaming else "id_pdc_local"
+    expected = "its id_pdc_itinerance" if roaming else "'local-' followed by its id_pdc_local"
+    return (
+        field,
+        f"the point's id must be {expected} ({natural!r}), not {asset_id!r}: one point "
+        "under two ids would be stored, exported and published twice",
+    )
+
+
 def parse_attributes(layer: Layer, properties: dict[str, Any]) -> AssetAttributes:
     """Validate raw attributes for a layer (raises pydantic's ValidationError on bad input)."""
     return LAYER_MODELS[layer].model_validate(properties)

@@ -24,6 +24,7 @@ from mobility.assets import (
     AssetAttributes,
     Layer,
     is_valid_feature_id,
+    natural_id_problem,
     parse_attributes,
 )
 from mobility.errors import FieldProblem, InvalidInputError
@@ -113,7 +114,9 @@ def asset_from_feature(
     """Build a validated asset from a GeoJSON Feature, or raise InvalidInputError.
 
     The commune is the one whose outline covers the point; a ``commune`` property, when sent,
-    must agree with it. ``feature_id`` (from the URL of a PUT) overrides the feature's own id.
+    must agree with it. ``feature_id`` (from the URL of a PUT or a PATCH) is the asset's id: a
+    feature id in the body must be the same, as an item's id cannot change. A charging point's
+    id must be its roaming (else local) id, see :func:`~mobility.assets.natural_id_problem`.
     """
     problems: list[FieldProblem] = []
     if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
@@ -155,8 +158,16 @@ def asset_from_feature(
                 problems.append(FieldProblem("geometry", "point lies outside every loaded commune"))
 
     asset_id = feature_id
+    raw_id = feature.get("id")
+    if feature_id is not None and raw_id is not None and str(raw_id) != feature_id:
+        problems.append(
+            FieldProblem(
+                "id",
+                f"the body's id {str(raw_id)!r} differs from the id in the path {feature_id!r}: "
+                "an item's id cannot change (add the new item, then delete the old one)",
+            )
+        )
     if asset_id is None:
-        raw_id = feature.get("id")
         if raw_id is None and attributes is not None:
             asset_id = _natural_id(attributes)
         elif raw_id is not None:
@@ -167,6 +178,8 @@ def asset_from_feature(
         problems.append(
             FieldProblem("id", "use 1 to 128 letters, digits, '.', '_', ':', '*' or '-'")
         )
+    elif attributes is not None and (mismatch := natural_id_problem(asset_id, attributes)):
+        problems.append(FieldProblem(f"properties.{mismatch[0]}", mismatch[1]))
 
     if problems or attributes is None or point is None or commune is None or asset_id is None:
         raise InvalidInputError(f"the feature is not a valid {layer.value} item", problems=problems)

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mobility.assets import AssetAttributes, Layer, is_valid_feature_id
+from mobility.assets import AssetAttributes, Layer, is_valid_feature_id, natural_id_problem
 
 ProgressFn = Callable[[int, int], None]
 """``progress(done, total)``: how far a reader is through a file (bytes or steps)."""
@@ -130,7 +130,9 @@ class ReportBuilder:
     def add(self, asset: ParsedAsset, *, id_field: str | None = None) -> None:
         """Keep an asset; a later asset with the same id replaces the earlier one.
 
-        An id unusable in a URL refuses the asset, naming ``id_field`` (default: the reader's).
+        An id unusable in a URL refuses the asset, naming ``id_field`` (default: the reader's);
+        so does a charging point whose id is not its own roaming (else local) id, naming that
+        field: two ids for one point would store it twice.
         """
         if not is_valid_feature_id(asset.id):
             self.reject(
@@ -140,6 +142,10 @@ class ReportBuilder:
                 f"The id {asset.id!r} cannot be used in a URL: use letters, digits and ._:*- "
                 "only, starting with a letter or digit, 128 characters at most.",
             )
+            return
+        mismatch = natural_id_problem(asset.id, asset.attributes)
+        if mismatch is not None:
+            self.reject(asset.line, asset.id, *mismatch)
             return
         previous = self._assets.pop(asset.id, None)
         if previous is not None:

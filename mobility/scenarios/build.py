@@ -160,6 +160,8 @@ def _read_feature(
         else:
             asset_id = _natural_or_planned_id(group.layer, properties, index)
     clean = {**feature, "properties": properties}
+    if group.source == "siting":
+        clean.pop("id", None)  # a site's id is its rank, not the id the asset takes
     clean.setdefault("type", "Feature")
     clean["properties"] = {**properties, "commune": code}
     return _parse(group.layer, clean, locator, path, problems, asset_id)

@@ -17,7 +17,13 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, select, update
 
-from mobility.assets import Asset, Layer, PlannedChargingPoint, parse_planned_attributes
+from mobility.assets import (
+    Asset,
+    Layer,
+    PlannedChargingPoint,
+    natural_id_problem,
+    parse_planned_attributes,
+)
 from mobility.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError
 from mobility.plans import AssetChange, Scenario
 from mobility.store import schema
@@ -211,6 +217,10 @@ def _check_promotable(conn: Connection, scenario: Scenario) -> None:
             conflicts.append(f"{change.layer.value} {change.asset_id!r} now exists in the base")
         if change.action != "add" and not exists:
             conflicts.append(f"{change.layer.value} {change.asset_id!r} is no longer in the base")
+        asset = change.asset
+        mismatch = None if asset is None else natural_id_problem(asset.id, asset.attributes)
+        if mismatch is not None:
+            problems.append(FieldProblem(f"changes[{index}].properties.{mismatch[0]}", mismatch[1]))
         if change.asset is not None and isinstance(change.asset.attributes, PlannedChargingPoint):
             problems.append(
                 FieldProblem(
@@ -223,7 +233,9 @@ def _check_promotable(conn: Connection, scenario: Scenario) -> None:
         raise ConflictError("the base data changed since the scenario: " + "; ".join(conflicts))
     if problems:
         raise InvalidInputError(
-            "the scenario holds planned points that are not complete records", problems=problems
+            "the scenario holds charging points that cannot be promoted (planned points not yet "
+            "complete records, or ids that are not the points' own)",
+            problems=problems,
         )
 
 
