@@ -21,7 +21,13 @@ class CoverageFigures(BaseModel):
 
     population: float
     population_covered: float
-    share: float = Field(description="Covered share of the population, 0 to 1.")
+    share: float | None = Field(
+        description="Covered share of the population, 0 to 1; null when the commune has no "
+        "population data (see share_unavailable_reason)."
+    )
+    share_unavailable_reason: str | None = Field(
+        description="Why share is null (no population data) and how to load it; null otherwise."
+    )
     demand_points: int
     demand_points_off_network: int
     population_off_network: float
@@ -36,7 +42,9 @@ class ZoneRow(BaseModel):
     zone: str
     population: float
     population_covered: float
-    share: float
+    share: float | None = Field(
+        description="Covered share, 0 to 1; null for a zone without inhabitants."
+    )
 
 
 class CoverageReport(BaseModel):

@@ -34,6 +34,32 @@ SNAPPING_RULE = (
 )
 
 
+def population_missing_reason(code: str, *, layer_loaded: bool) -> str:
+    """Return the sentence that replaces a share when a commune counts no inhabitants.
+
+    A share of nobody is not 0 %: saying "0 % covered" (or "no gap") would tell a council that
+    nothing needs doing, when in fact nothing can be measured. The sentence says what is missing
+    and the command that loads it (``--replace`` keeps the commune's assets).
+    """
+    detail = " (its population layer counts no inhabitants)" if layer_loaded else ""
+    return (
+        f"commune {code} has no population data{detail}, so no share of its inhabitants can "
+        "be computed: load a population file (GeoJSON zones with a count of inhabitants) with "
+        f"`mobility commune add {code} --name NAME --boundary BOUNDARY --streets STREETS "
+        "--population ZONES.geojson --population-field FIELD --replace` (the assets are kept), "
+        "or add a `population` entry to its manifest and run "
+        "`mobility commune load MANIFEST --replace`"
+    )
+
+
+def missing_population_reason(context: CommuneContext) -> str | None:
+    """Return why no share can be computed for the commune, or None when it has inhabitants."""
+    demand = context.demand
+    if demand is not None and float(demand.points["population"].sum()) > 0:
+        return None
+    return population_missing_reason(context.record.code, layer_loaded=demand is not None)
+
+
 @dataclass(frozen=True)
 class ZoneCoverage:
     """Coverage of one population zone (e.g. an IRIS)."""
@@ -43,9 +69,9 @@ class ZoneCoverage:
     population_covered: float
 
     @property
-    def share(self) -> float:
-        """Return the covered share of the zone's population (0 when it has none)."""
-        return self.population_covered / self.population if self.population > 0 else 0.0
+    def share(self) -> float | None:
+        """Return the covered share of the zone's population (None when it has none)."""
+        return self.population_covered / self.population if self.population > 0 else None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the row as JSON-ready values."""
@@ -53,8 +79,13 @@ class ZoneCoverage:
             "zone": self.zone,
             "population": round(self.population, 1),
             "population_covered": round(self.population_covered, 1),
-            "share": round(self.share, 4),
+            "share": rounded_share(self.share),
         }
+
+
+def rounded_share(share: float | None) -> float | None:
+    """Return a share rounded to four decimals, None kept."""
+    return None if share is None else round(share, 4)
 
 
 @dataclass
@@ -76,6 +107,8 @@ class CoverageResult:
     covered: npt.NDArray[np.bool_]
     method: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    population_reason: str | None = None
+    """Why the commune counts no inhabitants (see :func:`missing_population_reason`)."""
 
     @property
     def population_total(self) -> float:
@@ -88,10 +121,17 @@ class CoverageResult:
         return float(self.population[self.covered].sum())
 
     @property
-    def share(self) -> float:
-        """Return the covered share (0 without population)."""
+    def share(self) -> float | None:
+        """Return the covered share (None without population: a share of nobody is unknown)."""
         total = self.population_total
-        return self.population_covered / total if total > 0 else 0.0
+        return self.population_covered / total if total > 0 else None
+
+    @property
+    def share_unavailable_reason(self) -> str | None:
+        """Return why ``share`` is None, in a sentence that says how to fix it."""
+        if self.population_total > 0:
+            return None
+        return self.population_reason or population_missing_reason(self.commune, layer_loaded=True)
 
     def zones(self) -> list[ZoneCoverage]:
         """Return coverage per zone, in zone order."""
@@ -122,7 +162,8 @@ class CoverageResult:
         return {
             "population": round(self.population_total, 1),
             "population_covered": round(self.population_covered, 1),
-            "share": round(self.share, 4),
+            "share": rounded_share(self.share),
+            "share_unavailable_reason": self.share_unavailable_reason,
             "demand_points": len(self.population),
             "demand_points_off_network": int(self.off_network.sum()),
             "population_off_network": round(float(self.population[self.off_network].sum()), 1),
@@ -197,6 +238,7 @@ def compute_coverage(
         covered=covered,
         method=describe_method(context, threshold, asset_filter, len(assets)),
         notes=notes,
+        population_reason=missing_population_reason(context),
     )
 
 
@@ -209,13 +251,14 @@ def _notes(
     asset_filter: AssetFilter,
 ) -> list[str]:
     notes = list(context.record.info.get("notes", []))
-    if context.demand is None:
-        notes.append(
-            "this commune has no population layer: 0 inhabitants can be counted as covered; "
-            "load one with `mobility commune add … --population`"
-        )
+    missing = missing_population_reason(context)
+    if missing is not None:
+        notes.append(missing)
     if not assets:
-        notes.append(f"no {asset_filter.describe()} in this commune: nobody is covered (0 %)")
+        notes.append(
+            f"no {asset_filter.describe()} in this commune: nobody is covered"
+            + (" (0 %)" if missing is None else "")
+        )
     if snapped_assets.too_far.any():
         notes.append(
             f"{int(snapped_assets.too_far.sum())} asset(s) lie more than "

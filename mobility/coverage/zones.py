@@ -17,7 +17,7 @@ import pandas as pd
 from shapely.geometry import mapping
 
 from mobility.commune import read_commune_zones
-from mobility.coverage.analysis import ZoneCoverage
+from mobility.coverage.analysis import ZoneCoverage, rounded_share
 from mobility.store.base import CommuneFile
 
 NAME_FIELDS = ("NOM_IRIS", "nom_iris", "LIB_IRIS", "lib_iris", "name", "nom", "NOM")
@@ -98,7 +98,7 @@ def zone_coverage_features(
             "name": name,
             "population": round(row.population if row else float(population), 1),
             "population_covered": round(row.population_covered, 1) if row else 0.0,
-            "share": round(row.share, 4) if row and row.population > 0 else None,
+            "share": rounded_share(row.share) if row else None,
         }
         features.append(
             {

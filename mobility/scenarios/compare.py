@@ -15,7 +15,7 @@ import numpy as np
 import shapely
 
 from mobility.assets import Asset, Layer
-from mobility.coverage.analysis import CoverageResult, compute_coverage
+from mobility.coverage.analysis import CoverageResult, compute_coverage, rounded_share
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
 from mobility.coverage.gaps import Gap, demand_spacing_m, find_gaps
@@ -48,8 +48,9 @@ class LayerComparison:
             "share": {
                 "base": base["share"],
                 "scenario": scenario["share"],
-                "change": round(scenario["share"] - base["share"], 4),
+                "change": _change(base["share"], scenario["share"]),
             },
+            "share_unavailable_reason": base["share_unavailable_reason"],
             "distance": {"base": base["distance"], "scenario": scenario["distance"]},
             "zones": self._zones(),
             "gaps": self._gaps(),
@@ -68,8 +69,11 @@ class LayerComparison:
                         "base": round(zone.population_covered, 1),
                         "scenario": round(other.population_covered, 1),
                     },
-                    "share": {"base": round(zone.share, 4), "scenario": round(other.share, 4)},
-                    "share_change": round(other.share - zone.share, 4),
+                    "share": {
+                        "base": rounded_share(zone.share),
+                        "scenario": rounded_share(other.share),
+                    },
+                    "share_change": _change(zone.share, other.share),
                 }
             )
         return rows
@@ -95,6 +99,11 @@ class LayerComparison:
             "rule": "base gaps (ranked as /gaps ranks them) where no uncovered inhabitant of the "
             "scenario remains are closed; where fewer remain, reduced",
         }
+
+
+def _change(before: float | None, after: float | None) -> float | None:
+    """Return the change of a share, None when either side has no population to share."""
+    return None if before is None or after is None else round(after - before, 4)
 
 
 def _uncovered_points(result: CoverageResult) -> tuple[shapely.STRtree, np.ndarray]:

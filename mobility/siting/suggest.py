@@ -16,7 +16,11 @@ import numpy as np
 import shapely
 
 from mobility.assets import Asset
-from mobility.coverage.analysis import CoverageResult, compute_coverage
+from mobility.coverage.analysis import (
+    CoverageResult,
+    compute_coverage,
+    missing_population_reason,
+)
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
 from mobility.coverage.gaps import Gap, find_gaps
@@ -136,10 +140,12 @@ def suggest_sites(
             "say how many sites to place, or the budget",
             problems=[FieldProblem("count", "give count or budget")],
         )
-    if context.demand is None:
+    demand_points = context.demand
+    missing = missing_population_reason(context)  # never None when demand_points is None
+    if demand_points is None or missing is not None:
         raise InvalidInputError(
-            "this commune has no population layer: there is nobody to cover",
-            problems=[FieldProblem("code", "load a population layer for this commune first")],
+            f"no sites can be ranked by the inhabitants they reach: {missing}",
+            problems=[FieldProblem("code", str(missing))],
         )
     threshold = request.threshold
     engine = context.engine(threshold.mode)
@@ -160,7 +166,7 @@ def suggest_sites(
     usable = [kept[i] for i in on_network.tolist()]
     snapped = snapped.take(on_network)
     demand = context.snapped_demand(threshold.mode)
-    population = context.demand.points["population"].to_numpy(dtype=np.float64)
+    population = demand_points.points["population"].to_numpy(dtype=np.float64)
     existing_snapped = engine.snap([a.lon for a in existing], [a.lat for a in existing])
     costs = _costs(usable, request)
     problem = network_problem(

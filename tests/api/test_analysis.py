@@ -126,6 +126,6 @@ def test_a_commune_without_population_or_assets_answers_with_reasons(
     body = client.get(
         "/communes/78551/coverage", params={"layer": "parking", "mode": "drive", "within_m": 500}
     ).json()
-    assert body["summary"]["population"] == 0 and body["summary"]["share"] == 0
+    assert body["summary"]["population"] == 0 and body["summary"]["share"] is None
     assert any("no population layer" in note for note in body["notes"])
     assert any("no parking" in note for note in body["notes"])
