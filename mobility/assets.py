@@ -321,7 +321,7 @@ def natural_id_problem(asset_id: str, attributes: AssetAttributes) -> tuple[str,
     be stored twice under two ids, and the IRVE export and the OCPI feed would publish it twice.
     A planned point that carries neither id yet has nothing to agree with; other layers neither.
     """
-    if not isinstance(attributes, ChargingPoint):
+    if not isinstance(attributes, ChargingPointBase):
         return None
     natural = attributes.feature_id
     if not natural or natural == asset_id:
