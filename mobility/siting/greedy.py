@@ -87,14 +87,16 @@ def solve_greedy(
         improved = positions  # proven close enough: the swaps could only add a little
     else:
         rounds = SWAP_WORK // max(1, len(positions) * model.n_sites)
-        improved = improve_by_swaps(
-            model,
-            positions,
-            max_swaps=min(SWAP_ROUNDS, max(1, rounds)),
-            gains=run.final_gains,
-        )
-    if improved != positions:
-        chosen = rank_after_swaps(model, chosen, improved, by_gain=problem.budget is None)
+        max_swaps = min(SWAP_ROUNDS, max(1, rounds))
+        improved = improve_by_swaps(model, positions, max_swaps=max_swaps, gains=run.final_gains)
+        while improved != positions:
+            chosen = rank_after_swaps(model, chosen, improved, by_gain=problem.budget is None)
+            if len(chosen) == len(improved):
+                break
+            # The ranking left out sites the swaps made useless; the budget and the spacing
+            # they held are free again, so a swap the dropped sites blocked may now gain.
+            positions = [site for site, _ in chosen]
+            improved = improve_by_swaps(model, positions, max_swaps=max_swaps)
     picks = make_picks(problem, [(int(model.sites[site]), gain) for site, gain in chosen])
     value_after = picks[-1].covered_after if picks else problem.value_before
     gained = value_after - problem.value_before

@@ -16,7 +16,7 @@ from itertools import combinations
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from mobility.siting import SitingProblem, cbc_available, solve, solve_exact, solve_greedy
@@ -124,9 +124,25 @@ def swap_is_feasible(problem: SitingProblem, sites: list[int]) -> bool:
     return not any((min(a, b), max(a, b)) in clash for a, b in combinations(sites, 2))
 
 
+# The swaps left a site adding nothing that held the budget and a spacing clash: once the ranking
+# dropped it, swapping 3 for 5 gained 8 more (found by hypothesis; kept as a fixed case).
+SWAPS_BLOCKED_BY_A_DROPPED_SITE = random_problem(
+    np.random.default_rng(925621788),
+    candidates=9,
+    demand=27,
+    count=8,
+    density=0.3,
+    existing=False,
+    budget=True,
+    spacing=True,
+    excluded=False,
+)
+
+
 @pytest.mark.parametrize("block", [64, 1])
 @SETTINGS
 @given(problem=problems())
+@example(problem=SWAPS_BLOCKED_BY_A_DROPPED_SITE)
 def test_swaps_end_on_a_local_optimum_never_below_the_greedy(
     block: int, problem: SitingProblem
 ) -> None:
