@@ -28,13 +28,8 @@ zip, no ``stops.txt``, no ``stop_id`` column, not UTF-8) raises
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import IO
 
 from pydantic import ValidationError
 
@@ -42,6 +37,7 @@ from mobility.assets import HUB_MODES, Hub, HubMode, Layer, is_valid_feature_id
 from mobility.errors import UnsupportedFormatError
 from mobility.formats.geojson_common import slug
 from mobility.formats.geometry import position_problem
+from mobility.formats.gtfs_feed import FeedTable, GtfsFeed
 from mobility.formats.report import (
     ParsedAsset,
     ProgressFn,
@@ -51,7 +47,6 @@ from mobility.formats.report import (
 )
 
 GTFS_FORMAT = "gtfs"
-ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 BASIC_ROUTE_TYPES: dict[int, HubMode] = {
     0: "tram",
@@ -114,120 +109,6 @@ class _Place:
     route_ids: set[str] = field(default_factory=set)
 
 
-class _Table:
-    """A CSV file of the feed: its name, header index and rows with their line numbers."""
-
-    def __init__(self, name: str, stream: IO[bytes]) -> None:
-        self.name = name
-        self._text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-        self._reader = csv.reader(self._text)
-        try:
-            header = next(self._reader, None)
-        except UnicodeDecodeError:
-            raise _not_utf8(name) from None
-        self.header = [column.strip() for column in header or []]
-        self.index = {column: position for position, column in enumerate(self.header)}
-
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """Yield ``(line, record)`` for each non-blank row (the header is line 1)."""
-        next_line = self._reader.line_num + 1
-        try:
-            for record in self._reader:
-                line = next_line
-                next_line = self._reader.line_num + 1
-                if not record or (len(record) == 1 and not record[0].strip()):
-                    continue
-                yield line, record
-        except UnicodeDecodeError:
-            raise _not_utf8(self.name) from None
-        except csv.Error as error:
-            raise UnsupportedFormatError(
-                f"{self.name} cannot be read as CSV near line {self._reader.line_num}: {error}."
-            ) from None
-
-    def getter(self, column: str) -> Callable[[list[str]], str]:
-        """Return a function giving a row's trimmed value of ``column`` ('' when absent)."""
-        position = self.index.get(column)
-        if position is None:
-            return lambda _record: ""
-        return lambda record: record[position].strip() if position < len(record) else ""
-
-
-def _not_utf8(name: str) -> UnsupportedFormatError:
-    return UnsupportedFormatError(
-        f"{name} is not UTF-8 text (GTFS files must be UTF-8; often Latin-1 or Windows-1252 as "
-        "spreadsheets save by default). Save it as UTF-8 and send it again."
-    )
-
-
-class _Feed:
-    """Opens the files of a zipped feed, or the one bare ``stops.txt``."""
-
-    def __init__(self, data: bytes) -> None:
-        self._zip: zipfile.ZipFile | None = None
-        self._bare = data
-        self._members: dict[str, str] = {}
-        if data.startswith(ZIP_MAGIC):
-            try:
-                self._zip = zipfile.ZipFile(io.BytesIO(data))
-                names = self._zip.namelist()
-            except (zipfile.BadZipFile, ValueError, EOFError) as error:
-                raise UnsupportedFormatError(
-                    f"The file is not a readable zip archive ({error}): a GTFS feed is a zip of "
-                    "CSV files (stops.txt, routes.txt...)."
-                ) from None
-            for name in sorted(names, key=lambda n: n.count("/")):
-                base = name.rsplit("/", 1)[-1].lower()
-                if base.endswith(".txt"):
-                    self._members.setdefault(base, name)
-            if "stops.txt" not in self._members:
-                found = ", ".join(sorted(self._members)) or "no .txt file"
-                raise UnsupportedFormatError(
-                    f"The zip holds no stops.txt, so it is not a GTFS feed (found: {found})."
-                )
-
-    @property
-    def is_zip(self) -> bool:
-        return self._zip is not None
-
-    def has(self, name: str) -> bool:
-        return name in self._members
-
-    def table(self, name: str) -> _Table:
-        if self._zip is None:
-            return _Table(name, io.BytesIO(self._bare))
-        try:
-            stream = self._zip.open(self._members[name])
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError) as error:
-            raise UnsupportedFormatError(f"{name} cannot be read from the zip: {error}.") from None
-        return _Table(name, io.BufferedReader(_ZipErrors(stream, name)))
-
-    def close(self) -> None:
-        if self._zip is not None:
-            self._zip.close()
-
-
-class _ZipErrors(io.RawIOBase):
-    """Wrap a zip member so that a corrupt member raises UnsupportedFormatError when read."""
-
-    def __init__(self, stream: IO[bytes], name: str) -> None:
-        self._stream = stream
-        self._name = name
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        try:
-            chunk = self._stream.read(len(buffer))
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:
-            raise UnsupportedFormatError(
-                f"{self._name} is corrupt inside the zip: {error}."
-            ) from None
-        buffer[: len(chunk)] = chunk
-        return len(chunk)
-
-
 def read_gtfs(
     data: bytes, *, source_name: str = "", progress: ProgressFn | None = None
 ) -> ReadReport:
@@ -243,7 +124,7 @@ def read_gtfs(
     """
     if not data or data.isspace():
         raise UnsupportedFormatError("The file is empty: expected a GTFS feed or stops.txt.")
-    feed = _Feed(data)
+    feed = GtfsFeed(data)
     builder = ReportBuilder(GTFS_FORMAT, source_name=source_name, id_field="stop_id")
     try:
         places, parents = _read_stops(feed.table("stops.txt"), builder)
@@ -285,7 +166,9 @@ def _coordinate(
         return None
 
 
-def _read_stops(table: _Table, builder: ReportBuilder) -> tuple[dict[str, _Place], dict[str, str]]:
+def _read_stops(
+    table: FeedTable, builder: ReportBuilder
+) -> tuple[dict[str, _Place], dict[str, str]]:
     """Return the hubs-to-be by stop id and, for each stop of a station, its station's id."""
     missing = [c for c in ("stop_id", "stop_lat", "stop_lon") if c not in table.index]
     if missing:
@@ -378,14 +261,14 @@ def _read_stops(table: _Table, builder: ReportBuilder) -> tuple[dict[str, _Place
     return places, parents
 
 
-def _read_agencies(feed: _Feed) -> dict[str, str]:
+def _read_agencies(feed: GtfsFeed) -> dict[str, str]:
     table = feed.table("agency.txt")
     id_of, name_of = table.getter("agency_id"), table.getter("agency_name")
     return {id_of(record): name_of(record) for _, record in table.rows() if name_of(record)}
 
 
 def _read_routes(
-    table: _Table, agencies: dict[str, str], builder: ReportBuilder
+    table: FeedTable, agencies: dict[str, str], builder: ReportBuilder
 ) -> dict[str, _Route]:
     if "route_id" not in table.index or "route_type" not in table.index:
         raise UnsupportedFormatError("routes.txt lacks the route_id or route_type column.")
@@ -413,7 +296,7 @@ def _read_routes(
     return routes
 
 
-def _read_trips(table: _Table) -> dict[str, str]:
+def _read_trips(table: FeedTable) -> dict[str, str]:
     if "trip_id" not in table.index or "route_id" not in table.index:
         raise UnsupportedFormatError("trips.txt lacks the trip_id or route_id column.")
     trip_of, route_of = table.getter("trip_id"), table.getter("route_id")
@@ -421,7 +304,7 @@ def _read_trips(table: _Table) -> dict[str, str]:
 
 
 def _read_stop_times(
-    table: _Table, trips: dict[str, str], places: dict[str, _Place], parents: dict[str, str]
+    table: FeedTable, trips: dict[str, str], places: dict[str, _Place], parents: dict[str, str]
 ) -> None:
     """Stream stop_times.txt, adding each trip's route to the hub its stop belongs to."""
     if "trip_id" not in table.index or "stop_id" not in table.index:

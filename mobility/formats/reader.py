@@ -34,7 +34,8 @@ from mobility.formats.geojson_idfm import idfm_from_features
 from mobility.formats.geojson_native import infer_layer, native_from_features
 from mobility.formats.geojson_osm import OSM_PROPERTIES, osm_from_features
 from mobility.formats.geojson_velib import VELIB_PROPERTIES, velib_from_features
-from mobility.formats.gtfs import ZIP_MAGIC, read_gtfs
+from mobility.formats.gtfs import read_gtfs
+from mobility.formats.gtfs_feed import ZIP_MAGIC
 from mobility.formats.irve_reader import read_irve_csv
 from mobility.formats.osm_xml import GZIP_MAGIC, read_osm_xml
 from mobility.formats.report import ProgressFn, ReadReport
