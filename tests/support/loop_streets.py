@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString
 
 from mobility.geo import wire_transformer
-from mobility.network import WALK_SPEED_KMH
+from mobility.network import WALK_SPEED_KMH, build_mode_view, load_streets
+from mobility.network.engine import DistanceEngine
+from tests.mobility.network.support import graphml_doc
 
 Stored = Literal["undirected", "once", "both", "one-way"]
 STORED: tuple[Stored, ...] = ("undirected", "once", "both", "one-way")
@@ -123,20 +125,7 @@ def graphml_streets(streets: Sequence[Street]) -> bytes:
         else:
             directed = street.stored != "undirected"
             edge_xml.append(_edge_xml(street, street.u, street.v, forward, directed=directed))
-    return f"""<?xml version='1.0' encoding='utf-8'?>
-<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
-  <key id="x" for="node" attr.name="x" attr.type="string"/>
-  <key id="y" for="node" attr.name="y" attr.type="string"/>
-  <key id="hw" for="edge" attr.name="highway" attr.type="string"/>
-  <key id="ow" for="edge" attr.name="oneway" attr.type="string"/>
-  <key id="len" for="edge" attr.name="length" attr.type="string"/>
-  <key id="geom" for="edge" attr.name="geometry" attr.type="string"/>
-  <key id="ms" for="edge" attr.name="maxspeed" attr.type="string"/>
-  <graph edgedefault="directed">
-{chr(10).join(node_xml)}
-{chr(10).join(edge_xml)}
-  </graph>
-</graphml>""".encode()
+    return graphml_doc("\n".join(node_xml), "\n".join(edge_xml))
 
 
 def _wkt(coords: Sequence[tuple[float, float]]) -> str:
@@ -265,3 +254,22 @@ def loop_grids(draw: st.DrawFn) -> LoopGrid:
     demand = draw(st.lists(point, min_size=1, max_size=10))
     assets = draw(st.lists(point, min_size=1, max_size=3))
     return LoopGrid(tuple(streets), tuple(demand), tuple(assets))
+
+
+LOOP = ((0.0, 0.0), (0.0, 100.0), (-100.0, 100.0), (-100.0, 0.0), (0.0, 0.0))
+"""A 400 m square loop hanging from crossing 1 (at the origin)."""
+ROAD_M = 200.0
+ROAD, ON_LOOP = 0, 1
+"""The streets of :func:`loop_layout`, in order."""
+
+
+def loop_layout(stored: Stored, highway: Highway = "residential") -> list[Street]:
+    """A 200 m street from crossing 1 to crossing 2, and :data:`LOOP` stored as ``stored``."""
+    return [Street(1, 2, ((0.0, 0.0), (ROAD_M, 0.0))), Street(1, 1, LOOP, stored, highway)]
+
+
+def build_engine(streets: Sequence[Street], mode: str) -> tuple[nx.MultiDiGraph, DistanceEngine]:
+    """The mode's view of the streets, loaded from their GraphML, and its distance engine."""
+    graph = load_streets(graphml_streets(streets), fmt="graphml")
+    view, _ = build_mode_view(graph, mode)  # type: ignore[arg-type]
+    return view, DistanceEngine.build(view, mode=mode)  # type: ignore[arg-type]

@@ -8,35 +8,29 @@ import pytest
 import shapely
 
 from mobility.coverage.areas import draw_reaches
-from mobility.network import build_mode_view, load_streets
 from mobility.network.engine import DistanceEngine
 from mobility.network.engine_reach import Reach
 from tests.support.bands import pieces_band
 from tests.support.loop_streets import (
+    LOOP,
     ORIGIN,
+    ROAD_M,
     STORED,
     Position,
-    Street,
-    graphml_streets,
+    Stored,
+    build_engine,
+    loop_layout,
     points_lonlat,
 )
 
-LOOP = ((0.0, 0.0), (0.0, 100.0), (-100.0, 100.0), (-100.0, 0.0), (0.0, 0.0))
 LOOP_M = 400.0
-ROAD_M = 200.0
 BAND_M = 25.0
 TWO_WAY = [stored for stored in STORED if stored != "one-way"]
 MODES = ["walk", "drive"]
 
 
-def engine_for(stored: str, mode: str) -> DistanceEngine:
-    graph = load_streets(graphml_streets(streets(stored)), fmt="graphml")
-    view, _ = build_mode_view(graph, mode)  # type: ignore[arg-type]
-    return DistanceEngine.build(view, mode=mode)  # type: ignore[arg-type]
-
-
-def streets(stored: str) -> list[Street]:
-    return [Street(1, 2, ((0.0, 0.0), (ROAD_M, 0.0))), Street(1, 1, LOOP, stored)]  # type: ignore[arg-type]
+def engine_for(stored: Stored, mode: str) -> DistanceEngine:
+    return build_engine(loop_layout(stored), mode)[1]
 
 
 def standing(engine: DistanceEngine) -> tuple[int, int, bool]:
@@ -101,7 +95,7 @@ def test_a_loop_is_reached_from_both_ends(stored: str, mode: str, direction: str
     engine = engine_for(stored, mode)
     road, loop, drawn_way = standing(engine)
     # the asset stands on the road 150 m from crossing 1: 80 m left of a 230 m reach, each way
-    assets = engine.snap(*points_lonlat(streets(stored), [Position(0, 150.0)]))
+    assets = engine.snap(*points_lonlat(loop_layout(stored), [Position(0, 150.0)]))
     reach = engine.reach(assets, 230.0, direction=direction)  # type: ignore[arg-type]
     assert loop_stretches(reach, loop, drawn_way) == [(0.0, 80.0), (320.0, 400.0)]
     assert reach.total_m == pytest.approx(ROAD_M + 160.0)
@@ -121,7 +115,7 @@ def test_a_loop_is_reached_from_both_ends(stored: str, mode: str, direction: str
 def test_an_asset_on_a_loop_reaches_both_ways_round(stored: str, mode: str, direction: str) -> None:
     engine = engine_for(stored, mode)
     _, loop, drawn_way = standing(engine)
-    assets = engine.snap(*points_lonlat(streets(stored), [Position(1, 210.0)]))
+    assets = engine.snap(*points_lonlat(loop_layout(stored), [Position(1, 210.0)]))
     reach = engine.reach(assets, 100.0, direction=direction)  # type: ignore[arg-type]
     assert loop_stretches(reach, loop, drawn_way) == [(110.0, 310.0)]
     assert reach.count == 1  # crossing 1 is 190 m round either way: nothing else
@@ -143,7 +137,7 @@ def test_a_one_way_loop_is_reached_the_way_cars_go_round(
 ) -> None:
     engine = engine_for("one-way", mode)
     road, loop, drawn_way = standing(engine)
-    assets = engine.snap(*points_lonlat(streets("one-way"), [Position(0, 150.0)]))
+    assets = engine.snap(*points_lonlat(loop_layout("one-way"), [Position(0, 150.0)]))
     reach = engine.reach(assets, 230.0, direction=direction)  # type: ignore[arg-type]
     assert loop_stretches(reach, loop, drawn_way) == spans
     assert_band_of(engine, reach, hand_reach((road, 0.0, ROAD_M), loop, drawn_way, spans))

@@ -15,36 +15,23 @@ from mobility.network import build_mode_view, load_streets
 from mobility.network.engine import DistanceEngine
 from tests.mobility.network.support import assert_street_contract, osm_doc
 from tests.support.loop_streets import (
+    ON_LOOP,
+    ROAD,
     STORED,
     LoopGrid,
     Position,
     Street,
+    build_engine,
     graphml_streets,
     loop_grids,
+    loop_layout,
     points_lonlat,
     reference_costs,
     to_lonlat,
 )
 
-# A 200 m street from crossing 1 to crossing 2, and a 400 m square loop hanging from crossing 1.
-LOOP = ((0.0, 0.0), (0.0, 100.0), (-100.0, 100.0), (-100.0, 0.0), (0.0, 0.0))
-ROAD = 0
-ON_LOOP = 1
 MODES = ("walk", "drive")
 TWO_WAY = tuple(stored for stored in STORED if stored != "one-way")
-
-
-def layout(stored: str, highway: str = "residential") -> list[Street]:
-    return [
-        Street(1, 2, ((0.0, 0.0), (200.0, 0.0))),
-        Street(1, 1, LOOP, stored, highway),  # type: ignore[arg-type]
-    ]
-
-
-def engine_for(streets: list[Street], mode: str) -> tuple[nx.MultiDiGraph, DistanceEngine]:
-    graph = load_streets(graphml_streets(streets), fmt="graphml")
-    view, _ = build_mode_view(graph, mode)  # type: ignore[arg-type]
-    return view, DistanceEngine.build(view, mode=mode)  # type: ignore[arg-type]
 
 
 def costs(
@@ -57,7 +44,7 @@ def costs(
     direction: str = "to_assets",
 ) -> np.ndarray:
     """Engine costs, checked against the networkx reference before they are returned."""
-    _, engine = engine_for(streets, mode)
+    _, engine = build_engine(streets, mode)
     got = engine.distances(
         engine.snap(*points_lonlat(streets, demand)),
         engine.snap(*points_lonlat(streets, assets)),
@@ -83,7 +70,7 @@ def test_a_home_on_a_loop_leaves_it_by_the_nearer_end(
     # home 175 m round the loop one way and 225 m the other.
     homes = [Position(ON_LOOP, 25.0, 3.0), Position(ON_LOOP, 175.0, 3.0)]
     asset = [Position(ROAD, 150.0, 2.0)]
-    got = costs(layout(stored), mode, homes, asset, direction=direction)
+    got = costs(loop_layout(stored), mode, homes, asset, direction=direction)
     np.testing.assert_allclose(got, [3 + 25 + 150 + 2, 3 + 175 + 150 + 2], atol=1e-6)
 
 
@@ -96,7 +83,7 @@ def test_an_asset_on_a_loop_is_reached_by_the_nearer_end(
     # the asset stands 250 m round the loop as drawn: 150 m from crossing 1 the other way
     home = [Position(ROAD, 150.0, 3.0)]
     asset = [Position(ON_LOOP, 250.0, 3.0)]
-    got = costs(layout(stored), mode, home, asset, direction=direction)
+    got = costs(loop_layout(stored), mode, home, asset, direction=direction)
     np.testing.assert_allclose(got, [3 + 150 + 150 + 3], atol=1e-6)
 
 
@@ -109,7 +96,7 @@ def test_home_and_asset_on_one_loop_take_the_shorter_way_round(
     # 25 m and 250 m round: 225 m along the drawing, 25 + 150 = 175 m through crossing 1
     homes = [Position(ON_LOOP, 25.0, 3.0), Position(ON_LOOP, 240.0, 3.0)]
     asset = [Position(ON_LOOP, 250.0, 3.0)]
-    got = costs(layout(stored), mode, homes, asset, direction=direction)
+    got = costs(loop_layout(stored), mode, homes, asset, direction=direction)
     np.testing.assert_allclose(got, [3 + 175 + 3, 3 + 10 + 3], atol=1e-6)
 
 
@@ -119,12 +106,12 @@ def test_loop_costs_in_time_equal_the_reference(stored: str, mode: str) -> None:
     homes = [Position(ON_LOOP, 25.0, 3.0), Position(ON_LOOP, 330.0, 1.0), Position(ROAD, 50.0)]
     assets = [Position(ON_LOOP, 250.0, 3.0), Position(ROAD, 190.0, 4.0)]
     for direction in ("to_assets", "from_assets"):
-        got = costs(layout(stored), mode, homes, assets, weight="time", direction=direction)
+        got = costs(loop_layout(stored), mode, homes, assets, weight="time", direction=direction)
         assert np.isfinite(got).all()
 
 
 def test_a_one_way_loop_stays_one_way_for_cars_and_not_for_pedestrians() -> None:
-    streets = layout("one-way")
+    streets = loop_layout("one-way")
     home = [Position(ON_LOOP, 25.0, 3.0)]
     asset = [Position(ROAD, 150.0, 2.0)]
     # cars leave the loop at its end only: 375 m round; they enter it at its start: 25 m
@@ -144,7 +131,7 @@ def loop_edges(graph: nx.MultiDiGraph, node: int = 1) -> list[shapely.LineString
 
 @pytest.mark.parametrize("stored", TWO_WAY)
 def test_a_two_way_loop_is_stored_both_ways_round_once(stored: str) -> None:
-    graph = load_streets(graphml_streets(layout(stored)), fmt="graphml")
+    graph = load_streets(graphml_streets(loop_layout(stored)), fmt="graphml")
     assert_street_contract(graph)
     lines = loop_edges(graph)
     assert len(lines) == 2
@@ -152,7 +139,7 @@ def test_a_two_way_loop_is_stored_both_ways_round_once(stored: str) -> None:
     for mode in MODES:
         view, _ = build_mode_view(graph, mode)  # type: ignore[arg-type]
         assert len(loop_edges(view)) == 2
-        _, engine = engine_for(layout(stored), mode)
+        _, engine = build_engine(loop_layout(stored), mode)
         table = engine.edges
         loops = np.flatnonzero(table.u_index == table.v_index)
         assert len(loops) == 2
@@ -161,7 +148,7 @@ def test_a_two_way_loop_is_stored_both_ways_round_once(stored: str) -> None:
 
 
 def test_a_one_way_loop_is_given_its_way_back_for_pedestrians_only() -> None:
-    graph = load_streets(graphml_streets(layout("one-way")), fmt="graphml")
+    graph = load_streets(graphml_streets(loop_layout("one-way")), fmt="graphml")
     assert len(loop_edges(graph)) == 1
     drive, _ = build_mode_view(graph, "drive")
     walk, _ = build_mode_view(graph, "walk")
@@ -172,7 +159,7 @@ def test_a_one_way_loop_is_given_its_way_back_for_pedestrians_only() -> None:
 
 
 def test_a_footway_loop_stored_once_is_walked_both_ways_round() -> None:
-    streets = layout("once", highway="footway")
+    streets = loop_layout("once", highway="footway")
     home = [Position(ON_LOOP, 25.0, 3.0)]
     got = costs(streets, "walk", home, [Position(ROAD, 150.0, 2.0)])
     np.testing.assert_allclose(got, [180.0], atol=1e-6)
@@ -181,7 +168,7 @@ def test_a_footway_loop_stored_once_is_walked_both_ways_round() -> None:
 
 
 def test_a_source_without_classes_gives_every_loop_its_way_back() -> None:
-    document = graphml_streets(layout("undirected")).replace(
+    document = graphml_streets(loop_layout("undirected")).replace(
         b'<data key="hw">residential</data>', b""
     )
     graph = load_streets(document, fmt="graphml")
@@ -191,7 +178,7 @@ def test_a_source_without_classes_gives_every_loop_its_way_back() -> None:
 
 def test_two_different_loops_of_one_crossing_are_both_kept_and_each_doubled() -> None:
     triangle = ((0.0, 0.0), (30.0, -60.0), (-30.0, -60.0), (0.0, 0.0))  # below the street
-    streets = [*layout("once"), Street(1, 1, triangle, "once")]
+    streets = [*loop_layout("once"), Street(1, 1, triangle, "once")]
     graph = load_streets(graphml_streets(streets), fmt="graphml")
     assert len(loop_edges(graph)) == 4
     homes = [Position(2, 25.0, 3.0), Position(ON_LOOP, 20.0, 3.0)]
@@ -257,8 +244,8 @@ def test_an_osm_one_way_closed_way_is_one_way_for_cars() -> None:
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("stored", STORED)
 def test_points_beside_a_loop_snap_onto_it_at_their_place(stored: str, mode: str) -> None:
-    streets = layout(stored)
-    _, engine = engine_for(streets, mode)
+    streets = loop_layout(stored)
+    _, engine = build_engine(streets, mode)
     table = engine.edges
     offsets = np.array([25.0, 120.0, 175.0, 250.0, 390.0])
     points = [Position(ON_LOOP, float(offset), 3.0) for offset in offsets]

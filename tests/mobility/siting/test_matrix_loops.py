@@ -8,30 +8,23 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from mobility.network import build_mode_view, load_streets
-from mobility.network.engine import DistanceEngine
 from mobility.siting import coverage_matrix
 from tests.support.loop_streets import (
+    LOOP,
+    ON_LOOP,
+    ROAD,
     STORED,
     LoopGrid,
     Position,
     Street,
-    graphml_streets,
+    build_engine,
     loop_grids,
     points_lonlat,
     reference_costs,
 )
 
-LOOP = ((0.0, 0.0), (0.0, 100.0), (-100.0, 100.0), (-100.0, 0.0), (0.0, 0.0))
-ROAD, ON_LOOP = 0, 1
 TIE_M = 1e-6
 """Reference costs this close to the cutoff are left out: rounding may put them either side."""
-
-
-def engine_for(streets: list[Street], mode: str) -> DistanceEngine:
-    graph = load_streets(graphml_streets(streets), fmt="graphml")
-    view, _ = build_mode_view(graph, mode)  # type: ignore[arg-type]
-    return DistanceEngine.build(view, mode=mode)  # type: ignore[arg-type]
 
 
 def covered(
@@ -45,7 +38,7 @@ def covered(
     direction: str = "to_assets",
 ) -> np.ndarray:
     """The matrix as booleans, each row checked against the reference's costs to its site."""
-    engine = engine_for(streets, mode)
+    _, engine = build_engine(streets, mode)
     matrix = coverage_matrix(
         engine,
         engine.snap(*points_lonlat(streets, demand)),
