@@ -41,7 +41,7 @@ from bench.tables import table
 
 ROOT = use_repository()
 
-SUBSET = ROOT / "tests" / "fixtures" / "irve" / "irve_statique_subset_75_92_93_94.csv.gz"
+SUBSET = ROOT / "data" / "idf-context" / "irve_statique_subset_75_92_93_94.csv.gz"
 CODE = "75056"
 AREA = (2.0, 48.6, 2.7, 49.05)  # lon/lat box around Paris and the three inner départements
 API_KEY = "bench-key-0123456789abcdef"

@@ -20,11 +20,11 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from tests.conftest import API_KEY, make_settings
 from tests.support.feeds import idfm_gtfs, velib_gbfs
-from tests.support.paths import FIXTURES, PARIS
+from tests.support.paths import FIXTURES, IDF_CONTEXT, PARIS
 
 KEY = {"X-API-Key": API_KEY}
 PARIS_IRVE = PARIS / "irve_statique_75110.csv"
-IDF_IRVE = FIXTURES / "irve" / "irve_statique_subset_75_92_93_94.csv.gz"
+IDF_IRVE = IDF_CONTEXT / "irve_statique_subset_75_92_93_94.csv.gz"
 OSM_EXTRACT = FIXTURES / "osm" / "osm_extract_paris09-10_gare-du-nord.osm.gz"
 LAYERS = ("charging-points", "parking", "hubs")
 
