@@ -22,6 +22,7 @@ from mobility.boundary import read_boundary
 from mobility.demand import DemandPoints, read_zones, spread_population
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.network import ComponentReport, build_mode_view, load_streets, undirected_edges_frame
+from mobility.places import margin_problems
 from mobility.store.base import CommuneFile, CommuneRecord, FileRole
 
 Mode = Literal["walk", "drive"]
@@ -54,7 +55,11 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class CommuneInputs:
-    """Everything needed to build a commune; population and buildings are optional."""
+    """Everything needed to build a commune; population, buildings and the margin are optional.
+
+    ``margin_m`` (0 to 10,000 metres) gives the commune surroundings: the assets standing within
+    that distance of its boundary count in its analyses. None keeps the commune to its boundary.
+    """
 
     code: str
     name: str
@@ -66,6 +71,7 @@ class CommuneInputs:
     buildings: SourceFile | None = None
     spacing_m: float = DEFAULT_SPACING_M
     extra_sources: list[dict[str, Any]] = field(default_factory=list)
+    margin_m: float | None = None
 
 
 def build_commune(inputs: CommuneInputs) -> tuple[CommuneRecord, list[CommuneFile]]:
@@ -81,6 +87,7 @@ def build_commune(inputs: CommuneInputs) -> tuple[CommuneRecord, list[CommuneFil
         problems.append(
             FieldProblem("population_field", "name the field that holds the population count")
         )
+    problems.extend(margin_problems(inputs.margin_m))
     if problems:
         raise InvalidInputError("the commune cannot be built", problems=problems)
 
@@ -141,8 +148,16 @@ def build_commune(inputs: CommuneInputs) -> tuple[CommuneRecord, list[CommuneFil
         notes.append(
             "no population layer: coverage can be measured in distance but not in inhabitants"
         )
+    if inputs.margin_m is not None:
+        info["surroundings"] = {"margin_m": float(inputs.margin_m)}
     info["notes"] = notes
-    record = CommuneRecord(code=inputs.code, name=inputs.name.strip(), boundary=boundary, info=info)
+    record = CommuneRecord(
+        code=inputs.code,
+        name=inputs.name.strip(),
+        boundary=boundary,
+        info=info,
+        margin_m=None if inputs.margin_m is None else float(inputs.margin_m),
+    )
     return record, files
 
 

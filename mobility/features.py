@@ -15,9 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from shapely import prepared
-from shapely.geometry import Point, shape
-from shapely.geometry.base import BaseGeometry
 
 from mobility.assets import (
     Asset,
@@ -29,6 +26,7 @@ from mobility.assets import (
 )
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.geo import in_france
+from mobility.places import Place
 from mobility.store.base import CommuneRecord
 
 READ_ONLY_PROPERTIES = frozenset({"commune", "updated_at", "footprint"})
@@ -36,29 +34,38 @@ READ_ONLY_PROPERTIES = frozenset({"commune", "updated_at", "footprint"})
 
 
 class CommuneLocator:
-    """Finds the commune a point falls in, from the stored outlines (prepared for speed)."""
+    """Finds the commune a point falls in, from the stored outlines (prepared for speed).
+
+    "In" is :mod:`mobility.places`' rule, the one the store and the analyses use: inside or on
+    the boundary. The surroundings of a commune are a separate question (:meth:`sees`).
+    """
 
     def __init__(self, communes: Iterable[CommuneRecord]) -> None:
-        self._outlines: dict[str, tuple[BaseGeometry, Any]] = {}
-        for record in communes:
-            outline = shape(record.boundary)
-            self._outlines[record.code] = (outline, prepared.prep(outline))
+        self._places: dict[str, Place] = {record.code: Place.of(record) for record in communes}
+        # where communes overlap (Paris and its arrondissements) the smallest is the point's own
+        self._by_size = sorted(
+            self._places, key=lambda code: (self._places[code].commune_outline.area, code)
+        )
 
     @property
     def codes(self) -> list[str]:
         """Return the codes of the communes known to the locator."""
-        return sorted(self._outlines)
+        return sorted(self._places)
 
     def contains(self, code: str, lon: float, lat: float) -> bool:
         """Tell whether the point lies in (or on the edge of) the named commune."""
-        entry = self._outlines.get(code)
-        return entry is not None and bool(entry[1].covers(Point(lon, lat)))
+        place = self._places.get(code)
+        return place is not None and bool(place.inside_commune([lon], [lat])[0])
+
+    def sees(self, code: str, lon: float, lat: float) -> bool:
+        """Tell whether the point lies in the named commune or in its surroundings."""
+        place = self._places.get(code)
+        return place is not None and bool(place.inside_surroundings([lon], [lat])[0])
 
     def locate(self, lon: float, lat: float) -> str | None:
-        """Return the code of the commune covering the point, or None."""
-        point = Point(lon, lat)
-        for code, (_, fast) in self._outlines.items():
-            if fast.covers(point):
+        """Return the code of the smallest commune covering the point, or None."""
+        for code in self._by_size:
+            if self._places[code].inside_commune([lon], [lat])[0]:
                 return code
         return None
 

@@ -91,7 +91,13 @@ def test_settings_read_comma_separated_environment(monkeypatch: pytest.MonkeyPat
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("mobility.errors",),
     ("mobility.geo", "mobility.arrays", "mobility.datafiles", "mobility.geojson"),
-    ("mobility.assets", "mobility.network", "mobility.demand", "mobility.boundary"),
+    (
+        "mobility.assets",
+        "mobility.network",
+        "mobility.demand",
+        "mobility.boundary",
+        "mobility.places",
+    ),
     ("mobility.formats", "mobility.plans"),
     ("mobility.store",),
     (

@@ -41,7 +41,13 @@ class CommuneFile:
 
 @dataclass(frozen=True)
 class CommuneRecord:
-    """A commune as stored: INSEE code, name, boundary (GeoJSON geometry, lon/lat) and facts."""
+    """A commune as stored: INSEE code, name, boundary (GeoJSON geometry, lon/lat) and facts.
+
+    ``margin_m`` is the width of the commune's surroundings in metres (its boundary buffered in
+    Lambert-93, see :mod:`mobility.places`): the assets standing there count in its analyses.
+    None for a commune built without surroundings, which sees only what stands inside it.
+    ``revision`` advances on every change of the commune or of an asset it sees.
+    """
 
     code: str
     name: str
@@ -50,6 +56,7 @@ class CommuneRecord:
     revision: int = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    margin_m: float | None = None
 
     @property
     def bbox(self) -> BBox:
@@ -62,10 +69,16 @@ class CommuneRecord:
 
 @dataclass(frozen=True)
 class AssetQuery:
-    """Filters for reading one layer; every filter is optional and they combine with AND."""
+    """Filters for reading one layer; every filter is optional and they combine with AND.
+
+    ``commune`` selects the assets standing inside that commune's boundary, by location, whatever
+    commune code they carry; with ``surroundings`` also those inside its margin. An asset is
+    stored once, so overlapping communes (Paris and its arrondissements) both see it.
+    """
 
     layer: Layer
     commune: str | None = None
+    surroundings: bool = False
     bbox: BBox | None = None
     min_power_kw: float | None = None
     max_power_kw: float | None = None
@@ -116,7 +129,7 @@ class Store(Protocol):
         """Store a commune with its source files; ConflictError when it exists and not replace."""
 
     def delete_commune(self, code: str) -> None:
-        """Remove a commune, its files and its assets."""
+        """Remove a commune, its files, inputs and scenarios, and the assets no other sees."""
 
     def get_commune_file(self, code: str, role: FileRole) -> CommuneFile | None:
         """Return a source file of a commune (content decompressed), or None when absent."""
@@ -136,10 +149,17 @@ class Store(Protocol):
         """Return one asset or raise NotFoundError."""
 
     def count_assets(self, layer: Layer, commune: str) -> int:
-        """Count a commune's assets in one layer."""
+        """Count the assets of one layer standing inside a commune's boundary."""
+
+    def existing_assets(self, layer: Layer, ids: Sequence[str]) -> dict[str, Asset]:
+        """Return the stored assets of one layer among ``ids``, by id (absent ids left out)."""
 
     def add_assets(self, assets: Sequence[Asset], *, upsert: bool = False) -> int:
-        """Insert assets in one transaction; ConflictError on a taken id unless upsert."""
+        """Insert assets in one transaction; ConflictError on a taken id unless upsert.
+
+        Every asset must stand inside a stored commune or its surroundings (InvalidInputError
+        otherwise, nothing written).
+        """
 
     def replace_asset(self, asset: Asset) -> Asset:
         """Overwrite an existing asset (NotFoundError when absent); return it as stored."""

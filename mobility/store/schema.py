@@ -9,10 +9,12 @@ generated point geometry with a GiST index (see ``postgis_ddl``).
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -22,8 +24,10 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 2
-"""2 added the scenarios and commune_inputs tables."""
+SCHEMA_VERSION = 3
+"""2 added the scenarios and commune_inputs tables; 3 the communes' margin and surroundings box,
+the asset_places membership table, and assets no longer tied to a loaded commune by a foreign key
+(an asset keeps its own commune code, which may name a commune that is not loaded)."""
 
 metadata = MetaData()
 
@@ -37,6 +41,11 @@ communes = Table(
     Column("south", Float, nullable=False),
     Column("east", Float, nullable=False),
     Column("north", Float, nullable=False),
+    Column("margin_m", Float, nullable=True, comment="surroundings width, metres; null: none"),
+    Column("outer_west", Float, nullable=True, comment="bounding box of boundary + margin"),
+    Column("outer_south", Float, nullable=True),
+    Column("outer_east", Float, nullable=True),
+    Column("outer_north", Float, nullable=True),
     Column("info", Text, nullable=False, default="{}"),
     Column("revision", Integer, nullable=False, default=0),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -58,7 +67,7 @@ assets = Table(
     metadata,
     Column("layer", String(32), primary_key=True),
     Column("id", String(128), primary_key=True),
-    Column("commune", String(5), ForeignKey("communes.code", ondelete="CASCADE"), nullable=False),
+    Column("commune", String(5), nullable=False, comment="the code of where it stands, own"),
     Column("lon", Float, nullable=False),
     Column("lat", Float, nullable=False),
     Column("properties", Text, nullable=False),
@@ -70,6 +79,23 @@ assets = Table(
 )
 Index("assets_layer_commune", assets.c.layer, assets.c.commune)
 Index("assets_layer_lon_lat", assets.c.layer, assets.c.lon, assets.c.lat)
+
+asset_places = Table(
+    "asset_places",
+    metadata,
+    Column("commune", String(5), ForeignKey("communes.code", ondelete="CASCADE"), primary_key=True),
+    Column("layer", String(32), primary_key=True),
+    Column("id", String(128), primary_key=True),
+    Column("in_commune", Boolean, nullable=False, comment="false: in the surroundings only"),
+    ForeignKeyConstraint(
+        ["layer", "id"],
+        ["assets.layer", "assets.id"],
+        ondelete="CASCADE",
+        name="asset_places_asset",
+    ),
+    comment="which stored communes see which assets, by location (mobility.places)",
+)
+Index("asset_places_by_asset", asset_places.c.layer, asset_places.c.id)
 
 scenarios = Table(
     "scenarios",

@@ -9,23 +9,20 @@ PostgreSQL's row locks). Everything else is the same SQL, so the same tests run 
 
 from __future__ import annotations
 
-import gzip
-import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from shapely.geometry import shape
 from sqlalchemy import (
     Boolean,
     Connection,
     Engine,
     and_,
     create_engine,
-    delete,
     event,
+    exists,
     func,
     insert,
     literal_column,
@@ -40,21 +37,22 @@ from sqlalchemy.sql.elements import ColumnElement
 from mobility.assets import Asset, Layer
 from mobility.errors import ConflictError, NotFoundError, StoreUnavailableError
 from mobility.store import schema
-from mobility.store.base import (
-    ASSET_PAGE_SIZE,
-    AssetPage,
-    AssetQuery,
-    CommuneFile,
-    CommuneRecord,
-    FileRole,
+from mobility.store.base import ASSET_PAGE_SIZE, AssetPage, AssetQuery
+from mobility.store.migration import finish_v3, prepare_v3, stored_version
+from mobility.store.rows import asset_from_row
+from mobility.store.sql_communes import CommuneTables
+from mobility.store.sql_places import (
+    bump_revisions,
+    delete_asset_rows,
+    insert_asset_rows,
+    update_asset_row,
 )
-from mobility.store.rows import asset_from_row, aware, row_from_asset
 from mobility.store.sql_plans import PlanTables
 
 _POSTGIS_LOCK_KEY = 7_511_0  # advisory lock id serialising schema set-up across workers
 
 
-class SqlStore(PlanTables):
+class SqlStore(CommuneTables, PlanTables):
     """The store, on SQLite (``sqlite:///path``) or PostGIS (``postgresql://...``)."""
 
     def __init__(self, url: str) -> None:
@@ -91,28 +89,28 @@ class SqlStore(PlanTables):
             with self._engine.begin() as conn:
                 if self.backend == "postgis":
                     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _POSTGIS_LOCK_KEY})
+                version = stored_version(conn)
+                if version is not None and version > schema.SCHEMA_VERSION:
+                    raise StoreUnavailableError(
+                        f"the database holds schema version {version}, newer than this "
+                        f"program's {schema.SCHEMA_VERSION}: upgrade the program"
+                    )
+                upgrading = version is not None and version < 3
+                if upgrading:
+                    prepare_v3(conn, self.backend)
                 schema.metadata.create_all(conn)
                 if self.backend == "postgis":
                     for statement in schema.POSTGIS_DDL:
                         conn.execute(text(statement))
-                version = conn.execute(
-                    select(schema.store_meta.c.value).where(
-                        schema.store_meta.c.key == "schema_version"
-                    )
-                ).scalar()
+                if upgrading:
+                    finish_v3(conn, self.backend)
                 if version is None:
                     conn.execute(
                         insert(schema.store_meta).values(
                             key="schema_version", value=str(schema.SCHEMA_VERSION)
                         )
                     )
-                elif int(version) > schema.SCHEMA_VERSION:
-                    raise StoreUnavailableError(
-                        f"the database holds schema version {version}, newer than this "
-                        f"program's {schema.SCHEMA_VERSION}: upgrade the program"
-                    )
-                elif int(version) < schema.SCHEMA_VERSION:
-                    # every upgrade so far only adds tables, which create_all just made
+                elif version < schema.SCHEMA_VERSION:
                     conn.execute(
                         update(schema.store_meta)
                         .where(schema.store_meta.c.key == "schema_version")
@@ -128,125 +126,6 @@ class SqlStore(PlanTables):
                 yield conn
         except OperationalError as exc:
             raise StoreUnavailableError("the database refused the operation") from exc
-
-    # -- communes ---------------------------------------------------------------------------
-
-    def list_communes(self) -> list[CommuneRecord]:
-        """Return every commune, ordered by code."""
-        with self._transaction() as conn:
-            rows = conn.execute(select(schema.communes).order_by(schema.communes.c.code)).all()
-        return [_commune_from_row(row._mapping) for row in rows]
-
-    def get_commune(self, code: str) -> CommuneRecord:
-        """Return one commune or raise NotFoundError."""
-        with self._transaction() as conn:
-            row = conn.execute(
-                select(schema.communes).where(schema.communes.c.code == code)
-            ).first()
-        if row is None:
-            raise NotFoundError(f"commune {code} is not loaded")
-        return _commune_from_row(row._mapping)
-
-    def has_commune(self, code: str) -> bool:
-        """Tell whether a commune is stored."""
-        with self._transaction() as conn:
-            found = conn.execute(
-                select(schema.communes.c.code).where(schema.communes.c.code == code)
-            ).first()
-        return found is not None
-
-    def save_commune(
-        self, record: CommuneRecord, files: Sequence[CommuneFile], *, replace: bool = False
-    ) -> CommuneRecord:
-        """Store a commune and its source files in one transaction.
-
-        With ``replace`` the outline, facts and files are overwritten but the assets already
-        placed in the commune are kept: re-importing streets must not lose a planner's edits.
-        """
-        now = datetime.now(UTC)
-        west, south, east, north = shape(record.boundary).bounds
-        values = {
-            "name": record.name,
-            "boundary": json.dumps(record.boundary),
-            "west": west,
-            "south": south,
-            "east": east,
-            "north": north,
-            "info": json.dumps(record.info),
-            "updated_at": now,
-        }
-        with self._transaction() as conn:
-            exists = conn.execute(
-                select(schema.communes.c.code).where(schema.communes.c.code == record.code)
-            ).first()
-            if exists and not replace:
-                raise ConflictError(f"commune {record.code} is already loaded")
-            if exists:
-                conn.execute(
-                    update(schema.communes)
-                    .where(schema.communes.c.code == record.code)
-                    .values(**values, revision=schema.communes.c.revision + 1)
-                )
-                conn.execute(
-                    delete(schema.commune_files).where(
-                        schema.commune_files.c.commune == record.code
-                    )
-                )
-            else:
-                conn.execute(
-                    insert(schema.communes).values(
-                        code=record.code, created_at=now, revision=0, **values
-                    )
-                )
-            for file in files:
-                conn.execute(
-                    insert(schema.commune_files).values(
-                        commune=record.code,
-                        role=file.role,
-                        filename=file.filename,
-                        content_gz=gzip.compress(file.content, compresslevel=6),
-                        metadata=json.dumps(file.metadata),
-                    )
-                )
-            if self.backend == "postgis":
-                conn.execute(
-                    text(
-                        "UPDATE communes SET geom = ST_SetSRID(ST_GeomFromGeoJSON(:g), 4326) "
-                        "WHERE code = :code"
-                    ),
-                    {"g": values["boundary"], "code": record.code},
-                )
-        return self.get_commune(record.code)
-
-    def delete_commune(self, code: str) -> None:
-        """Remove a commune with its files and assets."""
-        with self._transaction() as conn:
-            conn.execute(delete(schema.assets).where(schema.assets.c.commune == code))
-            conn.execute(delete(schema.scenarios).where(schema.scenarios.c.commune == code))
-            conn.execute(
-                delete(schema.commune_inputs).where(schema.commune_inputs.c.commune == code)
-            )
-            conn.execute(delete(schema.commune_files).where(schema.commune_files.c.commune == code))
-            deleted = conn.execute(delete(schema.communes).where(schema.communes.c.code == code))
-            if deleted.rowcount == 0:
-                raise NotFoundError(f"commune {code} is not loaded")
-
-    def get_commune_file(self, code: str, role: FileRole) -> CommuneFile | None:
-        """Return a source file of a commune, decompressed, or None when the commune has none."""
-        table = schema.commune_files
-        with self._transaction() as conn:
-            row = conn.execute(
-                select(table).where(and_(table.c.commune == code, table.c.role == role))
-            ).first()
-        if row is None:
-            return None
-        mapping = row._mapping
-        return CommuneFile(
-            role=role,
-            filename=mapping["filename"],
-            content=gzip.decompress(mapping["content_gz"]),
-            metadata=json.loads(mapping["metadata"]),
-        )
 
     # -- assets -----------------------------------------------------------------------------
 
@@ -302,7 +181,15 @@ class SqlStore(PlanTables):
         table = schema.assets
         clauses: list[ColumnElement[bool]] = [table.c.layer == query.layer.value]
         if query.commune is not None:
-            clauses.append(table.c.commune == query.commune)
+            places = schema.asset_places
+            membership = [
+                places.c.commune == query.commune,
+                places.c.layer == table.c.layer,
+                places.c.id == table.c.id,
+            ]
+            if not query.surroundings:
+                membership.append(places.c.in_commune.is_(True))
+            clauses.append(exists().where(and_(*membership)))
         if query.bbox is not None:
             west, south, east, north = query.bbox
             if self.backend == "postgis":
@@ -339,41 +226,58 @@ class SqlStore(PlanTables):
         return asset_from_row(row._mapping)
 
     def count_assets(self, layer: Layer, commune: str) -> int:
-        """Count a commune's assets in one layer."""
-        table = schema.assets
+        """Count the assets of one layer standing inside a commune's boundary."""
+        places = schema.asset_places
         with self._transaction() as conn:
             count = conn.execute(
                 select(func.count())
-                .select_from(table)
-                .where(and_(table.c.layer == layer.value, table.c.commune == commune))
+                .select_from(places)
+                .where(
+                    and_(
+                        places.c.commune == commune,
+                        places.c.layer == layer.value,
+                        places.c.in_commune.is_(True),
+                    )
+                )
             ).scalar()
         return int(count or 0)
 
+    def existing_assets(self, layer: Layer, ids: Sequence[str]) -> dict[str, Asset]:
+        """Return the stored assets of one layer among ``ids``, by id (absent ids left out)."""
+        table = schema.assets
+        wanted = sorted(set(ids))
+        found: dict[str, Asset] = {}
+        with self._transaction() as conn:
+            for start in range(0, len(wanted), 500):
+                rows = conn.execute(
+                    select(table).where(
+                        and_(
+                            table.c.layer == layer.value,
+                            table.c.id.in_(wanted[start : start + 500]),
+                        )
+                    )
+                ).all()
+                for row in rows:
+                    asset = asset_from_row(row._mapping)
+                    found[asset.id] = asset
+        return found
+
     def add_assets(self, assets: Sequence[Asset], *, upsert: bool = False) -> int:
-        """Insert assets in one transaction; a taken id is a ConflictError unless ``upsert``."""
+        """Insert assets in one transaction; a taken id is a ConflictError unless ``upsert``.
+
+        Every asset must stand inside a stored commune or its surroundings; the revision of every
+        commune that saw a replaced asset or sees a written one advances.
+        """
         if not assets:
             return 0
-        table = schema.assets
-        now = datetime.now(UTC)
         try:
             with self._transaction() as conn:
+                touched: set[str] = set()
                 if upsert:
-                    for layer in {asset.layer for asset in assets}:
-                        ids = [asset.id for asset in assets if asset.layer == layer]
-                        for start in range(0, len(ids), 500):
-                            conn.execute(
-                                delete(table).where(
-                                    and_(
-                                        table.c.layer == layer.value,
-                                        table.c.id.in_(ids[start : start + 500]),
-                                    )
-                                )
-                            )
-                # rows are serialised a batch at a time: a national file never exists twice
-                for start in range(0, len(assets), 1000):
-                    batch = [row_from_asset(asset, now) for asset in assets[start : start + 1000]]
-                    conn.execute(insert(table), batch)
-                self._bump_revisions(conn, {asset.commune for asset in assets})
+                    keys = [(asset.layer.value, asset.id) for asset in assets]
+                    touched = delete_asset_rows(conn, keys)
+                touched |= insert_asset_rows(conn, assets, datetime.now(UTC))
+                bump_revisions(conn, touched)
         except IntegrityError as exc:
             raise ConflictError(
                 "a feature with one of these ids already exists in the layer"
@@ -383,47 +287,27 @@ class SqlStore(PlanTables):
     def replace_asset(self, asset: Asset) -> Asset:
         """Overwrite an existing asset and return it as stored."""
         table = schema.assets
-        row = row_from_asset(asset, datetime.now(UTC))
         with self._transaction() as conn:
             previous = conn.execute(
-                select(table.c.commune).where(
+                select(table.c.id).where(
                     and_(table.c.layer == asset.layer.value, table.c.id == asset.id)
                 )
             ).first()
             if previous is None:
                 raise NotFoundError(f"no feature {asset.id!r} in {asset.layer.value}")
-            conn.execute(
-                update(table)
-                .where(and_(table.c.layer == asset.layer.value, table.c.id == asset.id))
-                .values(**{k: v for k, v in row.items() if k not in ("layer", "id")})
-            )
-            self._bump_revisions(conn, {asset.commune, previous[0]})
+            bump_revisions(conn, update_asset_row(conn, asset, datetime.now(UTC)))
         return self.get_asset(asset.layer, asset.id)
 
     def delete_asset(self, layer: Layer, asset_id: str) -> None:
-        """Remove an asset or raise NotFoundError."""
+        """Remove an asset or raise NotFoundError; every commune that saw it moves on."""
         table = schema.assets
         with self._transaction() as conn:
             previous = conn.execute(
-                select(table.c.commune).where(
-                    and_(table.c.layer == layer.value, table.c.id == asset_id)
-                )
+                select(table.c.id).where(and_(table.c.layer == layer.value, table.c.id == asset_id))
             ).first()
             if previous is None:
                 raise NotFoundError(f"no feature {asset_id!r} in {layer.value}")
-            conn.execute(
-                delete(table).where(and_(table.c.layer == layer.value, table.c.id == asset_id))
-            )
-            self._bump_revisions(conn, {previous[0]})
-
-    @staticmethod
-    def _bump_revisions(conn: Connection, codes: set[str]) -> None:
-        """Advance each touched commune's revision: caches keyed on it become stale."""
-        conn.execute(
-            update(schema.communes)
-            .where(schema.communes.c.code.in_(sorted(codes)))
-            .values(revision=schema.communes.c.revision + 1, updated_at=datetime.now(UTC))
-        )
+            bump_revisions(conn, delete_asset_rows(conn, [(layer.value, asset_id)]))
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
@@ -433,15 +317,3 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-
-
-def _commune_from_row(row: Any) -> CommuneRecord:
-    return CommuneRecord(
-        code=row["code"],
-        name=row["name"],
-        boundary=json.loads(row["boundary"]),
-        info=json.loads(row["info"]),
-        revision=int(row["revision"]),
-        created_at=aware(row["created_at"]),
-        updated_at=aware(row["updated_at"]),
-    )

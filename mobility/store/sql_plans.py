@@ -28,7 +28,13 @@ from mobility.errors import ConflictError, FieldProblem, InvalidInputError, NotF
 from mobility.plans import AssetChange, Scenario
 from mobility.store import schema
 from mobility.store.base import CommuneInput
-from mobility.store.rows import aware, row_from_asset
+from mobility.store.rows import aware
+from mobility.store.sql_places import (
+    bump_revisions,
+    delete_asset_rows,
+    insert_asset_rows,
+    update_asset_row,
+)
 
 
 class PlanTables:
@@ -167,31 +173,22 @@ class PlanTables:
         or removed an asset since), and a planned charging point must have become a complete IRVE
         record: the base data only holds assets that can be published as they are.
         """
-        assets = schema.assets
         with self._transaction() as conn:
             scenario = _read_scenario(conn, scenario_id)
             if scenario.promoted_at is not None:
                 raise ConflictError(f"scenario {scenario_id} was already promoted")
             _check_promotable(conn, scenario)
             now = datetime.now(UTC)
+            touched = {scenario.commune}
             for change in scenario.changes:
-                where = and_(assets.c.layer == change.layer.value, assets.c.id == change.asset_id)
+                key = (change.layer.value, change.asset_id)
                 if change.action == "remove":
-                    conn.execute(delete(assets).where(where))
+                    touched |= delete_asset_rows(conn, [key])
                 elif change.action == "change" and change.asset is not None:
-                    row = row_from_asset(change.asset, now)
-                    conn.execute(
-                        update(assets)
-                        .where(where)
-                        .values(**{k: v for k, v in row.items() if k not in ("layer", "id")})
-                    )
+                    touched |= update_asset_row(conn, change.asset, now)
                 elif change.asset is not None:
-                    conn.execute(insert(assets).values(**row_from_asset(change.asset, now)))
-            conn.execute(
-                update(schema.communes)
-                .where(schema.communes.c.code == scenario.commune)
-                .values(revision=schema.communes.c.revision + 1, updated_at=now)
-            )
+                    touched |= insert_asset_rows(conn, [change.asset], now)
+            bump_revisions(conn, touched)
             conn.execute(
                 update(schema.scenarios)
                 .where(schema.scenarios.c.id == scenario_id)

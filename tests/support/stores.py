@@ -37,7 +37,10 @@ def empty_postgis(url: str) -> SqlStore:
     store = open_store(url)
     with store.engine.begin() as conn:
         conn.execute(
-            text("TRUNCATE scenarios, commune_inputs, assets, commune_files, communes CASCADE")
+            text(
+                "TRUNCATE scenarios, commune_inputs, asset_places, assets, commune_files, "
+                "communes CASCADE"
+            )
         )
     return store
 
@@ -72,7 +75,10 @@ def copy_sqlite(template: Path, target: Path) -> str:
 
 
 def copy_store(source: SqlStore, target: SqlStore) -> None:
-    """Copy every commune, file and asset from one store into another."""
+    """Copy every commune, file and asset from one store into another.
+
+    An asset seen by two communes (overlapping, or in one's surroundings) is written once.
+    """
     for record in source.list_communes():
         files = [
             file
@@ -81,6 +87,5 @@ def copy_store(source: SqlStore, target: SqlStore) -> None:
         ]
         target.save_commune(record, files)
         for layer in Layer:
-            target.add_assets(
-                list(source.iter_assets(AssetQuery(layer=layer, commune=record.code)))
-            )
+            query = AssetQuery(layer=layer, commune=record.code, surroundings=True)
+            target.add_assets(list(source.iter_assets(query)), upsert=True)
