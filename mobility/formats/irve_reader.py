@@ -19,7 +19,7 @@ import csv
 import io
 import itertools
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -64,11 +64,13 @@ def _not_utf8(data: bytes, error: UnicodeDecodeError) -> UnsupportedFormatError:
     )
 
 
-def _sniff_delimiter(header: str) -> str:
+def sniff_delimiter(header: str) -> str:
+    """Return the separator of a CSV from its header line: ``;`` when it outnumbers ``,``."""
     return ";" if header.count(";") > header.count(",") else ","
 
 
-def _header_index(header: list[str]) -> dict[str, int]:
+def header_index(header: list[str]) -> dict[str, int]:
+    """Return each column's position, refusing a repeated column or a missing required one."""
     names = [name.strip().lstrip("\ufeff") for name in header]
     counts = Counter(names)
     repeated = sorted(name for name, count in counts.items() if count > 1 and name)
@@ -91,7 +93,7 @@ def _header_index(header: list[str]) -> dict[str, int]:
     return index
 
 
-def _row_id(record: list[str], index: dict[str, int]) -> str | None:
+def _row_id(record: Sequence[str], index: dict[str, int]) -> str | None:
     for name in ("id_pdc_itinerance", "id_pdc_local"):
         position = index.get(name)
         if position is not None and position < len(record):
@@ -127,10 +129,10 @@ def read_irve_csv(
             header_line = stream.readline()
         if not header_line.strip():
             raise UnsupportedFormatError("The file is empty: expected an IRVE statique CSV.")
-        delimiter = _sniff_delimiter(header_line)
+        delimiter = sniff_delimiter(header_line)
         reader = csv.reader(itertools.chain([header_line], stream), delimiter=delimiter)
         header = next(reader)
-        index = _header_index(header)
+        index = header_index(header)
         tick = None if progress is None else (lambda: progress(raw.tell(), len(data)))
         _read_rows(reader, index, len(header), builder, tick)
         if progress is not None:
@@ -159,39 +161,42 @@ def _share_fields_set(point: ChargingPoint, shared: dict[frozenset[str], set[str
         object.__setattr__(point, "__pydantic_fields_set__", same)
 
 
-def _read_rows(
-    reader: Any,
-    index: dict[str, int],
-    width: int,
-    builder: ReportBuilder,
-    tick: Callable[[], None] | None = None,
-) -> None:
-    rules = [(rule, index.get(rule.name)) for rule in column_rules()]
-    # Per-column memo of converted values: IRVE files repeat most values (operator, booleans,
-    # enums, dates, a station's coordinates), so this saves the checks and shares one copy of
-    # each repeated value between rows. Columns of unique values stop growing their memo.
-    memos: list[dict[str, Any]] = [{} for _ in rules]
-    field_sets: dict[frozenset[str], set[str]] = {}
-    next_line = reader.line_num + 1
-    for record in reader:
-        line = next_line
-        next_line = reader.line_num + 1
-        if not record or (len(record) == 1 and not record[0].strip()):
-            continue  # blank line
-        builder.rows_read += 1
-        if tick is not None and builder.rows_read % PROGRESS_EVERY == 0:
-            tick()
-        if len(record) != width:
+class IrveRowChecker:
+    """Check IRVE rows one at a time, the same rules for every reader of IRVE files.
+
+    A row is a list of raw cells in the file's column order (``index`` names each column's
+    position). Each valid row becomes a :class:`~mobility.formats.report.ParsedAsset` in
+    ``builder``; each refused one gives one refusal per column at fault, with its line. The
+    columnar reader of the national file checks only the rows it keeps through this same class,
+    so that the rules are one.
+    """
+
+    def __init__(self, index: dict[str, int], width: int, builder: ReportBuilder) -> None:
+        self.index = index
+        self.width = width
+        self.builder = builder
+        self._rules = [(rule, index.get(rule.name)) for rule in column_rules()]
+        # Per-column memo of converted values: IRVE files repeat most values (operator,
+        # booleans, enums, dates, a station's coordinates), so this saves the checks and shares
+        # one copy of each repeated value between rows. Columns of unique values stop growing
+        # their memo.
+        self._memos: list[dict[str, Any]] = [{} for _ in self._rules]
+        self._field_sets: dict[frozenset[str], set[str]] = {}
+
+    def check(self, record: Sequence[str], line: int | None) -> None:
+        """Check one row and add its point to the builder, or record why it is refused."""
+        builder, index = self.builder, self.index
+        if len(record) != self.width:
             builder.reject(
                 line,
                 _row_id(record, index),
                 "row",
-                f"The row has {len(record)} values but the header has {width} columns.",
+                f"The row has {len(record)} values but the header has {self.width} columns.",
             )
-            continue
+            return
         values: dict[str, Any] = {}
         failed = False
-        for (rule, position), memo in zip(rules, memos, strict=True):
+        for (rule, position), memo in zip(self._rules, self._memos, strict=True):
             raw = record[position] if position is not None else ""
             value = memo.get(raw, _UNSEEN)
             if value is _UNSEEN:
@@ -214,7 +219,7 @@ def _read_rows(
             if value is not None:  # empty cells stay unset: fields_set = what the file gave
                 values[rule.name] = value
         if failed:
-            continue
+            return
         lon, lat = values.pop(COORDINATES_COLUMN)
         try:
             point = ChargingPoint.model_validate(values)
@@ -222,8 +227,8 @@ def _read_rows(
             row_id = _row_id(record, index)
             for field_name, reason in validation_problems(error, known_fields=IRVE_COLUMNS):
                 builder.reject(line, row_id, field_name, reason)
-            continue
-        _share_fields_set(point, field_sets)
+            return
+        _share_fields_set(point, self._field_sets)
         local = point.id_pdc_itinerance == NOT_CONCERNED
         builder.add(
             ParsedAsset(
@@ -236,3 +241,23 @@ def _read_rows(
             ),
             id_field="id_pdc_local" if local else None,
         )
+
+
+def _read_rows(
+    reader: Any,
+    index: dict[str, int],
+    width: int,
+    builder: ReportBuilder,
+    tick: Callable[[], None] | None = None,
+) -> None:
+    checker = IrveRowChecker(index, width, builder)
+    next_line = reader.line_num + 1
+    for record in reader:
+        line = next_line
+        next_line = reader.line_num + 1
+        if not record or (len(record) == 1 and not record[0].strip()):
+            continue  # blank line
+        builder.rows_read += 1
+        if tick is not None and builder.rows_read % PROGRESS_EVERY == 0:
+            tick()
+        checker.check(record, line)
