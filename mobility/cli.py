@@ -59,7 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("code", help="INSEE code, e.g. 92048")
     add.add_argument("--name", required=True)
     add.add_argument("--boundary", type=Path, required=True, help="GeoJSON (one commune or many)")
-    add.add_argument("--streets", type=Path, required=True, help="OSMnx GraphML or OSM XML (.gz)")
+    add.add_argument(
+        "--streets",
+        type=Path,
+        required=True,
+        help="OSMnx GraphML, OSM XML, or any line file: GeoJSON, GeoPackage, zipped Shapefile "
+        "(any CRS; .gz accepted), e.g. --streets voies.geojson",
+    )
     add.add_argument("--population", type=Path, help="GeoJSON zones with a population field")
     add.add_argument("--population-field", help="field holding the number of inhabitants")
     add.add_argument("--zone-id-field", help="field naming each zone (e.g. DCOMIRIS)")

@@ -114,6 +114,7 @@ def build_commune(inputs: CommuneInputs) -> tuple[CommuneRecord, list[CommuneFil
             "format": graph.graph.get("source_format"),
             "has_classes": bool(graph.graph.get("has_classes", False)),
             "modes": reports,
+            **({"line_file": graph.graph["line_file"]} if "line_file" in graph.graph else {}),
         },
         "sources": [
             source.describe()

@@ -108,4 +108,4 @@ def measure_lengths_m(lines: Sequence[LineString]) -> npt.NDArray[np.float64]:
 
 def reverse_line(line: LineString) -> LineString:
     """Return the line run backwards, for the reverse copy of an edge."""
-    return LineString(list(line.coords)[::-1])
+    return shapely.reverse(line)

@@ -6,7 +6,8 @@ Contract
 A street graph is a ``networkx.MultiDiGraph`` with:
 
 Graph attributes
-    ``crs`` = ``"EPSG:4326"``; ``source_format`` = ``"graphml"`` or ``"osm"``; ``has_classes``
+    ``crs`` = ``"EPSG:4326"``; ``source_format`` = ``"graphml"``, ``"osm"`` or ``"lines"`` (a line
+    file, see :mod:`mobility.network.line_file`); ``has_classes``
     (bool) tells whether the source carried OSM ``highway`` classes.
 Nodes
     int ids; ``x`` (longitude, float), ``y`` (latitude, float) inside France; ``source_id`` (str)
@@ -50,7 +51,7 @@ from mobility.network.directions import add_loop_twins, add_missing_reverses
 from mobility.network.geometry import build_straight_line, measure_lengths_m, orient_line
 from mobility.network.speeds import parse_maxspeed
 
-SourceFormat = Literal["graphml", "osm"]
+SourceFormat = Literal["graphml", "osm", "lines"]
 WIRE_CRS_NAME = "EPSG:4326"
 NODE_ATTRS = ("x", "y", "source_id")
 EDGE_ATTRS = ("length", "geometry", "name", "highway", "oneway", "maxspeed_kmh", "access")

@@ -20,9 +20,16 @@ from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 from mobility.errors import UnsupportedFormatError
 
-StreetFormat = Literal["graphml", "osm"]
+StreetFormat = Literal["graphml", "osm", "lines"]
+"""GraphML, OSM XML, or a line file GDAL reads (GeoJSON, GeoPackage, zipped Shapefile)."""
 
 GZIP_MAGIC = b"\x1f\x8b"
+UTF8_BOM = b"\xef\xbb\xbf"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+ZIP_MAGIC = b"PK\x03\x04"
+SHAPEFILE_MAGIC = b"\x00\x00\x27\x0a"
+LINE_FILE_MAGICS = (SQLITE_MAGIC, ZIP_MAGIC, SHAPEFILE_MAGIC)
+"""First bytes of a GeoPackage, a zip and a bare .shp (refused by the line reader, with advice)."""
 MAX_XML_BYTES = 1 << 30
 """Largest decompressed file accepted (1 GiB, far above a commune's streets), against gzip bombs."""
 
@@ -103,13 +110,18 @@ def _skip_past(data: bytes, position: int, marker: bytes) -> int:
 
 
 def sniff_format(data: bytes) -> StreetFormat:
-    """Name the format of (already decompressed) street data from its root element.
+    """Name the format of (already decompressed) street data from its first bytes.
+
+    A GeoPackage (SQLite), a zip or a JSON document is a line file; an XML document is named by
+    its root element.
 
     Raises
     ------
     UnsupportedFormatError
-        When the root is neither ``<graphml>`` nor ``<osm>``.
+        When the data is none of those, or the root is neither ``<graphml>`` nor ``<osm>``.
     """
+    if data.startswith(LINE_FILE_MAGICS) or data.removeprefix(UTF8_BOM).lstrip()[:1] == b"{":
+        return "lines"
     root = find_root_tag(data)
     fmt = _ROOT_FORMATS.get(root)
     if fmt is None:

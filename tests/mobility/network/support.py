@@ -62,7 +62,7 @@ def assert_street_contract(graph: nx.MultiDiGraph) -> None:
     """Check every rule of the normalized street graph documented in mobility.network.model."""
     assert isinstance(graph, nx.MultiDiGraph)
     assert graph.graph["crs"] == "EPSG:4326"
-    assert graph.graph["source_format"] in ("graphml", "osm")
+    assert graph.graph["source_format"] in ("graphml", "osm", "lines")
     assert isinstance(graph.graph["has_classes"], bool)
     for node, attrs in graph.nodes(data=True):
         assert isinstance(node, int)

@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: MIT
+"""Distances on graphs read from line files against an independent route: the same lines noded
+by ``shapely.node`` and joined in networkx, without any of our noding or graph code."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pytest
+import shapely
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from pyproj import Transformer
+from shapely.geometry import LineString, Polygon
+
+from mobility.network import load_streets
+from tests.mobility.network.line_files import (
+    PARIS_CENTRELINES,
+    X0,
+    Y0,
+    match_nodes,
+    reference_graph,
+)
+
+TOLERANCE_M = 0.005
+
+
+def _geojson_l93(lines: list[LineString]) -> bytes:
+    """A GeoJSON in Lambert-93 written by hand (its ``crs`` member names EPSG:2154)."""
+    features = [
+        {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(line)}
+        for line in lines
+    ]
+    crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}}
+    return json.dumps({"type": "FeatureCollection", "crs": crs, "features": features}).encode()
+
+
+def _assert_same_distances(
+    graph: nx.MultiDiGraph, reference: nx.Graph, reference_xy: np.ndarray, sources: int
+) -> int:
+    """Compare shortest lengths from a few sources between matched nodes; return pairs checked."""
+    pairs = match_nodes(graph, reference_xy, tolerance_m=TOLERANCE_M)
+    assert set(pairs.values()) == set(reference.nodes)  # every junction of the reference exists
+    checked = 0
+    for source in list(pairs)[:: max(1, len(pairs) // sources)][:sources]:
+        ours = nx.single_source_dijkstra_path_length(graph, source, weight="length")
+        theirs = nx.single_source_dijkstra_path_length(reference, pairs[source], weight="length")
+        for node, length in ours.items():
+            if node in pairs:
+                assert theirs[pairs[node]] == pytest.approx(length, abs=2 * TOLERANCE_M)
+                checked += 1
+        assert len(theirs) == len({pairs[node] for node in ours if node in pairs})
+    return checked
+
+
+coordinate = st.integers(min_value=0, max_value=400)
+drawn_line = st.lists(st.tuples(coordinate, coordinate), min_size=2, max_size=4)
+
+
+def _doubles_back(points: list[tuple[int, int]]) -> bool:
+    """Tell whether a line turns straight back on itself (a spike: its tip is no junction)."""
+    for (ax, ay), (bx, by), (cx, cy) in zip(points, points[1:], points[2:], strict=False):
+        u, w = (bx - ax, by - ay), (cx - bx, cy - by)
+        if u[0] * w[1] - u[1] * w[0] == 0 and u[0] * w[0] + u[1] * w[1] < 0:
+            return True
+    return False
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(drawn_line, min_size=1, max_size=7))
+def test_random_lines_route_like_shapely_noding(drawn: list[list[tuple[int, int]]]) -> None:
+    drawn = [[p for i, p in enumerate(points) if i == 0 or p != points[i - 1]] for points in drawn]
+    assume(all(len(points) >= 2 and not _doubles_back(points) for points in drawn))
+    lines = [LineString([(X0 + x, Y0 + y) for x, y in points]) for points in drawn]
+    graph = load_streets(_geojson_l93(lines))
+    reference, reference_xy = reference_graph(lines)
+    _assert_same_distances(graph, reference, reference_xy, sources=3)
+
+
+def test_a_clipped_part_of_the_paris_centrelines_routes_like_shapely_noding() -> None:
+    box_l93 = shapely.segmentize(shapely.box(651_500, 6_862_000, 653_300, 6_863_400), 1.0)
+    to_wire = Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True)
+    outline = Polygon(np.column_stack(to_wire.transform(*np.asarray(box_l93.exterior.xy))))
+    graph = load_streets(PARIS_CENTRELINES, clip=outline)
+    report = graph.graph["line_file"]
+
+    raw = io.BytesIO(gzip.decompress(PARIS_CENTRELINES.read_bytes()))
+    frame = gpd.read_file(raw).to_crs("EPSG:2154")
+    kept = gpd.clip(frame, box_l93).geometry
+    lines = [line for line in shapely.get_parts(kept.to_numpy()) if line.geom_type == "LineString"]
+    reference, reference_xy = reference_graph(lines)
+
+    assert report["clipped"] and report["lines_cut_at_clip"] > 20
+    assert report["lines_read"] == len(shapely.get_parts(frame.geometry[frame.intersects(box_l93)]))
+    assert report["crossings_split"] > 0
+    assert graph.graph["has_classes"] is False
+    assert _assert_same_distances(graph, reference, reference_xy, sources=4) > 2000
