@@ -623,3 +623,36 @@ def test_population_is_always_conserved(
     total = math.fsum(float(p) for p in zones[POP])
     assert result.total_population == pytest.approx(total, rel=1e-9, abs=1e-6)
     assert np.isfinite(result.points["population"]).all()
+
+
+def test_read_zones_from_a_lambert93_geopackage_and_zipped_shapefile(
+    paris_zones: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    import io
+    import zipfile
+
+    import pyogrio
+
+    # Shapefile field names stop at 10 characters: keep the fields the test reads.
+    lambert = paris_zones[[ZONE_ID, POP, "geometry"]].to_crs(METRIC_CRS)
+    pyogrio.write_dataframe(lambert, tmp_path / "iris.gpkg", layer="iris", driver="GPKG")
+    # A second, non-population layer in the same GeoPackage is passed over.
+    pyogrio.write_dataframe(
+        lambert[[ZONE_ID, "geometry"]], tmp_path / "iris.gpkg", layer="contours", driver="GPKG"
+    )
+    pyogrio.write_dataframe(lambert, tmp_path / "iris.shp")
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        for part in tmp_path.glob("iris.*"):
+            if part.suffix != ".gpkg":
+                archive.write(part, part.name)
+
+    for source in ((tmp_path / "iris.gpkg").read_bytes(), packed.getvalue()):
+        zones = read_zones(source, population_field=POP, zone_id_field=ZONE_ID)
+        assert zones.crs == WIRE_CRS
+        assert zones[ZONE_ID].tolist() == paris_zones[ZONE_ID].tolist()
+        assert int(zones[POP].sum()) == PARIS_10E_POPULATION
+        moved = shapely.hausdorff_distance(
+            np.asarray(zones.geometry.array), np.asarray(paris_zones.geometry.array)
+        )
+        assert float(moved.max()) < 1e-7  # degrees: the same outlines after the round trip
