@@ -291,9 +291,18 @@ def filter_columns(layer: Layer, attributes: AssetAttributes) -> dict[str, Any]:
     return columns
 
 
+UNKNOWN_COMMUNE = ""
+"""The commune code of an asset whose commune is unknown: its source gives none and it stands in
+the surroundings of a loaded commune but inside no loaded commune (served as null)."""
+
+
 @dataclass(frozen=True)
 class Asset:
-    """An asset of one layer placed at a point of one commune.
+    """An asset of one layer placed at a point.
+
+    ``commune`` is the INSEE code of the commune it stands in, its own (which may name a commune
+    that is not loaded, or be :data:`UNKNOWN_COMMUNE`); which communes see it is decided by its
+    position, not by this code.
 
     ``footprint`` keeps the outline (GeoJSON geometry, lon/lat) when the source mapped the asset
     as an area, such as a car park drawn as a polygon; the point is then its centroid.

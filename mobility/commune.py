@@ -22,12 +22,12 @@ from mobility.boundary import read_boundary
 from mobility.demand import DemandPoints, read_zones, spread_population
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.network import ComponentReport, build_mode_view, load_streets, undirected_edges_frame
+from mobility.places import INSEE_CODE_PATTERN as INSEE_CODE_PATTERN  # re-exported
 from mobility.places import margin_problems
 from mobility.store.base import CommuneFile, CommuneRecord, FileRole
 
 Mode = Literal["walk", "drive"]
 DEFAULT_SPACING_M = 50.0
-INSEE_CODE_PATTERN = r"^([013-9]\d|2[AB1-9])\d{3}$"
 SourceRole = FileRole | Literal["boundary"]
 
 

@@ -2,7 +2,8 @@
 """GeoJSON features to assets and back, with every problem of a feature reported at once.
 
 This is where a feature sent by a client (or read from a file) becomes an asset: its geometry must
-be a lon/lat point inside a loaded commune, its attributes must satisfy the layer's model. All the
+be a lon/lat point inside a loaded commune or its surroundings, its attributes must satisfy the
+layer's model. All the
 problems found are gathered into one InvalidInputError, each naming its field as a path such as
 ``properties.puissance_nominale`` or ``geometry.coordinates``.
 """
@@ -10,13 +11,17 @@ problems found are gathered into one InvalidInputError, each naming its field as
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import ValidationError
 
 from mobility.assets import (
+    UNKNOWN_COMMUNE,
     Asset,
     AssetAttributes,
     Layer,
@@ -26,7 +31,7 @@ from mobility.assets import (
 )
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.geo import in_france
-from mobility.places import Place
+from mobility.places import INSEE_CODE_PATTERN, Place
 from mobility.store.base import CommuneRecord
 
 READ_ONLY_PROPERTIES = frozenset({"commune", "updated_at", "footprint"})
@@ -62,12 +67,29 @@ class CommuneLocator:
         place = self._places.get(code)
         return place is not None and bool(place.inside_surroundings([lon], [lat])[0])
 
+    def sees_any(self, lon: float, lat: float) -> bool:
+        """Tell whether the point lies in some commune or in its surroundings."""
+        return any(place.inside_surroundings([lon], [lat])[0] for place in self._places.values())
+
     def locate(self, lon: float, lat: float) -> str | None:
         """Return the code of the smallest commune covering the point, or None."""
+        return self.locate_many([lon], [lat])[0]
+
+    def locate_many(self, lons: npt.ArrayLike, lats: npt.ArrayLike) -> list[str | None]:
+        """Return, for each point, the code of the smallest commune covering it, or None."""
+        x = np.asarray(lons, dtype=float)
+        y = np.asarray(lats, dtype=float)
+        codes: list[str | None] = [None] * len(x)
+        pending = np.ones(len(x), dtype=bool)
         for code in self._by_size:
-            if self._places[code].inside_commune([lon], [lat])[0]:
-                return code
-        return None
+            if not pending.any():
+                break
+            index = np.flatnonzero(pending)
+            inside = index[self._places[code].inside_commune(x[index], y[index])]
+            for i in inside:
+                codes[int(i)] = code
+            pending[inside] = False
+        return codes
 
 
 def problems_from_validation(error: ValidationError, *, prefix: str) -> list[FieldProblem]:
@@ -120,10 +142,12 @@ def asset_from_feature(
 ) -> Asset:
     """Build a validated asset from a GeoJSON Feature, or raise InvalidInputError.
 
-    The commune is the one whose outline covers the point; a ``commune`` property, when sent,
-    must agree with it. ``feature_id`` (from the URL of a PUT or a PATCH) is the asset's id: a
-    feature id in the body must be the same, as an item's id cannot change. A charging point's
-    id must be its roaming (else local) id, see :func:`~mobility.assets.natural_id_problem`.
+    The commune is the asset's own (see :func:`_own_commune`): the smallest loaded commune whose
+    outline covers the point, or the one a ``commune`` property names, which must agree with it
+    when that commune is loaded. ``feature_id`` (from the URL of a PUT or a PATCH) is the asset's
+    id: a feature id in the body must be the same, as an item's id cannot change. A charging
+    point's id must be its roaming (else local) id, see
+    :func:`~mobility.assets.natural_id_problem`.
     """
     problems: list[FieldProblem] = []
     if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
@@ -145,24 +169,7 @@ def asset_from_feature(
     point = read_point(feature.get("geometry"), problems)
     commune = None
     if point is not None:
-        wanted = properties.get("commune")
-        if wanted is not None and not isinstance(wanted, str):
-            problems.append(FieldProblem("properties.commune", "must be an INSEE code string"))
-        elif wanted is not None:
-            if wanted not in locator.codes:
-                problems.append(
-                    FieldProblem("properties.commune", f"commune {wanted} is not loaded")
-                )
-            elif not locator.contains(wanted, *point):
-                problems.append(
-                    FieldProblem("geometry", f"point lies outside the boundary of commune {wanted}")
-                )
-            else:
-                commune = wanted
-        else:
-            commune = locator.locate(*point)
-            if commune is None:
-                problems.append(FieldProblem("geometry", "point lies outside every loaded commune"))
+        commune = _own_commune(properties.get("commune"), point, locator, problems)
 
     asset_id = feature_id
     raw_id = feature.get("id")
@@ -195,6 +202,39 @@ def asset_from_feature(
     )
 
 
+def _own_commune(
+    wanted: Any, point: tuple[float, float], locator: CommuneLocator, problems: list[FieldProblem]
+) -> str | None:
+    """Return the code of the commune the point stands in, or None with the problem recorded.
+
+    A loaded commune named by the feature must hold the point. A code of a commune not loaded
+    cannot be checked against a boundary and is kept as given, for a point a loaded commune sees
+    (in its boundary or its surroundings). Without a code, the smallest loaded commune holding
+    the point names it; a point only in a commune's surroundings has no known code.
+    """
+    if wanted is not None and (
+        not isinstance(wanted, str) or not re.match(INSEE_CODE_PATTERN, wanted)
+    ):
+        problems.append(FieldProblem("properties.commune", "must be an INSEE code string"))
+        return None
+    if wanted is not None and wanted in locator.codes:
+        if locator.contains(wanted, *point):
+            return wanted
+        problems.append(
+            FieldProblem("geometry", f"point lies outside the boundary of commune {wanted}")
+        )
+        return None
+    located = locator.locate(*point)
+    if located is None and not locator.sees_any(*point):
+        problems.append(
+            FieldProblem("geometry", "point lies outside every loaded commune and its surroundings")
+        )
+        return None
+    if wanted is not None:
+        return wanted
+    return located if located is not None else UNKNOWN_COMMUNE
+
+
 def _natural_id(attributes: Any) -> str | None:
     """Return the id an attribute set carries itself (a charging point's roaming id)."""
     natural = getattr(attributes, "feature_id", None)
@@ -217,7 +257,7 @@ def merge_patch(target: Any, patch: Any) -> Any:
 def feature_from_asset(asset: Asset) -> dict[str, Any]:
     """Return the GeoJSON Feature the API serves for an asset (lon/lat, EPSG:4326)."""
     properties = asset.properties()
-    properties["commune"] = asset.commune
+    properties["commune"] = asset.commune or None  # unknown for a margin asset of no loaded commune
     properties["updated_at"] = _iso(asset.updated_at)
     if asset.footprint is not None:
         properties["footprint"] = asset.footprint

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from mobility.assets import Asset, Layer
 from mobility.commune import CommuneInputs, SourceFile, SourceRole, build_commune
 from mobility.errors import FieldProblem, InvalidInputError
-from mobility.loading import LoadReport, prepare_load
+from mobility.loading import LoadReport, note_existing, prepare_load
 from mobility.store.base import Store
 
 
@@ -82,6 +82,7 @@ def read_manifest(path: Path) -> tuple[CommuneInputs, list[AssetSource]]:
         population_field=population.get("field") if population else None,
         zone_id_field=population.get("zone_id_field") if population else None,
         buildings=_source(base, buildings, "buildings") if buildings else None,
+        margin_m=manifest.get("margin_m"),
         extra_sources=[
             {
                 "role": "assets",
@@ -106,6 +107,7 @@ def load_manifest(
     """
     inputs, sources = read_manifest(path)
     record, files = build_commune(inputs)
+    loaded = store.list_communes()
     reports: list[LoadReport] = []
     assets: list[Asset] = []
     for source in sources:
@@ -115,6 +117,7 @@ def load_manifest(
             fmt=source.fmt,
             layers=source.layers,
             source_name=source.path.name,
+            loaded=loaded,
         )
         if report.refused:
             raise InvalidInputError(
@@ -124,6 +127,7 @@ def load_manifest(
                     for row in report.read.rejected[:50]
                 ],
             )
+        note_existing(store, placed, report)
         reports.append(report)
         assets.extend(placed)
     store.save_commune(record, files, replace=replace)

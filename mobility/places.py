@@ -24,6 +24,9 @@ from shapely.geometry.base import BaseGeometry
 from mobility.errors import FieldProblem
 from mobility.geo import to_metric, to_wire
 
+INSEE_CODE_PATTERN = r"^([013-9]\d|2[AB1-9])\d{3}$"
+"""What a commune's INSEE code looks like (75110, 2A004): five characters, Corsica's 2A and 2B."""
+
 MAX_MARGIN_M = 10_000.0
 """The widest surroundings a commune may have: beyond, the store would hold a region per commune."""
 

@@ -59,7 +59,21 @@ class ImportReport(BaseModel):
     status: Literal["written", "refused"]
     written: dict[str, int] = Field(description="Assets written, per layer.")
     written_total: int
-    outside_commune: int = Field(description="Valid rows outside the commune, set aside.")
+    outside_commune: int = Field(
+        description="Valid rows outside the commune and its surroundings, set aside."
+    )
+    in_commune: int = Field(description="Assets kept that stand inside the commune's boundary.")
+    in_surroundings: int = Field(
+        description="Assets kept that stand in the commune's margin only (none without one)."
+    )
+    changed_existing: int = Field(
+        description="Assets kept that were already stored with other attributes, position or "
+        "commune code: the write changes them."
+    )
+    changed_existing_ids: list[str] = Field(
+        description="The ids of the changed stored assets, in id order (at most 50 listed)."
+    )
+    unchanged_existing: int = Field(description="Assets kept that were already stored as read.")
     other_layers: dict[str, int] = Field(description="Valid rows of layers not asked for.")
     format: str = Field(description="The reader that read the file, e.g. irve, gtfs, osm-xml.")
     source_name: str
