@@ -14,7 +14,7 @@ MAP_BUILT := api/static/map/index.html
 WEB_SOURCES := web/build.mjs $(wildcard web/src/*)
 
 .DEFAULT_GOAL := help
-.PHONY: help install web seed run test pytest lint format openapi bench clean bench-siting
+.PHONY: help install web seed run test pytest lint format openapi bench clean bench-siting bench-import
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -67,3 +67,6 @@ clean: ## Remove the virtual environment, the embedded store and the map's built
 
 bench-siting: install ## Benchmark the siting solvers vs spopt and PuLP+CBC (BENCH_ARGS=--quick)
 	$(BIN)/python scripts/bench_siting.py $(BENCH_ARGS)
+
+bench-import: install ## Benchmark IRVE imports and the national file cut to one commune (BENCH_ARGS=--quick)
+	$(BIN)/python scripts/bench_import.py $(BENCH_ARGS)

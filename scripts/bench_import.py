@@ -10,12 +10,21 @@ The file is built in a temporary folder from the real 3,679-row subset shipped i
   removed afterwards);
 * ``POST /communes/{code}/imports/irve`` through the ASGI app (SQLite), body streamed.
 
+And a national-size file (200,000 rows, ``scripts/bench/irve_national.py``) from which one
+commune and its margin are selected and cleaned:
+
+* ``national``: ``select_irve``, read in columns, only the kept rows checked row by row (goal:
+  under 5 s);
+* ``naive``: the row reader over the whole file, then the points in the outline; the ratio
+  column is its time over ``national``'s.
+
 Each measurement runs in its own process so that ``ru_maxrss`` (the process's peak resident
 memory) is that run's; a second run of the same case under ``tracemalloc`` gives the peak of
 Python allocations (slower, so its time is not the one reported).
 
-    .venv/bin/python scripts/bench_import.py [--rows 150000] [--cases sqlite,postgis,http]
-    .venv/bin/python scripts/bench_import.py --quick    # 20,000 rows
+    .venv/bin/python scripts/bench_import.py [--rows 150000] [--national-rows 200000]
+        [--cases sqlite,postgis,http,national,naive]
+    .venv/bin/python scripts/bench_import.py --quick    # 20,000 rows for every case
 
 The figures of the last run are in ``docs/performance.md``.
 
@@ -37,9 +46,11 @@ import tracemalloc
 from pathlib import Path
 
 from bench.harness import bench_parser, describe_machine, max_rss_mb, use_repository
+from bench.irve_national import build_national_file, run_selection
 from bench.tables import table
 
 ROOT = use_repository()
+SELECTIONS = ("national", "naive")
 
 SUBSET = ROOT / "data" / "idf-context" / "irve_statique_subset_75_92_93_94.csv.gz"
 CODE = "75056"
@@ -93,6 +104,8 @@ def _commune_record() -> object:
 
 def run_case(case: str, path: Path, url: str, trace: bool) -> dict[str, object]:
     """Run one import in this process and return its figures."""
+    if case in SELECTIONS:
+        return run_selection(case, ROOT, path, trace)
     from mobility.store import open_store
 
     store = open_store(url)
@@ -175,7 +188,8 @@ def _child(case: str, path: Path, url: str, trace: bool) -> dict[str, object]:
 def main() -> int:
     parser = bench_parser(__doc__.split("\n")[0], quick_help="20,000 rows instead of 150,000")
     parser.add_argument("--rows", type=int, default=None)
-    parser.add_argument("--cases", default="sqlite,postgis,http")
+    parser.add_argument("--national-rows", type=int, default=None)
+    parser.add_argument("--cases", default="sqlite,postgis,http,national,naive")
     parser.add_argument("--child", nargs=3, metavar=("CASE", "FILE", "URL"))
     parser.add_argument("--trace", action="store_true")
     args = parser.parse_args()
@@ -184,30 +198,42 @@ def main() -> int:
         print(json.dumps(run_case(case, Path(file), url, args.trace)))
         return 0
 
-    postgis = os.environ.get("MOBILITY_TEST_POSTGIS_URL")
-    for text in describe_machine(("numpy", "pydantic", "shapely")):
+    for text in describe_machine(("numpy", "pydantic", "shapely", "pyarrow")):
         print(text)
+    cases = args.cases.split(",")
     with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
-        path = Path(folder) / "irve_statique_large.csv"
-        rows = build_file(path, args.rows or (20_000 if args.quick else 150_000))
-        size_mb = path.stat().st_size / 1e6
-        print(f"file: {rows:,} rows, {size_mb:.1f} MB (the real subset repeated with new ids)")
-        results = []
-        for case in args.cases.split(","):
-            if case == "postgis":
-                if not postgis:
-                    print("postgis: skipped (MOBILITY_TEST_POSTGIS_URL is not set)")
-                    continue
-                url = postgis
-            else:
-                url = f"sqlite:///{Path(folder) / f'{case}.sqlite'}"
-                Path(folder, f"{case}.sqlite").unlink(missing_ok=True)
-            timed = _child(case, path, url, trace=False)
-            if case != "postgis":
-                Path(folder, f"{case}.sqlite").unlink(missing_ok=True)
-            traced = _child(case, path, url, trace=True)
-            timed["traced_peak_mb"] = traced["traced_peak_mb"]
-            results.append(timed)
+        loads = [case for case in cases if case not in SELECTIONS]
+        if loads:
+            _bench_loads(Path(folder), loads, args.rows or (20_000 if args.quick else 150_000))
+        selections = [case for case in cases if case in SELECTIONS]
+        if selections:
+            rows = args.national_rows or (20_000 if args.quick else 200_000)
+            _bench_selections(Path(folder), selections, rows)
+    return 0
+
+
+def _bench_loads(folder: Path, cases: list[str], rows_wanted: int) -> None:
+    postgis = os.environ.get("MOBILITY_TEST_POSTGIS_URL")
+    path = folder / "irve_statique_large.csv"
+    rows = build_file(path, rows_wanted)
+    size_mb = path.stat().st_size / 1e6
+    print(f"file: {rows:,} rows, {size_mb:.1f} MB (the real subset repeated with new ids)")
+    results = []
+    for case in cases:
+        if case == "postgis":
+            if not postgis:
+                print("postgis: skipped (MOBILITY_TEST_POSTGIS_URL is not set)")
+                continue
+            url = postgis
+        else:
+            url = f"sqlite:///{folder / f'{case}.sqlite'}"
+            Path(folder, f"{case}.sqlite").unlink(missing_ok=True)
+        timed = _child(case, path, url, trace=False)
+        if case != "postgis":
+            Path(folder, f"{case}.sqlite").unlink(missing_ok=True)
+        traced = _child(case, path, url, trace=True)
+        timed["traced_peak_mb"] = traced["traced_peak_mb"]
+        results.append(timed)
     lines = []
     for item in results:
         seconds = float(item["seconds"])  # type: ignore[arg-type]
@@ -224,7 +250,54 @@ def main() -> int:
         )
     headers = ["case", "rows", "seconds", "rows/s", "tracemalloc peak MB", "ru_maxrss MB"]
     print(table(headers, lines, left=1))
-    return 0
+
+
+def _bench_selections(folder: Path, cases: list[str], rows_wanted: int) -> None:
+    path = folder / "consolidation-irve-statique-national.csv"
+    rows = build_national_file(ROOT, path, rows_wanted)
+    size_mb = path.stat().st_size / 1e6
+    print(
+        f"national file: {rows:,} rows, {size_mb:.1f} MB (the real subset, then copies spread "
+        "over France); commune 93048 with a 2,000 m margin"
+    )
+    results = {}
+    for case in cases:
+        timed = _child(case, path, "-", trace=False)
+        traced = _child(case, path, "-", trace=True)
+        timed["traced_peak_mb"] = traced["traced_peak_mb"]
+        results[case] = timed
+        print(f"{case}: {timed['summary']}")
+    fastest = float(results["national"]["seconds"]) if "national" in results else None  # type: ignore[arg-type]
+    lines = []
+    for case, item in results.items():
+        seconds = float(item["seconds"])  # type: ignore[arg-type]
+        rows_read = int(item["rows"])  # type: ignore[call-overload]
+        ratio = "" if fastest is None else f"{seconds / fastest:.1f}×"
+        lines.append(
+            [
+                case,
+                f"{rows_read:,}",
+                f"{int(item['kept']):,}",  # type: ignore[call-overload]
+                f"{seconds:.2f}",
+                f"{rows_read / seconds:,.0f}",
+                ratio,
+                f"{float(item['traced_peak_mb']):.0f}",  # type: ignore[arg-type]
+                f"{float(item['arrow_peak_mb']):.0f}",  # type: ignore[arg-type]
+                f"{float(item['maxrss_mb']):.0f}",  # type: ignore[arg-type]
+            ]
+        )
+    headers = [
+        "case",
+        "rows",
+        "kept",
+        "seconds",
+        "rows/s",
+        "time / national",
+        "tracemalloc peak MB",
+        "arrow pool peak MB",
+        "ru_maxrss MB",
+    ]
+    print(table(headers, lines, left=1))
 
 
 if __name__ == "__main__":

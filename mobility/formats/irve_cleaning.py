@@ -61,7 +61,7 @@ class Positions:
         return ~np.isnan(self.lon)
 
 
-def trimmed(column: pa.Array) -> pa.Array:
+def trimmed(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """Return the column's text with surrounding white space removed."""
     return pc.utf8_trim_whitespace(column)
 
@@ -74,7 +74,7 @@ def in_france_xy(lon: FloatArray, lat: FloatArray) -> BoolArray:
     return np.asarray(inside, dtype=np.bool_)
 
 
-def _numbers(column: pa.Array) -> FloatArray:
+def _numbers(column: pa.ChunkedArray) -> FloatArray:
     """Return the column as floats, NaN where a cell is not a plain decimal number."""
     text = trimmed(column)
     valid = pc.match_substring_regex(text, rf"^{_NUMBER}$")
@@ -82,18 +82,15 @@ def _numbers(column: pa.Array) -> FloatArray:
     return np.asarray(as_numbers.to_numpy(zero_copy_only=False), dtype=np.float64)
 
 
-def _pair(column: pa.Array) -> tuple[FloatArray, FloatArray]:
+def _pair(column: pa.ChunkedArray) -> tuple[FloatArray, FloatArray]:
     """Return both numbers of ``"[lon, lat]"`` cells, NaN where a cell is not such a pair."""
-    matching = pc.if_else(
-        pc.match_substring_regex(column, _PAIR), column, pa.scalar(None, pa.string())
-    )
-    parts = pc.extract_regex(matching, _PAIR)
+    parts = pc.extract_regex(column, _PAIR)  # null where a cell does not match
     lon = pc.cast(pc.struct_field(parts, "lon"), pa.float64()).to_numpy(zero_copy_only=False)
     lat = pc.cast(pc.struct_field(parts, "lat"), pa.float64()).to_numpy(zero_copy_only=False)
     return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
 
 
-def read_positions(columns: dict[str, pa.Array]) -> Positions:
+def read_positions(columns: dict[str, pa.ChunkedArray]) -> Positions:
     """Return each row's position: ``coordonneesXY`` (swapped back if need be), else consolidated.
 
     A position outside France that is not a swapped one is no position (NaN): such a row cannot
@@ -117,7 +114,7 @@ def read_positions(columns: dict[str, pa.Array]) -> Positions:
     return Positions(lon=lon, lat=lat, swapped=swapped, from_consolidated=from_consolidated)
 
 
-def point_keys(columns: dict[str, pa.Array]) -> pa.Array:
+def point_keys(columns: dict[str, pa.ChunkedArray]) -> pa.ChunkedArray:
     """Return each row's point id as the project names points (``mobility.assets``).
 
     The roaming id, else (``Non concerné`` or empty) ``local-`` and the local id; a row with
@@ -139,7 +136,7 @@ def point_keys(columns: dict[str, pa.Array]) -> pa.Array:
     return pc.if_else(not_roaming, local_key, roaming)
 
 
-def latest_rows(keys: pa.Array, dates: pa.Array) -> IntArray:
+def latest_rows(keys: pa.ChunkedArray, dates: pa.ChunkedArray) -> IntArray:
     """Return, for each row, the row that stands for its point: the latest ``date_maj``.
 
     Rows of one key are ordered by ``date_maj`` (a cell that is not a ``YYYY-MM-DD`` date counts
@@ -171,7 +168,7 @@ def latest_rows(keys: pa.Array, dates: pa.Array) -> IntArray:
 
 
 def screen_rows(
-    columns: dict[str, pa.Array], required: list[str], positions: Positions
+    columns: dict[str, pa.ChunkedArray], required: list[str], positions: Positions
 ) -> BoolArray:
     """Tell which rows fail a check that can run on whole columns.
 
