@@ -267,18 +267,23 @@ def _bench_selections(folder: Path, cases: list[str], rows_wanted: int) -> None:
         timed["traced_peak_mb"] = traced["traced_peak_mb"]
         results[case] = timed
         print(f"{case}: {timed['summary']}")
-    fastest = float(results["national"]["seconds"]) if "national" in results else None  # type: ignore[arg-type]
+    national = results.get("national")
+    fastest = None if national is None else float(national["seconds"])  # type: ignore[arg-type]
+    cpu_fastest = None if national is None else float(national["cpu_seconds"])  # type: ignore[arg-type]
     lines = []
     for case, item in results.items():
         seconds = float(item["seconds"])  # type: ignore[arg-type]
         rows_read = int(item["rows"])  # type: ignore[call-overload]
         ratio = "" if fastest is None else f"{seconds / fastest:.1f}×"
+        if fastest is not None and cpu_fastest:
+            ratio += f" (cpu {float(item['cpu_seconds']) / cpu_fastest:.1f}×)"  # type: ignore[arg-type]
         lines.append(
             [
                 case,
                 f"{rows_read:,}",
                 f"{int(item['kept']):,}",  # type: ignore[call-overload]
                 f"{seconds:.2f}",
+                f"{float(item['cpu_seconds']):.2f}",  # type: ignore[arg-type]
                 f"{rows_read / seconds:,.0f}",
                 ratio,
                 f"{float(item['traced_peak_mb']):.0f}",  # type: ignore[arg-type]
@@ -291,6 +296,7 @@ def _bench_selections(folder: Path, cases: list[str], rows_wanted: int) -> None:
         "rows",
         "kept",
         "seconds",
+        "cpu s",
         "rows/s",
         "time / national",
         "tracemalloc peak MB",

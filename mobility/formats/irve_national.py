@@ -222,8 +222,9 @@ def _records(
         if code is None:
             cleaning.codes_unverified += 1
         elif str(code) != given:
-            changed.append({"line": line, "id": record[id_at], "file": given, "boundaries": code})
             record[code_at] = str(code)
+            entry = {"line": line, "id": record[id_at], "file": given, "boundaries": str(code)}
+            changed.append(entry)
     cleaning.swapped_fixed, cleaning.swapped = len(swapped), listed(swapped)
     cleaning.consolidated_positions = found
     cleaning.codes_recomputed, cleaning.codes = len(changed), listed(changed)

@@ -218,6 +218,17 @@ def test_separators_bom_latin1_and_crlf_read_the_same(
     assert same == {**base_cleaning.to_dict(), "encoding": "", "delimiter": ""}
 
 
+def test_a_byte_windows_1252_leaves_undefined_falls_back_to_latin1() -> None:
+    national = _file()
+    rows = [list(row) for row in national.rows]
+    rows[5][national.header.index("observations")] = "r?e"
+    cp1252 = NationalFile(national.header, rows, national.edits).to_bytes(encoding="cp1252")
+    data = cp1252.replace(b"r?e", b"r\x81e")  # a C1 control: Latin-1 only
+    read, cleaning = select_irve(data, outline=outline(), commune_codes=codes_at)
+    assert cleaning.encoding == "latin-1"
+    assert [asset.id for asset in read.assets] == [asset.id for asset in _selected()[0].assets]
+
+
 def test_a_path_reads_like_bytes(tmp_path: Path) -> None:
     path = tmp_path / "consolidation.csv"
     path.write_bytes(_file().to_bytes())
