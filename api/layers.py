@@ -33,6 +33,7 @@ class LayerFilters:
         return AssetQuery(
             layer=layer,
             commune=paging.commune,
+            surroundings=paging.include_surroundings,
             bbox=paging.bbox,
             min_power_kw=self.min_power_kw,
             max_power_kw=self.max_power_kw,

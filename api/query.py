@@ -68,6 +68,7 @@ class Paging:
     offset: int
     bbox: BBox | None
     commune: str | None
+    include_surroundings: bool = False
 
 
 def read_paging(
@@ -91,12 +92,33 @@ def read_paging(
         ),
     ] = None,
     commune: CommuneQuery = None,
+    include_surroundings: Annotated[
+        bool,
+        Query(
+            description="With `commune`: also the features standing in the commune's "
+            "surroundings (within its margin_m of the boundary), each marked `in_commune: "
+            "false`. Without it, `commune` serves the features inside the boundary only.",
+        ),
+    ] = False,
 ) -> Paging:
     """Read the paging parameters shared by every items route; refuse a page over the maximum."""
     if limit > settings.items_max_limit:
         message = f"must be at most {settings.items_max_limit} (MOBILITY_ITEMS_MAX_LIMIT)"
         raise ApiProblem(422, f"limit {message}", problems=[FieldProblem("limit", message)])
-    return Paging(limit=limit, offset=offset, bbox=parse_bbox(bbox), commune=commune)
+    if include_surroundings and commune is None:
+        message = "needs commune: the surroundings are those of one commune"
+        raise ApiProblem(
+            422,
+            f"include_surroundings {message}",
+            problems=[FieldProblem("include_surroundings", message)],
+        )
+    return Paging(
+        limit=limit,
+        offset=offset,
+        bbox=parse_bbox(bbox),
+        commune=commune,
+        include_surroundings=include_surroundings,
+    )
 
 
 PagingDep = Annotated[Paging, Depends(read_paging)]

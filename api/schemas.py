@@ -82,10 +82,19 @@ class PointGeometry(BaseModel):
 class ServedFields(BaseModel):
     """Read-only properties the API adds to every asset."""
 
-    commune: InseeCode | None = Field(default=None, description="INSEE code of the commune.")
+    commune: InseeCode | None = Field(
+        default=None,
+        description="INSEE code of the commune the point stands in (possibly not loaded).",
+    )
     updated_at: datetime | None = Field(default=None, description="Last write, UTC (read-only).")
     footprint: dict[str, Any] | None = Field(
         default=None, description="Outline (GeoJSON geometry) when mapped as an area."
+    )
+    in_commune: bool | None = Field(
+        default=None,
+        description="Served for a commune (`commune=`): whether the point stands inside its "
+        "boundary; false for a point of its surroundings (`include_surroundings=true`). "
+        "Absent without a commune filter (read-only).",
     )
 
 

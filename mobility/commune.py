@@ -140,7 +140,9 @@ def build_commune(inputs: CommuneInputs) -> tuple[CommuneRecord, list[CommuneFil
             if inputs.buildings is not None
             else None
         )
-        demand = spread_commune_population(population, boundary, graph, buildings)
+        demand = spread_commune_population(
+            population, boundary, graph, buildings, inside_only=inputs.margin_m is not None
+        )
         info["demand"] = demand.method.to_dict()
         files.append(population)
         if buildings is not None:
@@ -177,11 +179,14 @@ def read_commune_zones(
     *,
     population_field: str,
     zone_id_field: str | None = None,
+    clip: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read population zones and keep those whose centre lies in the commune.
 
     A regional file (every IRIS of a département) therefore works as the population layer of
-    any of its communes.
+    any of its communes. With ``clip`` each zone is cut to the commune's outline, so its whole
+    population lives on the commune's side: the streets of a commune with surroundings reach
+    into its neighbours, and a zone drawn a little past the line would otherwise put homes there.
     """
     zones = read_zones(content, population_field=population_field, zone_id_field=zone_id_field)
     outline = shape(boundary).buffer(0)
@@ -191,6 +196,10 @@ def read_commune_zones(
             "no population zone lies in the commune",
             problems=[FieldProblem("population", "no zone's centre falls inside the boundary")],
         )
+    if clip:
+        inside = inside.copy()
+        # buffer(0) keeps the polygonal part of an intersection that also holds lines or points
+        inside["geometry"] = inside.geometry.intersection(outline).buffer(0)
     return inside
 
 
@@ -199,8 +208,14 @@ def spread_commune_population(
     boundary: dict[str, Any],
     graph: nx.MultiDiGraph,
     buildings: CommuneFile | None = None,
+    *,
+    inside_only: bool = False,
 ) -> DemandPoints:
-    """Spread a commune's population file onto demand points, as its metadata says."""
+    """Spread a commune's population file onto demand points, as its metadata says.
+
+    ``inside_only`` (a commune with surroundings, whose streets pass its boundary) puts every
+    home inside the commune: the zones are cut to its outline before the spread.
+    """
     meta = population.metadata
     population_field = str(meta["population_field"])
     zone_id_field = meta.get("zone_id_field")
@@ -210,6 +225,7 @@ def spread_commune_population(
             boundary,
             population_field=population_field,
             zone_id_field=zone_id_field,
+            clip=inside_only,
         ),
         population_field=population_field,
         zone_id_field=zone_id_field,
@@ -266,5 +282,9 @@ class CommuneModel:
         if self._population is None:
             return None
         return spread_commune_population(
-            self._population, self.record.boundary, self.graph, self._buildings
+            self._population,
+            self.record.boundary,
+            self.graph,
+            self._buildings,
+            inside_only=self.record.margin_m is not None,
         )

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -32,9 +33,9 @@ from mobility.assets import (
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.geo import in_france
 from mobility.places import INSEE_CODE_PATTERN, Place
-from mobility.store.base import CommuneRecord
+from mobility.store.base import ASSET_PAGE_SIZE, AssetQuery, CommuneRecord, Store
 
-READ_ONLY_PROPERTIES = frozenset({"commune", "updated_at", "footprint"})
+READ_ONLY_PROPERTIES = frozenset({"commune", "updated_at", "footprint", "in_commune"})
 """Properties the API adds to a served feature; a client may send them back, they are not data."""
 
 
@@ -254,19 +255,63 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return result
 
 
-def feature_from_asset(asset: Asset) -> dict[str, Any]:
-    """Return the GeoJSON Feature the API serves for an asset (lon/lat, EPSG:4326)."""
+def feature_from_asset(asset: Asset, *, in_commune: bool | None = None) -> dict[str, Any]:
+    """Return the GeoJSON Feature the API serves for an asset (lon/lat, EPSG:4326).
+
+    ``in_commune`` is given when the asset is served for a commune: whether it stands inside
+    that commune's boundary (false: in its surroundings).
+    """
     properties = asset.properties()
     properties["commune"] = asset.commune or None  # unknown for a margin asset of no loaded commune
     properties["updated_at"] = _iso(asset.updated_at)
     if asset.footprint is not None:
         properties["footprint"] = asset.footprint
+    if in_commune is not None:
+        properties["in_commune"] = in_commune
     return {
         "type": "Feature",
         "id": asset.id,
         "geometry": {"type": "Point", "coordinates": [asset.lon, asset.lat]},
         "properties": properties,
     }
+
+
+def commune_place(store: Store, code: str | None) -> Place | None:
+    """Return the outline of a loaded commune, or None (no commune named, or none loaded)."""
+    if code is None or not store.has_commune(code):
+        return None
+    return Place.of(store.get_commune(code))
+
+
+def features_in_place(assets: Sequence[Asset], place: Place | None) -> list[dict[str, Any]]:
+    """Return the assets' features, each saying whether it stands in the commune (with a place)."""
+    if place is None:
+        return [feature_from_asset(asset) for asset in assets]
+    inside = place.inside_commune([a.lon for a in assets], [a.lat for a in assets])
+    return [
+        feature_from_asset(asset, in_commune=bool(flag))
+        for asset, flag in zip(assets, inside.tolist(), strict=True)
+    ]
+
+
+def page_features(store: Store, query: AssetQuery) -> tuple[list[dict[str, Any]], int]:
+    """Return one page of a layer as features and how many match in all.
+
+    Served for a commune (``query.commune``), each feature carries ``in_commune``, computed with
+    the same rule of "inside" the store used to select it.
+    """
+    page = store.query_assets(query)
+    return features_in_place(page.assets, commune_place(store, query.commune)), page.number_matched
+
+
+def stream_features(
+    store: Store, query: AssetQuery, *, batch: int = ASSET_PAGE_SIZE
+) -> Iterator[dict[str, Any]]:
+    """Yield every feature of a whole query in id order, ``in_commune`` marked as a page is."""
+    place = commune_place(store, query.commune)
+    assets = store.iter_assets(query, page_size=batch)
+    while chunk := list(islice(assets, batch)):
+        yield from features_in_place(chunk, place)
 
 
 def _iso(moment: datetime | None) -> str | None:

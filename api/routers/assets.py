@@ -23,6 +23,7 @@ from mobility.features import (
     asset_from_feature,
     feature_from_asset,
     merge_patch,
+    page_features,
 )
 from mobility.store.base import Store
 
@@ -64,9 +65,8 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         paging: PagingDep,
         filters: FilterDep,
     ) -> GeoJSONResponse:
-        page = store.query_assets(filters.asset_query(layer, paging))
-        features = [feature_from_asset(asset) for asset in page.assets]
-        return items_page(request, settings, paging, features, page.number_matched)
+        features, matched = page_features(store, filters.asset_query(layer, paging))
+        return items_page(request, settings, paging, features, matched)
 
     @router.get(
         "/items/{featureId}",

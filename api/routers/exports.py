@@ -21,7 +21,7 @@ from api.errors import PROBLEM_MEDIA_TYPE
 from api.links import GEOJSON
 from api.params import CodePath
 from mobility.assets import Asset, ChargingPoint, Layer
-from mobility.features import feature_from_asset
+from mobility.features import stream_features
 from mobility.formats import IRVE_COLUMNS, write_irve_csv
 from mobility.store import AssetQuery, Store
 
@@ -58,7 +58,9 @@ def _attachment(filename: str) -> dict[str, str]:
     "/exports/irve.csv",
     operation_id="exportIrveCsv",
     summary="Download the commune's charging points as an IRVE statique CSV (schema v2.3)",
-    description="One row per charging point, the 40 columns in the schema's order, "
+    description="One row per charging point standing inside the commune's boundary (the "
+    "points of its surroundings are another commune's to publish), the 40 columns in the "
+    "schema's order, "
     "`coordonneesXY` as `[lon, lat]`, booleans `true`/`false`, dates `YYYY-MM-DD`. "
     "The file validates against the national IRVE statique Table Schema.",
     response_class=StreamingResponse,
@@ -99,8 +101,9 @@ class _GeoJSONStream(StreamingResponse):
     "/exports/{layer}.geojson",
     operation_id="exportLayerGeoJSON",
     summary="Download every feature of one layer of the commune as one GeoJSON file",
-    description="A FeatureCollection of all the layer's features in the commune (no paging), "
-    "with the same properties as the OGC API items, as an attachment.",
+    description="A FeatureCollection of all the layer's features standing inside the commune's "
+    "boundary (no paging; its surroundings are left out), with the same properties as the OGC "
+    "API items with `commune=` (`in_commune` true), as an attachment.",
     response_model=LayerExport,
     response_class=_GeoJSONStream,
     responses=PROBLEMS,
@@ -117,8 +120,8 @@ def export_layer_geojson(
     def chunks() -> Iterator[str]:
         yield json.dumps({"type": "FeatureCollection", "name": name})[:-1] + ', "features": ['
         first = True
-        for asset in iter_layer(store, layer, code):
-            text = json.dumps(feature_from_asset(asset), ensure_ascii=False)
+        for feature in stream_features(store, AssetQuery(layer=layer, commune=code)):
+            text = json.dumps(feature, ensure_ascii=False)
             yield text if first else "," + text
             first = False
         yield "]}\n"

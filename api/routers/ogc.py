@@ -15,7 +15,7 @@ from api.responses import problem_responses
 from api.settings import Settings
 from mobility.assets import Layer
 from mobility.errors import NotFoundError
-from mobility.store.base import Store
+from mobility.store.base import AssetQuery, Store
 
 router = APIRouter(tags=["Discovery"])
 
@@ -96,7 +96,9 @@ def _collection(
     else:
         spec = next(spec for spec in LAYER_SPECS if spec.layer.value == collection_id)
         title, description = spec.title, spec.description
-        count = sum(store.count_assets(Layer(collection_id), r.code) for r in communes)
+        # every stored item once: an asset seen by several communes (overlapping, or in a
+        # neighbour's surroundings) is one feature of the collection
+        count = store.query_assets(AssetQuery(layer=Layer(collection_id), limit=1)).number_matched
     base = f"/collections/{collection_id}"
     return {
         "id": collection_id,

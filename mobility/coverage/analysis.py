@@ -9,6 +9,7 @@ so the figures can be defended as they are.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +21,7 @@ from mobility.assets import Asset
 from mobility.commune import Mode
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
+from mobility.coverage.surroundings import describe_surroundings
 from mobility.coverage.threshold import Threshold
 from mobility.network.snapping import SnappedPoints
 from mobility.network.speeds import CLASSLESS_SPEED_KMH, WALK_SPEED_KMH
@@ -236,7 +238,7 @@ def compute_coverage(
         cost=cost,
         off_network=demand.too_far.copy(),
         covered=covered,
-        method=describe_method(context, threshold, asset_filter, len(assets)),
+        method=describe_method(context, threshold, asset_filter, assets),
         notes=notes,
         population_reason=missing_population_reason(context),
     )
@@ -274,9 +276,16 @@ def _notes(
 
 
 def describe_method(
-    context: CommuneContext, threshold: Threshold, asset_filter: AssetFilter, asset_count: int
+    context: CommuneContext,
+    threshold: Threshold,
+    asset_filter: AssetFilter,
+    assets: Sequence[Asset],
 ) -> dict[str, Any]:
-    """Return the method and inputs of an analysis, stated for a council meeting."""
+    """Return the method and inputs of an analysis, stated for a council meeting.
+
+    ``assets`` are those the analysis used: their count, and how many stood in the commune's
+    surroundings, are stated.
+    """
     record = context.record
     report = context.report(threshold.mode)
     engine = context.engine(threshold.mode)
@@ -290,7 +299,8 @@ def describe_method(
             "compared": "travel time (s)" if threshold.weight == "time" else "distance (m)",
             "limit": round(threshold.cutoff, 2),
         },
-        "assets": {"filter": asset_filter.describe(), "count": asset_count},
+        "assets": {"filter": asset_filter.describe(), "count": len(assets)},
+        "surroundings": describe_surroundings(context, assets),
         "demand": demand.method.to_dict() if demand is not None else None,
         "snapping": SNAPPING_RULE.format(max_snap_m=context.max_snap_m),
         "network": {

@@ -20,6 +20,7 @@ from mobility.demand import DemandPoints
 from mobility.network.engine import DistanceEngine
 from mobility.network.snapping import DEFAULT_MAX_SNAP_M, SnappedPoints
 from mobility.network.views import ComponentReport
+from mobility.places import Place
 from mobility.store.base import CommuneRecord, Store
 
 MODES: tuple[Mode, ...] = ("walk", "drive")
@@ -39,6 +40,11 @@ class CommuneContext:
     def record(self) -> CommuneRecord:
         """Return the stored commune."""
         return self.model.record
+
+    @cached_property
+    def place(self) -> Place:
+        """Return the commune's outline and surroundings, the one rule of what stands inside."""
+        return Place.of(self.record)
 
     @cached_property
     def demand(self) -> DemandPoints | None:
@@ -78,7 +84,7 @@ def fingerprint(record: CommuneRecord) -> str:
     sources = record.info.get("sources", [])
     digest = json.dumps(
         [(s.get("role"), s.get("sha256")) for s in sources if isinstance(s, dict)]
-        + [record.info.get("demand", {}).get("spacing_m")],
+        + [record.info.get("demand", {}).get("spacing_m"), record.margin_m],
         sort_keys=True,
     )
     return hashlib.sha256(f"{record.code}:{digest}".encode()).hexdigest()

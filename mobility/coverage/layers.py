@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: MIT
 """The assets an analysis reads: a commune's layer as stored, or as a scenario changes it.
 
+An analysis reads the layer of the commune *and its surroundings* (the assets within its margin,
+see :mod:`mobility.coverage.surroundings`): a charger across the line serves the homes near it.
+What is the commune's own (its SDIRVE and AFIR counts, its exports) reads the commune only.
+
 An analysis needs two things of a scenario: its changes applied to a layer, and a description
 for the answer's method. :class:`ScenarioChanges` names just those, so the analyses take any
 scenario (the stored one is :class:`mobility.scenarios.Scenario`) without depending on how
@@ -31,8 +35,8 @@ class ScenarioChanges(Protocol):
 def read_layer(
     store: Store, code: str, layer: Layer, scenario: ScenarioChanges | None = None
 ) -> list[Asset]:
-    """Return every asset of the commune's layer (id order), with the scenario's changes."""
-    assets = list(store.iter_assets(AssetQuery(layer=layer, commune=code)))
+    """Return every asset of the commune's layer and its surroundings (id order), as changed."""
+    assets = list(store.iter_assets(AssetQuery(layer=layer, commune=code, surroundings=True)))
     return scenario.apply(layer, assets) if scenario is not None else assets
 
 

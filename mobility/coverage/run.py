@@ -2,8 +2,9 @@
 """The coverage analyses as a request asks them: one entry point per question.
 
 Each takes the commune's cached context, the store, the validated question and the scenario
-(already read, or None for the base data), reads the layer once and answers with its method
-stated, the scenario included. The routes call these, one per request.
+(already read, or None for the base data), refuses a reach longer than the commune's
+surroundings, reads the layer once and answers with its method stated, the scenario and the
+surroundings included. The routes call these, one per request.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
 from mobility.coverage.gaps import demand_spacing_m, find_gaps
 from mobility.coverage.layers import ScenarioChanges, describe_scenario, read_layer
+from mobility.coverage.surroundings import check_reach
 from mobility.coverage.threshold import Threshold
 from mobility.coverage.zones import commune_zones, zone_coverage_features
 from mobility.geojson import AnalysisCollection
@@ -43,6 +45,7 @@ def run_coverage(
     scenario: ScenarioChanges | None = None,
 ) -> CoverageResult:
     """Answer who lives within reach of the layer's assets (as the scenario has them)."""
+    check_reach(context, question.threshold)
     assets = read_layer(store, context.record.code, question.layer, scenario)
     result = compute_coverage(
         context,
@@ -63,11 +66,12 @@ def run_service_areas(
     dissolve: bool,
 ) -> AnalysisCollection:
     """Answer which streets lie within reach of each asset, or of all of them dissolved."""
+    check_reach(context, question.threshold)
     layer = read_layer(store, context.record.code, question.layer, scenario)
     assets = question.asset_filter.apply(layer)
     threshold = question.threshold
     areas = compute_service_areas(context, assets, threshold=threshold, dissolve=dissolve)
-    method = describe_method(context, threshold, question.asset_filter, len(assets))
+    method = describe_method(context, threshold, question.asset_filter, assets)
     return AnalysisCollection(
         features=[area.to_feature(threshold) for area in areas],
         notes=[] if assets else [f"no {question.asset_filter.describe()} in this commune"],

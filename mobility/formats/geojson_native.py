@@ -7,10 +7,10 @@ points, ``kind`` → parking, ``modes`` → hubs. Properties are validated by th
 as they are: an unknown property refuses the feature with its name. The only tolerated extras
 are ``id`` (used as the feature id when the feature has none), for charging points
 ``coordonneesXY`` (dropped: the geometry is the one source of truth for the location), and the
-properties the API adds to what it serves: ``commune`` and ``updated_at`` (dropped: the commune
-is where the point falls, the time is the write's) and ``footprint`` (kept as the outline when
-it is a valid polygon around the point's area), so that an items page or a layer export loads
-back as it is.
+properties the API adds to what it serves: ``commune``, ``in_commune`` and ``updated_at``
+(dropped: the commune is where the point falls, the time is the write's) and ``footprint`` (kept
+as the outline when it is a valid polygon around the point's area), so that an items page or a
+layer export loads back as it is.
 
 The id is the feature's ``id``, else the ``id`` property, else for a charging point its
 ``feature_id`` (roaming id) and for the other layers ``<source>-<source_id>`` when both are set.
@@ -47,7 +47,7 @@ LAYER_MARKERS: dict[str, Layer] = {
 """A property that only one layer's model has, and that layer."""
 
 
-SERVED_PROPERTIES = frozenset({"commune", "updated_at", "footprint"})
+SERVED_PROPERTIES = frozenset({"commune", "updated_at", "footprint", "in_commune"})
 """Read-only properties the API adds to every served feature."""
 
 

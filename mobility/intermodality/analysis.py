@@ -18,6 +18,7 @@ from typing import Any
 from mobility.assets import Asset, Hub, HubMode, Layer, Parking
 from mobility.coverage.analysis import SNAPPING_RULE
 from mobility.coverage.context import CommuneContext
+from mobility.coverage.surroundings import describe_surroundings, in_surroundings
 from mobility.intermodality.assessment import (
     NEAREST_HORIZON_M,
     Addition,
@@ -106,12 +107,17 @@ def analyse_intermodality(
     stations, leaving out bike-share stations); every hub still brings its modes to the others.
     """
     engine = context.engine("walk")
+    outside = in_surroundings(context, hubs)
     assessed = None
-    if hub_mode is not None:
+    if hub_mode is not None or outside.any():
         assessed = [
             i
             for i, hub in enumerate(hubs)
-            if isinstance(hub.attributes, Hub) and hub_mode in hub.attributes.modes
+            if not outside[i]
+            and (
+                hub_mode is None
+                or (isinstance(hub.attributes, Hub) and hub_mode in hub.attributes.modes)
+            )
         ]
     assessment = assess_hubs(engine, hubs, [*parking, *charging_points], reach, assessed=assessed)
     counts = {
@@ -126,17 +132,32 @@ def analyse_intermodality(
         hubs=rank_hubs(assessment.hubs),
         additions=rank_additions(assessment),
         method=describe_method(context, reach, counts)
-        | {"hubs_assessed": _assessed_rule(hub_mode, len(assessment.hubs))},
+        | {
+            "hubs_assessed": _assessed_rule(hub_mode, len(assessment.hubs), int(outside.sum())),
+            "surroundings": describe_surroundings(
+                context,
+                {
+                    Layer.HUBS.value: hubs,
+                    Layer.PARKING.value: parking,
+                    Layer.CHARGING_POINTS.value: charging_points,
+                },
+            ),
+        },
         notes=_notes(context, assessment, hubs, parking, charging_points),
     )
 
 
-def _assessed_rule(hub_mode: HubMode | None, count: int) -> str:
+def _assessed_rule(hub_mode: HubMode | None, count: int, outside: int) -> str:
+    around = (
+        f"; the {outside} hub(s) of the commune's surroundings only bring their modes"
+        if outside
+        else ""
+    )
     if hub_mode is None:
-        return f"every hub ({count})"
+        return f"every hub of the commune ({count}){around}"
     return (
-        f"the {count} hubs served by {hub_mode.replace('_', ' ')}; the other hubs only bring "
-        "their modes"
+        f"the {count} hubs of the commune served by {hub_mode.replace('_', ' ')}; the other "
+        f"hubs only bring their modes{around}"
     )
 
 

@@ -23,7 +23,7 @@ Which asset gives which mode:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, get_args
 
 from mobility.assets import HUB_MODES, Asset, ChargingPointBase, Hub, HubMode, Parking
@@ -162,6 +162,8 @@ class Reach:
     """How far along the streets a mode counts as meeting at a hub, per expected mode (metres)."""
 
     within_m: dict[ExpectedMode, float]
+    set_by: dict[str, float] = field(default_factory=dict, compare=False)
+    """The request fields that set the reaches in use (``within_m``, ``<mode>_within_m``)."""
 
     @classmethod
     def build(
@@ -185,17 +187,23 @@ class Reach:
                 problems.append(FieldProblem(f"{mode}_within_m", "unknown mode"))
                 continue
             given[f"{mode}_within_m"] = value
-        for field, value in given.items():
+        for name, value in given.items():
             if value is not None and not MIN_WITHIN_M <= value <= MAX_WITHIN_M:
                 problems.append(
-                    FieldProblem(field, f"must be between {MIN_WITHIN_M:g} and {MAX_WITHIN_M:g} m")
+                    FieldProblem(name, f"must be between {MIN_WITHIN_M:g} and {MAX_WITHIN_M:g} m")
                 )
         if problems:
             raise InvalidInputError("a reach is out of range", problems=problems)
+        set_by: dict[str, float] = {}
         for mode in EXPECTED_MODES:
             override = (overrides or {}).get(mode)
             values[mode] = float(within_m if override is None else override)
-        return cls(values)
+            set_by["within_m" if override is None else f"{mode}_within_m"] = values[mode]
+        return cls(values, set_by)
+
+    def fields(self) -> dict[str, float]:
+        """Return each reach in use by the request field that set it (per mode when unknown)."""
+        return self.set_by or {f"{mode}_within_m": value for mode, value in self.within_m.items()}
 
     def of(self, mode: IntermodalMode) -> float:
         """Return the reach that applies to a reported mode."""

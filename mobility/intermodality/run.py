@@ -13,6 +13,7 @@ from typing import Any
 from mobility.assets import HubMode, Layer
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.layers import ScenarioChanges, describe_scenario, read_layer
+from mobility.coverage.surroundings import check_reaches
 from mobility.geojson import AnalysisCollection
 from mobility.intermodality.analysis import (
     IntermodalityResult,
@@ -44,7 +45,14 @@ def run_intermodality(
     question: HubsQuestion,
     scenario: ScenarioChanges | None = None,
 ) -> IntermodalityResult:
-    """Assess every hub along the walking streets, on the base data or the scenario's."""
+    """Assess every hub along the walking streets, on the base data or the scenario's.
+
+    A reach longer than the commune's surroundings is refused, naming the field that set it.
+    """
+    check_reaches(
+        context,
+        {name: (metres, f"{metres:g} m") for name, metres in question.reach.fields().items()},
+    )
     code = context.record.code
     result = analyse_intermodality(
         context,

@@ -307,7 +307,8 @@ def afir_method(*, include_reserved: bool = False) -> dict[str, str]:
         "required_kw = 1.3 x bev + 0.8 x phev. The target binds the Member State nationally: "
         "for one commune it is an indicator",
         "installed": "sum of puissance_nominale (kW) of each distinct point of the commune's "
-        "charging-points layer, counted once (rows sharing id_pdc_itinerance, else "
+        "charging-points layer standing inside its boundary (the commune's own points: those "
+        "of its surroundings are not counted), counted once (rows sharing id_pdc_itinerance, else "
         "id_pdc_local, are one point); "
         + (
             "every point counted, those with condition_acces 'Accès réservé' included, as "

@@ -15,6 +15,7 @@ from mobility.assets import Layer
 from mobility.commune import Mode
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.layers import read_layer
+from mobility.coverage.surroundings import check_reach
 from mobility.coverage.threshold import Threshold, make_threshold
 from mobility.regulation.commune import compare_regulation
 from mobility.scenarios import Scenario
@@ -51,7 +52,12 @@ def compare_scenario(
     bev: int | None = None,
     phev: int | None = None,
 ) -> dict[str, Any]:
-    """Return the base and the scenario side by side: coverage per layer, SDIRVE, AFIR."""
+    """Return the base and the scenario side by side: coverage per layer, SDIRVE, AFIR.
+
+    Coverage counts the assets of the commune's surroundings (a reach past them is refused);
+    SDIRVE and AFIR count the commune's own points only.
+    """
+    check_reach(context, threshold)
     compared = []
     for layer in layers:
         base = read_layer(store, scenario.commune, layer)

@@ -407,8 +407,9 @@ def _planned_summary(
 def _method(scenario_id: str | None) -> dict[str, Any]:
     return {
         "schema": "etalab/schema-sdirve v0.1.0 (décret 2021-565, arrêté of 10 May 2021)",
-        "existing": "distinct points of the commune's charging-points layer (IRVE statique), "
-        "those with reserved access included and also counted apart in "
+        "existing": "distinct points of the commune's charging-points layer (IRVE statique) "
+        "standing inside its boundary (the commune's own points: those of its surroundings are "
+        "not counted), those with reserved access included and also counted apart in "
         "reserved_access_points, each counted once: rows sharing id_pdc_itinerance (else "
         "id_pdc_local) are one point",
         "power_classes": POWER_UNIT_ASSUMPTION,

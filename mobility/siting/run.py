@@ -15,6 +15,7 @@ from mobility.coverage.analysis import describe_method
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
 from mobility.coverage.layers import ScenarioChanges, describe_scenario, read_layer
+from mobility.coverage.surroundings import check_reach
 from mobility.geojson import AnalysisCollection
 from mobility.network.engine import DistanceEngine
 from mobility.siting import candidates as candidate_sources
@@ -91,6 +92,7 @@ def run_siting(
     """Suggest the next sites by the maximal covering problem, the existing sites fixed."""
     code = context.record.code
     threshold = question.request.threshold
+    check_reach(context, threshold)
     rule = question.existing_filter
     existing: list[Asset] = rule.apply(read_layer(store, code, rule.layer, scenario))
     engine = context.engine(threshold.mode)
@@ -101,7 +103,7 @@ def run_siting(
         question.request,
         exclusions=candidate_sources.read_exclusions(question.exclusions),
     )
-    method = describe_method(context, threshold, rule, len(existing))
+    method = describe_method(context, threshold, rule, existing)
     method |= describe_scenario(scenario) | {"siting": describe_siting(question.candidates)}
     return AnalysisCollection(
         features=[site.to_feature() for site in answer.sites],
@@ -115,8 +117,9 @@ def describe_siting(choice: CandidateChoice) -> str:
     """Return the siting method in words, for the answer's method."""
     return (
         "maximal covering location problem on the street network: new sites chosen among "
-        f"{choice.source} candidates to cover the most inhabitants not yet within reach "
-        "of an existing site; 'greedy' adds the best site one at a time (at least 1 - 1/e "
+        f"{choice.source} candidates inside the commune (never in its surroundings) to cover "
+        "the most inhabitants not yet within reach of an existing site (those of the "
+        "surroundings included); 'greedy' adds the best site one at a time (at least 1 - 1/e "
         "of the optimum) then keeps any single swap that covers more, with an upper bound "
         "stated), 'exact' a sparse MILP (HiGHS or CBC, chosen by the "
         "model's size; summary.backend names it) with its proven gap"

@@ -95,6 +95,7 @@ class SitingAnswer:
     candidates_considered: int
     candidates_excluded: int
     candidates_off_network: int
+    candidates_outside_commune: int = 0
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
@@ -119,6 +120,7 @@ class SitingAnswer:
             "candidates_considered": self.candidates_considered,
             "candidates_excluded": self.candidates_excluded,
             "candidates_off_network": self.candidates_off_network,
+            "candidates_outside_commune": self.candidates_outside_commune,
         }
 
 
@@ -156,6 +158,20 @@ def suggest_sites(
             "no candidate is left after the exclusions",
             problems=[FieldProblem("exclusions", f"all {len(candidates)} candidates excluded")],
         )
+    inside = inside_commune(context, kept)
+    if not inside:
+        raise InvalidInputError(
+            "no candidate lies inside the commune",
+            problems=[
+                FieldProblem(
+                    "candidates",
+                    f"all {len(kept)} candidates stand in the commune's surroundings: a site is "
+                    "proposed in the commune, never in a neighbour's streets",
+                )
+            ],
+        )
+    outside = len(kept) - len(inside)
+    kept = inside
     snapped = engine.snap([c.lon for c in kept], [c.lat for c in kept])
     on_network = np.flatnonzero(~snapped.too_far)
     if len(on_network) == 0:
@@ -204,8 +220,23 @@ def suggest_sites(
         candidates_considered=len(usable),
         candidates_excluded=excluded,
         candidates_off_network=len(kept) - len(usable),
+        candidates_outside_commune=outside,
         notes=notes,
     )
+
+
+def inside_commune(context: CommuneContext, candidates: list[Candidate]) -> list[Candidate]:
+    """Return the candidates standing inside the commune (all of them without surroundings).
+
+    The street graph of a commune with surroundings reaches into its neighbours: their crossings
+    and streets serve its homes, but a new site is the commune's to build, so it goes inside.
+    """
+    if not context.record.margin_m or not candidates:
+        return candidates
+    lon = np.array([c.lon for c in candidates], dtype=np.float64)
+    lat = np.array([c.lat for c in candidates], dtype=np.float64)
+    keep = np.asarray(context.place.inside_commune(lon, lat), dtype=bool)
+    return [c for c, inside in zip(candidates, keep.tolist(), strict=True) if inside]
 
 
 def _costs(candidates: list[Candidate], request: SitingRequest) -> np.ndarray | None:
