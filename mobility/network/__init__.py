@@ -7,6 +7,8 @@ See :mod:`mobility.network.model` for the graph contract the rest of the domain 
 from mobility.network.classes import is_drivable, is_walkable, parse_oneway
 from mobility.network.frames import edges_to_frame, undirected_edges_frame
 from mobility.network.graphml import read_graphml
+from mobility.network.line_file import read_line_file
+from mobility.network.line_kept import ClippedLineFile, clip_line_file
 from mobility.network.loading import load_streets
 from mobility.network.osm_xml import read_osm_xml
 from mobility.network.speeds import (
@@ -22,9 +24,11 @@ __all__ = [
     "CLASSLESS_SPEED_KMH",
     "DEFAULT_SPEED_KMH",
     "WALK_SPEED_KMH",
+    "ClippedLineFile",
     "ComponentReport",
     "Mode",
     "build_mode_view",
+    "clip_line_file",
     "default_speed_kmh",
     "edges_to_frame",
     "is_drivable",
@@ -33,6 +37,7 @@ __all__ = [
     "parse_maxspeed",
     "parse_oneway",
     "read_graphml",
+    "read_line_file",
     "read_osm_xml",
     "undirected_edges_frame",
 ]

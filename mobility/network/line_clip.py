@@ -26,6 +26,7 @@ class ClippedLines:
     row_index: npt.NDArray[np.int64]
     outside: int
     cut: int
+    clipped: bool = True
 
 
 def clip_lines(lines: GeometryArray, outline: BaseGeometry | None) -> ClippedLines:
@@ -45,7 +46,7 @@ def clip_lines(lines: GeometryArray, outline: BaseGeometry | None) -> ClippedLin
     """
     count = len(lines)
     if outline is None:
-        return ClippedLines(lines, np.arange(count, dtype=np.int64), 0, 0)
+        return ClippedLines(lines, np.arange(count, dtype=np.int64), 0, 0, clipped=False)
     shapely.prepare(outline)
     inside = shapely.covered_by(lines, outline)
     touching = shapely.intersects(lines, outline)

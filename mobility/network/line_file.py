@@ -27,20 +27,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import shapely
-from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from mobility.errors import UnsupportedFormatError
-from mobility.geo import METRIC_CRS, WIRE_CRS, in_france, wire_transformer
+from mobility.geo import wire_transformer
 from mobility.network.classes import oneway_direction
-from mobility.network.line_clip import clip_lines
 from mobility.network.line_fields import FieldReading, choose_rules, row_extras
-from mobility.network.line_source import LineRows, project_outline, read_line_rows
+from mobility.network.line_kept import KeptLines, read_kept_lines
 from mobility.network.model import EdgeRecord, NodeRecord, assemble_streets
 from mobility.network.noding import NodedLines, find_duplicate_pieces, node_lines
 
 FloatArray = npt.NDArray[np.float64]
-_LINE_TYPES = (shapely.GeometryType.LINESTRING, shapely.GeometryType.MULTILINESTRING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,28 +92,20 @@ def read_line_file(
     UnsupportedFormatError
         When the file cannot be read, holds no line (inside the clip), or lies outside France.
     """
-    rows = read_line_rows(source, clip=clip, layer=layer)
-    geometries = np.asarray(rows.frame.geometry.array, dtype=object)
-    is_line = np.isin(shapely.get_type_id(geometries), _LINE_TYPES)
-    parts, part_row = shapely.get_parts(geometries[is_line], return_index=True)
-    part_row = np.flatnonzero(is_line)[part_row]
-    if len(parts) == 0:
-        where = " inside the clip outline" if clip is not None else ""
-        raise UnsupportedFormatError(f"The street file holds no line{where}.")
-    metric = _to_metric(parts, rows.crs)
-    outline = project_outline(clip, CRS(METRIC_CRS)) if clip is not None else None
-    cut = clip_lines(metric, outline)
-    if cut.row_index.size == 0:
-        raise UnsupportedFormatError("The street file holds no line inside the clip outline.")
-    line_row = part_row[cut.row_index]
-    attributes = pd.DataFrame(rows.frame.drop(columns=rows.frame.geometry.name))
+    return build_line_graph(read_kept_lines(source, clip=clip, layer=layer))
+
+
+def build_line_graph(kept: KeptLines) -> nx.MultiDiGraph:
+    """Node the kept lines and build the street graph, with its report."""
+    attributes = kept.attributes
+    line_row = kept.line_row
     reading = choose_rules([str(column) for column in attributes.columns]).read(attributes)
     direction = np.array([oneway_direction(tags) for tags in reading.tags], dtype=np.int64)
-    xy, vertex_line = shapely.get_coordinates(cut.lines, return_index=True)
+    xy, vertex_line = shapely.get_coordinates(kept.cut.lines, return_index=True)
     noded = node_lines(
         xy,
         vertex_line,
-        line_count=len(cut.lines),
+        line_count=len(kept.cut.lines),
         levels=reading.levels[line_row] if reading.levels is not None else None,
     )
     same_fields = pd.util.hash_pandas_object(attributes.astype(str), index=False).to_numpy()
@@ -127,76 +115,25 @@ def read_line_file(
     noded = noded.select(np.flatnonzero(~duplicate))
     graph = _assemble(noded, line_row, reading, direction, row_extras(attributes))
     graph.graph["line_file"] = LineFileReport(
-        driver=rows.driver,
-        layer=rows.layer,
-        crs_read=_crs_name(rows),
+        driver=kept.rows.driver,
+        layer=kept.rows.layer,
+        crs_read=kept.crs_name,
         field_rules=reading.rules,
         has_classes=reading.has_classes,
         level_info=reading.levels is not None,
         level_fields=list(reading.level_fields),
-        features_read=len(rows.frame),
-        not_lines=int(np.count_nonzero(~is_line)),
-        lines_read=len(parts),
-        clipped=clip is not None,
-        lines_outside_clip=cut.outside,
-        lines_cut_at_clip=cut.cut,
+        features_read=len(kept.rows.frame),
+        not_lines=kept.not_lines,
+        lines_read=kept.lines_read,
+        clipped=kept.cut.clipped,
+        lines_outside_clip=kept.cut.outside,
+        lines_cut_at_clip=kept.cut.cut,
         zero_length_dropped=noded.zero_length_lines,
         crossings_split=noded.crossings_split,
         duplicates_dropped=int(np.count_nonzero(duplicate)),
         pieces=noded.piece_count,
     ).to_dict()
     return graph
-
-
-def _crs_name(rows: LineRows) -> str | None:
-    if rows.crs is None:
-        return None
-    authority = rows.crs.to_authority()
-    return ":".join(authority) if authority else rows.crs.name
-
-
-def _to_metric(parts: npt.NDArray[np.object_], crs: CRS | None) -> npt.NDArray[np.object_]:
-    """Project lines to Lambert-93 after checking that they lie in France.
-
-    A file that states no CRS (a Shapefile without its .prj) is taken as lon/lat; if its
-    coordinates are not, the check says so.
-    """
-    source = crs if crs is not None else CRS(WIRE_CRS)
-    xy, index = shapely.get_coordinates(parts, return_index=True)
-    if not np.all(np.isfinite(xy)):
-        raise UnsupportedFormatError("A line of the street file has a non-finite coordinate.")
-    to_wire = Transformer.from_crs(source, WIRE_CRS, always_xy=True)
-    lon, lat = to_wire.transform(xy[:, 0], xy[:, 1])
-    _check_in_france(np.asarray(lon), np.asarray(lat), stated=crs is not None)
-    to_metric = Transformer.from_crs(source, METRIC_CRS, always_xy=True)
-    x, y = to_metric.transform(xy[:, 0], xy[:, 1])
-    metric = np.column_stack([x, y])
-    if not np.all(np.isfinite(metric)):
-        raise UnsupportedFormatError("Some lines of the street file cannot be placed in France.")
-    return np.asarray(shapely.linestrings(metric, indices=index), dtype=object)
-
-
-def _check_in_france(lon: FloatArray, lat: FloatArray, *, stated: bool) -> None:
-    inside = np.array([in_france(a, b) for a, b in zip(lon, lat, strict=True)], dtype=bool)
-    if np.count_nonzero(~inside) * 2 <= len(inside):
-        return
-    if np.any(np.abs(lon) > 180.0) or np.any(np.abs(lat) > 90.0):
-        hint = (
-            " The coordinates look projected, but the file states no coordinate system: add"
-            " the Shapefile's .prj."
-            if not stated
-            else " The coordinates look projected, but the file says they are lon/lat: state"
-            " its coordinate system (the GeoJSON crs member)."
-        )
-    elif np.count_nonzero([in_france(b, a) for a, b in zip(lon, lat, strict=True)]) * 2 > len(
-        inside
-    ):
-        hint = " x and y look swapped (x must be the longitude or the easting)."
-    else:
-        hint = " Only streets in metropolitan France and Corsica are supported."
-    raise UnsupportedFormatError(
-        f"{np.count_nonzero(~inside)} of {len(inside)} line vertices lie outside France.{hint}"
-    )
 
 
 def _assemble(

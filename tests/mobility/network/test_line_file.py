@@ -7,9 +7,11 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+import shapely
+from pyproj import Transformer
 from shapely.geometry import MultiLineString, Point
 
-from mobility.network import build_mode_view, load_streets
+from mobility.network import build_mode_view, clip_line_file, load_streets
 from tests.mobility.network.line_files import X0, Y0, l93_line, write_lines
 from tests.mobility.network.support import assert_street_contract
 
@@ -140,3 +142,33 @@ def test_every_container_and_crs_gives_the_same_graph(tmp_path: Path, kind: str,
     assert _lengths(graph) == pytest.approx([100.0] * 8 + [451.327] * 2, abs=0.002)
     named = {a["name"] for *_, a in graph.edges(data=True)}
     assert named == {"x", "y", "z"}
+
+
+def test_a_clipped_file_keeps_fields_levels_and_directions(tmp_path: Path) -> None:
+    lines = [*CROSS, l93_line((100, 100), (100, 300))]
+    fields = {
+        "highway": ["primary", "service", "residential"],
+        "oneway": ["-1", None, "yes"],
+        "layer": [0, 1, 1],
+        "maxspeed": [50.0, float("nan"), 20.0],
+        "lanes": [2, 1, 1],
+    }
+    source = write_lines(tmp_path, lines, fields, kind="gpkg")
+    to_wire = Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True)
+    south_west, north_east = (
+        to_wire.transform(X0 + 50, Y0 - 50),
+        to_wire.transform(X0 + 150, Y0 + 250),
+    )
+    clip = shapely.box(*south_west, *north_east)
+    clipped = clip_line_file(source, clip=clip)
+    assert clipped.report["lines_kept"] == 3 and clipped.report["lines_cut_at_clip"] == 3
+    direct, stored = load_streets(source, clip=clip), load_streets(clipped.content)
+    assert stored.graph["line_file"]["level_info"] is True
+    # the layer-1 lines pass over the primary road and meet each other end to end
+    assert stored.graph["line_file"]["pieces"] == direct.graph["line_file"]["pieces"] == 3
+
+    def edges(graph: nx.MultiDiGraph) -> list[tuple[object, ...]]:
+        keys = ("length", "oneway", "walk", "drive", "maxspeed_kmh", "highway", "lanes")
+        return sorted((u, v, *(a[k] for k in keys)) for u, v, a in graph.edges(data=True))
+
+    assert edges(stored) == edges(direct)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pyproj import Transformer
 from shapely.geometry import LineString, Polygon
 
-from mobility.network import load_streets
+from mobility.network import clip_line_file, load_streets
 from tests.mobility.network.line_files import (
     PARIS_CENTRELINES,
     X0,
@@ -100,3 +100,25 @@ def test_a_clipped_part_of_the_paris_centrelines_routes_like_shapely_noding() ->
     assert report["crossings_split"] > 0
     assert graph.graph["has_classes"] is False
     assert _assert_same_distances(graph, reference, reference_xy, sources=4) > 2000
+
+
+def test_the_clipped_file_gives_the_graph_of_the_clipped_read() -> None:
+    """Storing a commune's part of a regional file loses nothing: same nodes, same edges."""
+    outline = shapely.box(2.345, 48.868, 2.372, 48.886)
+    clipped = clip_line_file(PARIS_CENTRELINES, clip=outline)
+    direct = load_streets(PARIS_CENTRELINES, clip=outline)
+    stored = load_streets(clipped.content)
+    assert clipped.report["lines_kept"] == stored.graph["line_file"]["lines_read"]
+    assert clipped.report["lines_cut_at_clip"] == direct.graph["line_file"]["lines_cut_at_clip"]
+    assert stored.graph["line_file"]["crs_read"] == "EPSG:2154"
+    assert len(clipped.content) < PARIS_CENTRELINES.stat().st_size / 4
+    assert dict(stored.nodes(data="x")) == dict(direct.nodes(data="x"))
+    assert dict(stored.nodes(data="y")) == dict(direct.nodes(data="y"))
+
+    def edges(graph: nx.MultiDiGraph) -> list[tuple[object, ...]]:
+        return sorted(
+            (u, v, a["length"], a["geometry"].wkb, a["oneway"], a["drive"], a["L_VOIE"])
+            for u, v, a in graph.edges(data=True)
+        )
+
+    assert edges(stored) == edges(direct)
