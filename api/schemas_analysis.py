@@ -57,7 +57,8 @@ class CoverageReport(BaseModel):
     zones: list[ZoneRow]
     notes: list[str]
     method: dict[str, Any] = Field(
-        description="Question, threshold, asset filter, demand method, snapping rule, network, "
+        description="Question, threshold, asset filter, the population counted (`population`: "
+        "field, description, year, source file), demand method, snapping rule, network, "
         "speeds, data sources."
     )
 

@@ -58,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     add = commands.add_parser("add", help="build a commune from standard files")
     add.add_argument("code", help="INSEE code, e.g. 92048")
     add.add_argument("--name", required=True)
-    add.add_argument("--boundary", type=Path, required=True, help="GeoJSON (one commune or many)")
+    add.add_argument(
+        "--boundary", type=Path, required=True, help="GeoJSON, GeoPackage or Shapefile, any CRS"
+    )
     add.add_argument(
         "--streets",
         type=Path,
@@ -66,9 +68,11 @@ def _parser() -> argparse.ArgumentParser:
         help="OSMnx GraphML, OSM XML, or any line file: GeoJSON, GeoPackage, zipped Shapefile "
         "(any CRS; .gz accepted), e.g. --streets voies.geojson",
     )
-    add.add_argument("--population", type=Path, help="GeoJSON zones with a population field")
+    add.add_argument("--population", type=Path, help="zones with a population field (any format)")
     add.add_argument("--population-field", help="field holding the number of inhabitants")
     add.add_argument("--zone-id-field", help="field naming each zone (e.g. DCOMIRIS)")
+    add.add_argument("--population-description", help="what it counts: residents aged 15 or more")
+    add.add_argument("--population-year", type=int, help="the year of the count, e.g. 2011")
     add.add_argument("--buildings", type=Path, help="GeoJSON building footprints (levels)")
     add.add_argument("--spacing-m", type=float, default=50.0, help="demand point spacing")
     add.add_argument("--attribution", action="append", default=[], metavar="ROLE=TEXT")
@@ -162,6 +166,8 @@ def _run(args: argparse.Namespace, store: Store) -> int:
                 population=_source(args.population, "population", attributions),
                 population_field=args.population_field,
                 zone_id_field=args.zone_id_field,
+                population_description=args.population_description,
+                population_year=args.population_year,
                 buildings=_source(args.buildings, "buildings", attributions),
                 spacing_m=args.spacing_m,
             )

@@ -19,7 +19,7 @@ import networkx as nx
 from shapely.geometry import shape
 
 from mobility.boundary import read_boundary
-from mobility.demand import DemandPoints, read_zones, spread_population
+from mobility.demand import DemandPoints, clip_zones, read_zones, spread_population
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.network import ComponentReport, build_mode_view, load_streets, undirected_edges_frame
 from mobility.places import INSEE_CODE_PATTERN as INSEE_CODE_PATTERN  # re-exported
@@ -29,6 +29,8 @@ from mobility.store.base import CommuneFile, CommuneRecord, FileRole
 Mode = Literal["walk", "drive"]
 DEFAULT_SPACING_M = 50.0
 SourceRole = FileRole | Literal["boundary"]
+# Census years a population count may state (French censuses began in 1801).
+MIN_YEAR, MAX_YEAR = 1801, 2100
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class CommuneInputs:
     population: SourceFile | None = None
     population_field: str | None = None
     zone_id_field: str | None = None
+    population_description: str | None = None
+    population_year: int | None = None
     buildings: SourceFile | None = None
     spacing_m: float = DEFAULT_SPACING_M
     extra_sources: list[dict[str, Any]] = field(default_factory=list)
@@ -88,6 +92,7 @@ def build_commune(inputs: CommuneInputs) -> tuple[CommuneRecord, list[CommuneFil
             FieldProblem("population_field", "name the field that holds the population count")
         )
     problems.extend(margin_problems(inputs.margin_m))
+    problems.extend(_population_naming_problems(inputs))
     if problems:
         raise InvalidInputError("the commune cannot be built", problems=problems)
 
@@ -133,6 +138,8 @@ def build_commune(inputs: CommuneInputs) -> tuple[CommuneRecord, list[CommuneFil
                 "population_field": inputs.population_field,
                 "zone_id_field": inputs.zone_id_field,
                 "spacing_m": inputs.spacing_m,
+                "population_description": _stripped(inputs.population_description),
+                "population_year": inputs.population_year,
             },
         )
         buildings = (
@@ -140,9 +147,7 @@ def build_commune(inputs: CommuneInputs) -> tuple[CommuneRecord, list[CommuneFil
             if inputs.buildings is not None
             else None
         )
-        demand = spread_commune_population(
-            population, boundary, graph, buildings, inside_only=inputs.margin_m is not None
-        )
+        demand = spread_commune_population(population, boundary, graph, buildings)
         info["demand"] = demand.method.to_dict()
         files.append(population)
         if buildings is not None:
@@ -164,6 +169,53 @@ def build_commune(inputs: CommuneInputs) -> tuple[CommuneRecord, list[CommuneFil
     return record, files
 
 
+def describe_population(record: CommuneRecord) -> dict[str, Any] | None:
+    """Name the population a commune's answers count: field, what it counts, year, file.
+
+    Read from the demand method stored with the commune, so an analysis that never spreads the
+    population (intermodality) still names it; a commune stored before the description existed
+    states its field and file, and null for what nobody said. None without a population layer.
+    """
+    demand = record.info.get("demand")
+    if not isinstance(demand, dict):
+        return None
+    named = demand.get("population")
+    if isinstance(named, dict):
+        return dict(named)
+    return {
+        "field": demand.get("population_field"),
+        "description": None,
+        "year": None,
+        "source": demand.get("population_source"),
+    }
+
+
+def _population_naming_problems(inputs: CommuneInputs) -> list[FieldProblem]:
+    """Check what the loader says the population counts: text, and a census year."""
+    problems = []
+    description = inputs.population_description
+    if description is not None and not description.strip():
+        problems.append(
+            FieldProblem("population_description", "must say what the field counts, or be left out")
+        )
+    year = inputs.population_year
+    if year is not None and (
+        isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR
+    ):
+        problems.append(
+            FieldProblem("population_year", f"must be a year from {MIN_YEAR} to {MAX_YEAR}")
+        )
+    if inputs.population is None and (description is not None or year is not None):
+        problems.append(
+            FieldProblem("population", "a population description or year needs a population file")
+        )
+    return problems
+
+
+def _stripped(text: str | None) -> str | None:
+    return None if text is None else " ".join(text.split())
+
+
 def _streets_format(filename: str) -> Literal["graphml", "osm"] | None:
     name = filename.lower().removesuffix(".gz")
     if name.endswith((".graphml", ".gml", ".xml.graphml")):
@@ -179,28 +231,18 @@ def read_commune_zones(
     *,
     population_field: str,
     zone_id_field: str | None = None,
-    clip: bool = False,
 ) -> gpd.GeoDataFrame:
-    """Read population zones and keep those whose centre lies in the commune.
+    """Read population zones and keep them to the commune, as the demand points are made.
 
     A regional file (every IRIS of a département) therefore works as the population layer of
-    any of its communes. With ``clip`` each zone is cut to the commune's outline, so its whole
-    population lives on the commune's side: the streets of a commune with surroundings reach
-    into its neighbours, and a zone drawn a little past the line would otherwise put homes there.
+    any of its communes: zones are cut at the boundary and a straddling zone keeps the share of
+    its population its area inside stands for (:func:`mobility.demand.clip_zones`).
     """
     zones = read_zones(content, population_field=population_field, zone_id_field=zone_id_field)
-    outline = shape(boundary).buffer(0)
-    inside = zones[zones.geometry.representative_point().within(outline.buffer(1e-6))]
-    if inside.empty:
-        raise InvalidInputError(
-            "no population zone lies in the commune",
-            problems=[FieldProblem("population", "no zone's centre falls inside the boundary")],
-        )
-    if clip:
-        inside = inside.copy()
-        # buffer(0) keeps the polygonal part of an intersection that also holds lines or points
-        inside["geometry"] = inside.geometry.intersection(outline).buffer(0)
-    return inside
+    kept, _ = clip_zones(
+        zones, shape(boundary), population_field=population_field, zone_id_field=zone_id_field
+    )
+    return kept
 
 
 def spread_commune_population(
@@ -208,24 +250,19 @@ def spread_commune_population(
     boundary: dict[str, Any],
     graph: nx.MultiDiGraph,
     buildings: CommuneFile | None = None,
-    *,
-    inside_only: bool = False,
 ) -> DemandPoints:
-    """Spread a commune's population file onto demand points, as its metadata says.
+    """Spread a commune's population file onto demand points inside it, as its metadata says.
 
-    ``inside_only`` (a commune with surroundings, whose streets pass its boundary) puts every
-    home inside the commune: the zones are cut to its outline before the spread.
+    Zones are kept to the boundary first, so homes lie only inside the commune even where the
+    streets reach into its surroundings.
     """
     meta = population.metadata
     population_field = str(meta["population_field"])
     zone_id_field = meta.get("zone_id_field")
+    year = meta.get("population_year")
     return spread_population(
-        read_commune_zones(
-            population.content,
-            boundary,
-            population_field=population_field,
-            zone_id_field=zone_id_field,
-            clip=inside_only,
+        read_zones(
+            population.content, population_field=population_field, zone_id_field=zone_id_field
         ),
         population_field=population_field,
         zone_id_field=zone_id_field,
@@ -233,6 +270,9 @@ def spread_commune_population(
         buildings=_read_buildings(buildings.content) if buildings is not None else None,
         spacing_m=float(meta.get("spacing_m", DEFAULT_SPACING_M)),
         population_source=population.filename,
+        population_description=meta.get("population_description"),
+        population_year=None if year is None else int(year),
+        outline=shape(boundary),
     )
 
 
@@ -286,5 +326,4 @@ class CommuneModel:
             self.record.boundary,
             self.graph,
             self._buildings,
-            inside_only=self.record.margin_m is not None,
         )

@@ -2,9 +2,9 @@
 """A commune described by a small JSON manifest: its files, their fields and their provenance.
 
 The shipped commune is loaded this way, and any commune can be: the manifest names the boundary,
-streets, population (with its field) and asset files, each with attribution and licence, relative
-to the manifest's folder. Loading is the same code path as the ``commune add`` and ``assets load``
-commands.
+streets, population (with its field and, optionally, what it counts and its year) and asset
+files, each with attribution and licence, relative to the manifest's folder. Loading is the
+same code path as the ``commune add`` and ``assets load`` commands.
 """
 
 from __future__ import annotations
@@ -81,6 +81,8 @@ def read_manifest(path: Path) -> tuple[CommuneInputs, list[AssetSource]]:
         population=_source(base, population, "population") if population else None,
         population_field=population.get("field") if population else None,
         zone_id_field=population.get("zone_id_field") if population else None,
+        population_description=population.get("description") if population else None,
+        population_year=population.get("year") if population else None,
         buildings=_source(base, buildings, "buildings") if buildings else None,
         margin_m=manifest.get("margin_m"),
         extra_sources=[

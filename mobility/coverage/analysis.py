@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mobility.assets import Asset
-from mobility.commune import Mode
+from mobility.commune import Mode, describe_population
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
 from mobility.coverage.surroundings import describe_surroundings
@@ -301,6 +301,7 @@ def describe_method(
         },
         "assets": {"filter": asset_filter.describe(), "count": len(assets)},
         "surroundings": describe_surroundings(context, assets),
+        "population": describe_population(record),
         "demand": demand.method.to_dict() if demand is not None else None,
         "snapping": SNAPPING_RULE.format(max_snap_m=context.max_snap_m),
         "network": {

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from numpy.typing import NDArray
-from pyproj import CRS
+from pyproj import CRS, Transformer
 
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.geo import WIRE_CRS
@@ -74,6 +74,16 @@ def _flatten(geom: shapely.Geometry) -> list[shapely.Geometry]:
     return flat
 
 
+def project(geoms: NDArray[np.object_], transformer: Transformer) -> NDArray[np.object_]:
+    """Move every coordinate of an array of geometries with a transformer, at once."""
+
+    def move(xy: NDArray[np.float64]) -> NDArray[np.float64]:
+        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    return np.asarray(shapely.transform(geoms, move), dtype=object)
+
+
 def polygonal(geoms: NDArray[np.object_]) -> NDArray[np.object_]:
     """Repair invalid geometries and keep their polygonal part (None when nothing is left)."""
     out = geoms.copy()
@@ -90,7 +100,7 @@ def polygonal(geoms: NDArray[np.object_]) -> NDArray[np.object_]:
     return out
 
 
-def _population(value: object) -> float | str:
+def population_value(value: object) -> float | str:
     """Return the value as a float, or the reason it is refused."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "missing"
@@ -154,7 +164,7 @@ def _check_zones(
     else:
         refused: dict[str, list[str]] = {}
         for i, value in enumerate(zones[population_field].to_numpy(dtype=object)):
-            parsed = _population(value)
+            parsed = population_value(value)
             if isinstance(parsed, str):
                 refused.setdefault(parsed, []).append(labels[i])
             else:

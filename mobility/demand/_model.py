@@ -9,6 +9,8 @@ from typing import Literal
 
 import geopandas as gpd
 
+from mobility.demand._clip import ZonesClip
+
 Weighting = Literal["street_length", "building_floor_area", "mixed"]
 PointSource = Literal["street", "building", "zone_centre"]
 
@@ -38,6 +40,22 @@ class DemandMethod:
     description: str
     levels_field: str | None = None
     default_levels: float = 1.0
+    population_description: str | None = None
+    population_year: int | None = None
+    boundary_clip: ZonesClip | None = None
+
+    def population(self) -> dict[str, object]:
+        """Name the population counted: its field, what it counts, its year and its file.
+
+        ``description`` and ``year`` are what the commune's loader stated, None when nobody
+        said: the field's name is then all an answer can tell, and nothing is guessed from it.
+        """
+        return {
+            "field": self.population_field,
+            "description": self.population_description,
+            "year": self.population_year,
+            "source": self.population_source,
+        }
 
     def to_dict(self) -> dict[str, object]:
         """Return the method as a plain JSON-ready mapping (zone id tuples become lists)."""
@@ -56,6 +74,8 @@ class DemandMethod:
             "levels_field": self.levels_field,
             "default_levels": self.default_levels,
             "description": self.description,
+            "population": self.population(),
+            "boundary_clip": None if self.boundary_clip is None else self.boundary_clip.to_dict(),
         }
 
 
@@ -154,4 +174,6 @@ def describe(method: DemandMethod) -> str:
             f" {_count(n, 'zone')} ({_ids(zones_with_zero_population)}) {verb} no population "
             "and no point."
         )
+    if m.boundary_clip is not None:
+        sentence += m.boundary_clip.sentence()
     return sentence

@@ -11,9 +11,11 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from pyproj import Transformer
+from pyproj import CRS
+from shapely.geometry.base import BaseGeometry
 
-from mobility.demand._checks import check_inputs
+from mobility.demand._checks import check_inputs, project
+from mobility.demand._clip import ZonesClip, clip_zones
 from mobility.demand._model import DemandMethod, DemandPoints, Weighting, describe
 from mobility.geo import WIRE_CRS, metric_transformer, wire_transformer
 
@@ -50,14 +52,6 @@ def parse_levels(value: object, default: float = 1.0) -> float:
     return sum(numbers) / len(numbers) if numbers else default
 
 
-def _project(geoms: NDArray[np.object_], transformer: Transformer) -> NDArray[np.object_]:
-    def move(xy: NDArray[np.float64]) -> NDArray[np.float64]:
-        x, y = transformer.transform(xy[:, 0], xy[:, 1])
-        return np.column_stack([x, y])
-
-    return np.asarray(shapely.transform(geoms, move), dtype=object)
-
-
 def _empty() -> _Points:
     return np.empty(0, dtype=np.intp), np.empty(0, dtype=object), np.empty(0)
 
@@ -76,7 +70,7 @@ def _building_points(
         return _empty()
     geoms = buildings[present]
     floors = np.array([parse_levels(v, default_levels) for v in levels[present]])
-    weights = shapely.area(_project(geoms, metric_transformer())) * floors
+    weights = shapely.area(project(geoms, metric_transformer())) * floors
     anchors = np.asarray(shapely.point_on_surface(geoms), dtype=object)
     tree = shapely.STRtree(zone_geoms[zone_pos])
     point_idx, tree_idx = tree.query(anchors, predicate="intersects")
@@ -115,8 +109,8 @@ def _street_points(
     zone_pos = np.flatnonzero(wanted)
     if len(zone_pos) == 0 or len(streets) == 0:
         return _empty()
-    zones_m = _project(zone_geoms[zone_pos], metric_transformer())
-    streets_m = _project(streets, metric_transformer())
+    zones_m = project(zone_geoms[zone_pos], metric_transformer())
+    streets_m = project(streets, metric_transformer())
     zone_idx, street_idx = shapely.STRtree(streets_m).query(zones_m, predicate="intersects")
     clipped = shapely.intersection(streets_m[street_idx], zones_m[zone_idx])
     lines, owner = _single_lines(np.asarray(shapely.line_merge(clipped), dtype=object))
@@ -132,7 +126,7 @@ def _street_points(
     start = rank * spacing
     end = np.where(rank == counts[line_of] - 1, lengths[line_of], start + spacing)
     points_m = shapely.line_interpolate_point(lines[line_of], (start + end) / 2)
-    points = _project(np.asarray(points_m, dtype=object), wire_transformer())
+    points = project(np.asarray(points_m, dtype=object), wire_transformer())
     return zone_pos[zone_idx[owner[line_of]]], points, end - start
 
 
@@ -147,6 +141,9 @@ def spread_population(
     levels_field: str | None = "building:levels",
     default_levels: float = 1.0,
     population_source: str = "",
+    population_description: str | None = None,
+    population_year: int | None = None,
+    outline: BaseGeometry | None = None,
 ) -> DemandPoints:
     """Turn population zones into weighted demand points that sit where people live.
 
@@ -188,6 +185,13 @@ def spread_population(
         Levels assumed when a building's value is missing or unreadable.
     population_source
         A label for the population data (file name, dataset) quoted in the description.
+    population_description, population_year
+        What the population field counts, in words ("residents aged 15 or more"), and the year
+        of the count, stated in the method as given; None when not known (never guessed).
+    outline
+        The commune's boundary (lon/lat): zones are kept to it first by
+        :func:`~mobility.demand.clip_zones` (cut at the line, a straddling zone's population
+        shared by area), so that every point lies inside; None keeps the zones as given.
 
     Returns
     -------
@@ -199,6 +203,11 @@ def spread_population(
     InvalidInputError
         One error listing every problem found in the inputs, each naming its field.
     """
+    clip: ZonesClip | None = None
+    if outline is not None and _clippable(zones, population_field):
+        zones, clip = clip_zones(
+            zones, outline, population_field=population_field, zone_id_field=zone_id_field
+        )
     inputs = check_inputs(
         zones,
         population_field=population_field,
@@ -270,7 +279,20 @@ def spread_population(
             spacing=spacing,
             levels_field=levels_field if buildings is not None else None,
             default_levels=float(default_levels),
+            population_description=population_description,
+            population_year=population_year,
+            boundary_clip=clip,
         ),
+    )
+
+
+def _clippable(zones: object, population_field: str) -> bool:
+    """Tell whether the zones can be clipped; if not, the checks will say why."""
+    if not isinstance(zones, gpd.GeoDataFrame) or population_field not in zones.columns:
+        return False
+    crs = zones.crs
+    return crs is not None and (
+        crs.equals(WIRE_CRS) or crs.equals(CRS("OGC:CRS84"), ignore_axis_order=True)
     )
 
 
@@ -287,6 +309,9 @@ def _method(
     spacing: float,
     levels_field: str | None,
     default_levels: float,
+    population_description: str | None,
+    population_year: int | None,
+    boundary_clip: ZonesClip | None,
 ) -> DemandMethod:
     n_buildings, n_streets = int(by_buildings.sum()), int(by_streets.sum())
     weighting: Weighting = "street_length"
@@ -309,5 +334,8 @@ def _method(
         description="",
         levels_field=levels_field,
         default_levels=default_levels,
+        population_description=population_description,
+        population_year=population_year,
+        boundary_clip=boundary_clip,
     )
     return replace(method, description=describe(method))

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mobility.assets import Asset, Hub, HubMode, Layer, Parking
+from mobility.commune import describe_population
 from mobility.coverage.analysis import SNAPPING_RULE
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.surroundings import describe_surroundings, in_surroundings
@@ -190,6 +191,7 @@ def describe_method(
         "additions": ADDITION_RULE.format(order=", ".join(ADDABLE_MODES)),
         "hubs_order": "least complete first, then name",
         "assets": counts,
+        "population": describe_population(record),
         "network": {
             "summary": context.report("walk").summary(),
             "nodes": engine.edges.n_nodes,

@@ -120,21 +120,26 @@ def test_the_twin_without_margin_answers_as_before(adjacent: TestClient) -> None
     assert refused_nowhere.status_code == 200, refused_nowhere.text
 
 
-def test_homes_stand_inside_the_commune_and_keep_its_population(
+def test_homes_stand_inside_the_commune_with_the_zones_share_inside(
     adjacent: TestClient, store: SqlStore
 ) -> None:
+    # The zone spans x = -50 to 1,150 m and the line runs at 1,050 m: 1,100 m of its 1,200 m
+    # width (its full height) lie inside, so 11/12 of its population.
+    inside_population = ZONE_POPULATION * 1_100 / 1_200
     cache = ContextCache()
-    for code, expect_outside in ((HOME, False), (BARE, True)):
+    for code in (HOME, BARE):
         record = store.get_commune(code)
         demand = cache.get(store, code).demand
         assert demand is not None
         points = demand.points.geometry
         inside = Place.of(record).inside_commune(points.x.to_numpy(), points.y.to_numpy())
-        # the zone is drawn 100 m past the line: without a margin its streets there get homes
-        assert bool((~inside).any()) is expect_outside
-        assert float(demand.points["population"].sum()) == pytest.approx(ZONE_POPULATION)
+        assert bool(inside.all()), code
+        assert float(demand.points["population"].sum()) == pytest.approx(inside_population)
+        clip = demand.method.boundary_clip
+        assert clip is not None
+        assert clip.population_outside == pytest.approx(ZONE_POPULATION - inside_population)
     body = _coverage(adjacent, HOME)
-    assert body["summary"]["population"] == pytest.approx(ZONE_POPULATION, abs=0.5)
+    assert body["summary"]["population"] == pytest.approx(inside_population, abs=0.5)
     x, _ = metres_from_origin(
         np.array([f["geometry"]["coordinates"][0] for f in body["features"]]),
         np.array([f["geometry"]["coordinates"][1] for f in body["features"]]),

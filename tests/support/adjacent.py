@@ -7,7 +7,7 @@ neighbour is the square east of it, x in [1,050, 2,150]: the line runs at x = 1,
 between two streets. The home commune is stored with a margin, so its street file (this grid)
 reaches 350 m into the neighbour. Its one population zone is drawn 100 m past the line (its
 centre inside), as zones of another year or source often are: the homes must still all stand
-inside the commune.
+inside the commune, and the zone's population beyond the line (by area) is left out.
 """
 
 from __future__ import annotations
