@@ -219,7 +219,7 @@ def _records(
             else:
                 found += 1
         code, given = codes[k], record[code_at].strip()
-        if code is None:
+        if not isinstance(code, str) or not code:  # None (or a blank) for no known commune
             cleaning.codes_unverified += 1
         elif str(code) != given:
             record[code_at] = str(code)

@@ -157,6 +157,21 @@ def test_commune_codes_come_from_the_boundaries() -> None:
     assert changed[national.line("code_wrong")]["boundaries"] == "93048"
 
 
+def test_points_in_no_known_boundary_keep_the_files_code() -> None:
+    national = _file()
+
+    def nowhere(lons: np.ndarray, lats: np.ndarray) -> list[str | None]:
+        return [None] * len(lons)
+
+    read, cleaning = select_irve(national.to_bytes(), outline=outline(), commune_codes=nowhere)
+    assert cleaning.codes_recomputed == 0
+    assert cleaning.codes_unverified == len(read.assets) + read.rejected_rows == 104
+    column = national.header.index("code_insee_commune")
+    for asset in read.assets:
+        assert isinstance(asset.attributes, ChargingPoint) and asset.line is not None
+        assert (asset.attributes.code_insee_commune or "") == national.rows[asset.line - 2][column]
+
+
 def test_a_bad_row_inside_is_named_and_bad_rows_outside_only_counted() -> None:
     national = _file()
     read, cleaning = _selected()
@@ -227,6 +242,25 @@ def test_a_byte_windows_1252_leaves_undefined_falls_back_to_latin1() -> None:
     read, cleaning = select_irve(data, outline=outline(), commune_codes=codes_at)
     assert cleaning.encoding == "latin-1"
     assert [asset.id for asset in read.assets] == [asset.id for asset in _selected()[0].assets]
+
+
+def test_lines_count_cells_that_span_lines_and_blank_lines() -> None:
+    """A cell holding a line break and a blank line each push the later rows' lines down by one."""
+    national = _file()
+    rows = [list(row) for row in national.rows]
+    rows[0][national.header.index("observations")] = "accès par la rue\nde derrière"
+    data = NationalFile(national.header, rows, national.edits).to_bytes()
+    # The quoted cell's break is in the first data row; a blank line follows that row's end.
+    first_row_end = data.index(b"\n", data.index(b"de derri"))
+    data = data[: first_row_end + 1] + b"\n" + data[first_row_end + 1 :]
+    read, cleaning = select_irve(data, outline=outline(), commune_codes=codes_at)
+    assert [(row.line, row.field) for row in read.rejected] == [
+        (national.line("bad_inside") + 2, "implantation_station")
+    ]
+    assert cleaning.rows_read == len(rows)
+    kept = {asset.id: asset.line for asset in read.assets}
+    base = {asset.id: asset.line for asset in _selected()[0].assets}
+    assert kept == {row_id: line + 2 for row_id, line in base.items() if line is not None}
 
 
 def test_a_path_reads_like_bytes(tmp_path: Path) -> None:
