@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 from functools import cache
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import pytest
 import shapely
 
 from mobility.assets import ChargingPoint
+from mobility.boundary import BoundaryIndex, read_boundaries
+from mobility.datafiles import data_file
 from mobility.errors import UnsupportedFormatError
 from mobility.formats import read_irve_csv
 from mobility.formats.irve_national import (
@@ -313,6 +316,16 @@ def test_progress_reaches_the_row_count() -> None:
     total = len(_file().rows)
     assert calls[0] == (0, total) and calls[-1] == (total, total)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_the_boundary_index_of_a_boundaries_file_gives_the_same_codes() -> None:
+    """The import's own lookup (read_boundaries, BoundaryIndex) agrees with the brute force."""
+    path = data_file("idf-context", "communes_75_92_93_94_adminexpress2018_simplified.geojson.gz")
+    index = BoundaryIndex(read_boundaries(gzip.decompress(path.read_bytes())))
+    read, cleaning = select_irve(_file().to_bytes(), outline=outline(), commune_codes=index)
+    base_read, base_cleaning = _selected()
+    assert read.assets == base_read.assets
+    assert cleaning.codes == base_cleaning.codes
 
 
 def test_an_object_with_codes_at_serves_as_the_lookup() -> None:
