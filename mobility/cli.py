@@ -7,6 +7,8 @@ Examples::
         --population p.geojson --population-field population
     mobility assets load 92048 irve.csv
     mobility commune load data/paris-10e/commune.json --if-absent
+    mobility commune import 75110 --boundaries communes.gpkg --streets voies.geojson \\
+        --population iris.gpkg --population-field P21_POP --irve irve.csv --margin-m 2000
     mobility commune list
     mobility scenario list --commune 75110
     mobility scenario promote 3f1c0a9e2b7d4c51
@@ -21,10 +23,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar, TextIO
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -33,8 +34,15 @@ from mobility.commune import CommuneInputs, SourceFile, SourceRole, build_commun
 from mobility.datafiles import use_data_dir
 from mobility.errors import MobilityError
 from mobility.formats.reader import ASSET_FORMATS
-from mobility.loading import LoadPhase, load_asset_file
+from mobility.importing import import_commune
+from mobility.importing.options import (
+    add_import_parser,
+    attributions_from_args,
+    request_from_args,
+)
+from mobility.loading import load_asset_file
 from mobility.manifest import load_manifest, read_manifest
+from mobility.progress import ProgressBar
 from mobility.scenarios import Scenario
 from mobility.settings import MobilitySettings
 from mobility.store import DEFAULT_DATABASE_URL, Store, open_store
@@ -82,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("manifest", type=Path)
     load.add_argument("--if-absent", action="store_true", help="do nothing if already loaded")
     load.add_argument("--replace", action="store_true", help="replace a commune already loaded")
+
+    add_import_parser(commands)
 
     commands.add_parser("list", help="list loaded communes")
     remove = commands.add_parser("remove", help="remove a commune and its assets")
@@ -191,6 +201,8 @@ def _run(args: argparse.Namespace, store: Store) -> int:
         lines += [f"  {report.read.source_name}: {report.summary()}" for report in reports]
         _print(args, {"code": code, "assets": [r.to_dict() for r in reports]}, "\n".join(lines))
         return 0
+    if args.group == "commune" and args.command == "import":
+        return _run_import(args, store)
     if args.group == "commune" and args.command == "list":
         records = store.list_communes()
         rows = [
@@ -243,58 +255,19 @@ def _run(args: argparse.Namespace, store: Store) -> int:
     raise AssertionError("unreachable: argparse requires a command")
 
 
-class ProgressBar:
-    """A plain-text progress bar redrawn in place on a stream (carriage return), one per phase.
-
-    Called as ``bar(phase, done, total)`` by :func:`~mobility.loading.load_asset_file`. Redraws
-    at most ten times a second, and always at a phase's end.
-    """
-
-    LABELS: ClassVar[dict[str, str]] = {"read": "reading", "place": "placing", "write": "writing"}
-    WIDTH = 30
-
-    def __init__(self, stream: TextIO, *, interval_s: float = 0.1) -> None:
-        self.stream = stream
-        self.interval_s = interval_s
-        self.phase: str | None = None
-        self.last = 0.0
-        self.started = time.monotonic()
-
-    def __call__(self, phase: LoadPhase, done: int, total: int) -> None:
-        """Redraw the bar (a new line when the phase changes)."""
-        now = time.monotonic()
-        if phase != self.phase:
-            if self.phase is not None:
-                self.stream.write("\n")
-            self.phase, self.started, self.last = phase, now, 0.0
-        finished = total > 0 and done >= total
-        if not finished and now - self.last < self.interval_s:
-            return
-        self.last = now
-        self.stream.write("\r" + self.render(phase, done, total, now - self.started))
-        self.stream.flush()
-
-    def render(self, phase: str, done: int, total: int, elapsed: float) -> str:
-        """Return one line such as ``reading [#####.....]  48%  43.2 / 90.1 MB  3.1 s``."""
-        share = min(1.0, done / total) if total > 0 else 0.0
-        filled = int(share * self.WIDTH)
-        bar = "#" * filled + "." * (self.WIDTH - filled)
-        if phase == "read" and total > 10:  # bytes (the GTFS reader counts a few steps)
-            unit, scale = ("MB", 1e6) if total >= 1_000_000 else ("kB", 1e3)
-            amount = f"{done / scale:.1f} / {total / scale:.1f} {unit}"
-        elif phase == "read":
-            amount = f"step {done} / {total}"
-        else:
-            amount = f"{done:,} / {total:,}"
-        label = self.LABELS.get(phase, phase)
-        return f"{label:<8} [{bar}] {share:>4.0%}  {amount}  {elapsed:.1f} s"
-
-    def close(self) -> None:
-        """End the current line."""
-        if self.phase is not None:
-            self.stream.write("\n")
-            self.stream.flush()
-            self.phase = None
+def _run_import(args: argparse.Namespace, store: Store) -> int:
+    """Import a commune with its surroundings, a progress bar per stage, then the report."""
+    request = request_from_args(args)
+    bar = ProgressBar(sys.stderr) if args.progress or sys.stderr.isatty() else None
+    try:
+        report = import_commune(
+            store, request, progress=bar, attributions=attributions_from_args(args)
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    _print(args, report.to_dict(), report.text())
+    return 1 if report.status == "refused" else 0
 
 
 def _run_scenario(args: argparse.Namespace, store: Store) -> int:

@@ -90,7 +90,13 @@ def test_settings_read_comma_separated_environment(monkeypatch: pytest.MonkeyPat
 
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("mobility.errors",),
-    ("mobility.geo", "mobility.arrays", "mobility.datafiles", "mobility.geojson"),
+    (
+        "mobility.geo",
+        "mobility.arrays",
+        "mobility.datafiles",
+        "mobility.geojson",
+        "mobility.progress",
+    ),
     (
         "mobility.assets",
         "mobility.network",
@@ -108,7 +114,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
         "mobility.settings",
     ),
     ("mobility.loading",),
-    ("mobility.manifest",),
+    ("mobility.manifest", "mobility.importing"),
     ("mobility.coverage",),
     ("mobility.siting", "mobility.scenarios"),
     ("mobility.intermodality", "mobility.regulation"),

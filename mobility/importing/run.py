@@ -1,0 +1,216 @@
+# SPDX-License-Identifier: MIT
+"""``import_commune``: a commune and its surroundings from region-wide files, in one go.
+
+The stages run in order (boundaries, streets, population, each asset file), each reading,
+cutting and reporting; the commune is then built from what was kept (the street graph and the
+demand model exactly as the stored commune will rebuild them). Nothing is written before every
+stage has passed: a refused file, a bad row inside the surroundings in ``all-or-nothing`` mode,
+or any error leaves the store as it was. The commune record and its files are then written, and
+its assets right after them (every one stands in the commune's surroundings, so the store takes
+them all).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from mobility.assets import Asset
+from mobility.commune import CommuneInputs, SourceFile, build_commune
+from mobility.errors import ConflictError
+from mobility.importing.area import CommuneArea, read_area
+from mobility.importing.assets import PlacedAssets, place_file
+from mobility.importing.existing import compare_existing
+from mobility.importing.population import select_zones
+from mobility.importing.report import ImportReport, StageReport
+from mobility.importing.request import ImportRequest, InputFile, check_request
+from mobility.importing.streets import clip_streets
+from mobility.store.base import CommuneFile, CommuneRecord, Store
+
+ImportProgress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: one phase per stage, as the command's progress bar takes."""
+
+
+def import_commune(
+    store: Store,
+    request: ImportRequest,
+    *,
+    progress: ImportProgress | None = None,
+    attributions: dict[str, str] | None = None,
+) -> ImportReport:
+    """Import a commune with its surroundings from region-wide files; return the report.
+
+    ``attributions`` maps a role (``streets``, ``population``, ``irve``...) to the credit its
+    data needs. The report's status is ``refused`` (and nothing is written) when a row inside
+    the surroundings is refused in ``all-or-nothing`` mode.
+
+    Raises
+    ------
+    InvalidInputError
+        A bad request or an unusable file (naming the field or file and the reason).
+    ConflictError
+        The commune is already loaded and ``replace`` was not asked for.
+    """
+    check_request(request)
+    if not request.replace and store.has_commune(request.code):
+        raise ConflictError(
+            f"commune {request.code} is already loaded: add --replace to import it again"
+        )
+    step = progress or _silent
+    roles_credit = attributions or {}
+    step("boundaries", 0, 1)
+    area, boundaries_report = read_area(
+        request.boundaries, code=request.code, margin_m=request.margin_m, name=request.name
+    )
+    step("boundaries", 1, 1)
+    report = ImportReport(code=area.code, name=area.name, margin_m=request.margin_m)
+    report.stages.append(boundaries_report)
+    step("streets", 0, 1)
+    streets, streets_report = clip_streets(request.streets, area)
+    report.stages.append(streets_report)
+    step("streets", 1, 1)
+    population: SourceFile | None = None
+    if request.population is not None and request.population_field:
+        step("population", 0, 1)
+        zones, zones_name, zones_report = select_zones(
+            request.population,
+            area,
+            population_field=request.population_field,
+            zone_id_field=request.zone_id_field,
+        )
+        report.stages.append(zones_report)
+        population = SourceFile("population", zones_name, zones, roles_credit.get("population"))
+        step("population", 1, 1)
+    placed: list[tuple[StageReport, PlacedAssets]] = []
+    for source in request.assets:
+
+        def reading(done: int, total: int, kind: str = source.kind) -> None:
+            step(f"read {kind}", done, total)
+
+        step(source.kind, 0, 1)
+        files_assets, stage = place_file(source, area, progress=reading)
+        step(source.kind, 1, 1)
+        report.stages.append(stage)
+        placed.append((stage, files_assets))
+    assets, in_commune = _merge(placed, report)
+    step("build", 0, 1)
+    record, files = build_commune(
+        CommuneInputs(
+            code=area.code,
+            name=area.name,
+            boundary=SourceFile("boundary", f"boundary_{area.code}.geojson", _boundary(area)),
+            streets=SourceFile(
+                "streets", streets.filename, streets.content, roles_credit.get("streets")
+            ),
+            population=population,
+            population_field=request.population_field,
+            zone_id_field=request.zone_id_field,
+            margin_m=request.margin_m,
+        )
+    )
+    step("build", 1, 1)
+    _describe_graph(streets_report, record.info.get("streets", {}))
+    record = _with_sources(record, request, files, roles_credit)
+    for asset, inside in zip(assets, in_commune, strict=True):
+        counts = report.layers.setdefault(
+            asset.layer.value, {"in_commune": 0, "in_surroundings": 0}
+        )
+        counts["in_commune" if inside else "in_surroundings"] += 1
+    report.existing = compare_existing(store, assets)
+    refused = [row for _, placed_file in placed for row in placed_file.refused]
+    if refused and request.mode == "all-or-nothing":
+        report.status = "refused"
+        report.refusal = (
+            f"{len(refused)} refusal(s) within the commune and its surroundings in "
+            "all-or-nothing mode (use --mode valid-rows to write the valid rows)"
+        )
+        return report
+    step("write", 0, len(assets))
+    store.save_commune(record, files, replace=request.replace)
+    store.add_assets(assets, upsert=True)
+    step("write", len(assets), len(assets))
+    return report
+
+
+def _describe_graph(report: StageReport, streets: dict[str, Any]) -> None:
+    """Add to the streets stage what the street reader made of the kept lines (graph, modes)."""
+    report.facts["graph"] = {key: value for key, value in streets.items() if key != "modes"}
+    lines = streets.get("line_file")
+    if isinstance(lines, dict):
+        levels = (
+            "crossings at different levels kept apart"
+            if lines.get("level_info")
+            else "no level field: every crossing is a junction"
+        )
+        report.notes.append(
+            f"{lines.get('lines_read', 0):,} lines noded into {lines.get('pieces', 0):,} pieces "
+            f"({lines.get('crossings_split', 0):,} crossings split, {levels})"
+        )
+    for mode, view in streets.get("modes", {}).items():
+        report.notes.append(f"{mode}: {view.get('summary', '')}")
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """Report nothing (no progress asked for)."""
+
+
+def _merge(
+    placed: list[tuple[StageReport, PlacedAssets]], report: ImportReport
+) -> tuple[list[Asset], list[bool]]:
+    """Return the assets of every file, one per layer and id (a later file wins), with flags."""
+    chosen: dict[tuple[str, str], tuple[Asset, bool]] = {}
+    for stage, files_assets in placed:
+        again = 0
+        for asset, inside in zip(files_assets.assets, files_assets.in_commune, strict=True):
+            key = (asset.layer.value, asset.id)
+            again += key in chosen
+            chosen[key] = (asset, inside)
+        if again:
+            stage.notes.append(f"{again} asset(s) also in an earlier file: this file's kept")
+            stage.facts["replacing_an_earlier_file"] = again
+    return [asset for asset, _ in chosen.values()], [flag for _, flag in chosen.values()]
+
+
+def _boundary(area: CommuneArea) -> bytes:
+    """Return the commune's outline alone as a GeoJSON Feature (what the commune is built on)."""
+    return json.dumps({"type": "Feature", "properties": {}, "geometry": area.boundary}).encode()
+
+
+def _with_sources(
+    record: CommuneRecord,
+    request: ImportRequest,
+    files: list[CommuneFile],
+    roles_credit: dict[str, str],
+) -> CommuneRecord:
+    """Name the original files in the commune's sources, each with what was stored of it."""
+    stored: dict[str, CommuneFile] = {file.role: file for file in files}
+    originals: list[tuple[str, InputFile | None]] = [
+        ("boundary", request.boundaries),
+        ("streets", request.streets),
+        ("population", request.population),
+    ]
+    sources: list[dict[str, Any]] = []
+    for role, original in originals:
+        if original is None:
+            continue
+        entry: dict[str, Any] = {"role": role, **original.describe()}
+        entry["attribution"] = roles_credit.get(role)
+        entry["licence"] = None
+        kept = stored.get(role)
+        if kept is not None:
+            entry["stored_as"] = InputFile(kept.filename, kept.content).describe()
+        sources.append(entry)
+    for source in request.assets:
+        sources.append(
+            {
+                "role": "assets",
+                "kind": source.kind,
+                **source.file.describe(),
+                "attribution": roles_credit.get(source.kind),
+                "licence": None,
+            }
+        )
+    info = {**record.info, "sources": sources}
+    return replace(record, info=info)

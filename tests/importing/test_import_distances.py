@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: MIT
+"""Distances on an imported commune against an independent route on the noded line file.
+
+The street file the import stored (the lines cut to the surroundings) is noded again here with
+plain shapely (``shapely.node``: every shared vertex and every crossing becomes a node) into a
+networkx graph weighted by Lambert-93 lengths; shortest paths between the walk view's nodes must
+be the same on both.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import networkx as nx
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import shape
+
+from mobility.coverage.context import ContextCache
+from mobility.geo import to_metric
+from mobility.store import open_store
+from tests.support.communes import run_cli
+from tests.support.idf_import import ImportFiles
+
+ROUND = 7
+"""Decimals of a degree a node is matched by (about a centimetre)."""
+
+
+def reference_graph(features: list[dict[str, object]]) -> nx.Graph:
+    """Node the stored lines with shapely and weigh each piece by its length in metres."""
+    lines = [part for f in features for part in shapely.get_parts(shape(f["geometry"]))]  # type: ignore[arg-type]
+    graph = nx.Graph()
+    for piece in shapely.get_parts(shapely.node(shapely.MultiLineString(lines))):
+        start, end = piece.coords[0], piece.coords[-1]
+        u = (round(start[0], ROUND), round(start[1], ROUND))
+        v = (round(end[0], ROUND), round(end[1], ROUND))
+        length = to_metric(piece).length
+        if u != v and (not graph.has_edge(u, v) or graph[u][v]["length"] > length):
+            graph.add_edge(u, v, length=length)
+    return graph
+
+
+def test_walking_distances_equal_an_independent_route_on_the_noded_lines(
+    tmp_path: pytest.TempPathFactory, region: ImportFiles, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path}/distances.sqlite"
+    code = run_cli(
+        url,
+        "commune",
+        "import",
+        "75110",
+        "--boundaries",
+        str(region.iris),
+        "--streets",
+        str(region.streets),
+        "--margin-m",
+        "300",
+    )
+    assert code == 0, capsys.readouterr().err
+    store = open_store(url)
+    try:
+        stored = store.get_commune_file("75110", "streets")
+        assert stored is not None
+        reference = reference_graph(json.loads(gzip.decompress(stored.content))["features"])
+        view, _ = ContextCache().get(store, "75110").model.mode_view("walk")
+    finally:
+        store.close()
+    position = {
+        node: (round(data["x"], ROUND), round(data["y"], ROUND))
+        for node, data in view.nodes(data=True)
+    }
+    assert all(position[node] in reference for node in view.nodes)
+    undirected = nx.Graph()
+    for u, v, data in view.edges(data=True):
+        if not undirected.has_edge(u, v) or undirected[u][v]["length"] > data["length"]:
+            undirected.add_edge(u, v, length=data["length"])
+    pick = np.random.default_rng(15)
+    nodes = sorted(view.nodes)
+    for source in pick.choice(nodes, 12, replace=False).tolist():
+        ours = nx.single_source_dijkstra_path_length(undirected, source, weight="length")
+        theirs = nx.single_source_dijkstra_path_length(reference, position[source], weight="length")
+        for target in pick.choice(nodes, 40, replace=False).tolist():
+            assert ours[target] == pytest.approx(theirs[position[target]], rel=1e-6, abs=0.01)
