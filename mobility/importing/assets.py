@@ -5,8 +5,9 @@ Every point kept stands inside the boundary or within the margin around it, and 
 commune code: the code of the commune of the boundaries file it stands in, so a charging point of
 the 9e kept in the 10e's surroundings stays a point of the 9e, and loading the 10e never moves it.
 A point that stands in none of the file's communes takes the code its source gives (IRVE's
-``code_insee_commune``), else the code of the nearest commune of the file, and the report counts
-those (a boundaries file that covers the surroundings avoids them).
+``code_insee_commune``), else none (:data:`~mobility.assets.UNKNOWN_COMMUNE`, served as null, as
+the loader does), and the report counts those: a boundaries file that covers the surroundings
+avoids them.
 
 The IRVE file is read in columns and cut first (:func:`~mobility.formats.irve_national.select_irve`:
 duplicates, swapped positions and codes repaired and reported), so only the rows within the
@@ -22,15 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import shapely
 
-from mobility.assets import Asset, Layer
+from mobility.assets import UNKNOWN_COMMUNE, Asset, Layer
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.formats import read_asset_file
 from mobility.formats.irve_national import SKIP_OUTSIDE, select_irve
 from mobility.formats.reader import AssetFormat
 from mobility.formats.report import ParsedAsset, ReadReport, RejectedRow
-from mobility.geo import to_metric
 from mobility.importing.area import CommuneArea
 from mobility.importing.report import StageReport
 from mobility.importing.request import AssetInput, AssetKind
@@ -115,13 +114,13 @@ def place_file(
         "in_commune": sum(in_commune),
         "in_surroundings": len(kept) - sum(in_commune),
         "duplicate_ids": len(read.duplicate_ids),
-        "codes_from_source_or_nearest": guessed,
+        "outside_every_boundary": guessed,
         "refused": [row.to_dict() for row in read.rejected[:REFUSALS_LISTED]],
     }
     if guessed:
         report.notes.append(
             f"{guessed} point(s) stand in none of the boundaries file's communes: their code "
-            "is the source's, else the nearest commune's"
+            "is the source's, else unknown"
         )
     for row in read.rejected[:REFUSALS_LISTED]:
         report.notes.append(f"refused line {row.line}: {row.field}: {row.reason}")
@@ -162,19 +161,14 @@ def _read(
 def _own_codes(assets: list[ParsedAsset], area: CommuneArea) -> tuple[list[str], int]:
     """Return each asset's own commune code, and how many did not come from an outline."""
     found = area.codes_at([a.lon for a in assets], [a.lat for a in assets])
-    missing = [index for index, code in enumerate(found) if code is None]
-    if not missing:
-        return [code for code in found if code is not None], 0
-    outlines = [to_metric(record.geometry) for record in area.records]
-    tree = shapely.STRtree(outlines)
-    codes: list[str] = []
-    for asset, code in zip(assets, found, strict=True):
-        if code is None:
-            given = getattr(asset.attributes, "code_insee_commune", None)
-            if given:
-                code = str(given)
-            else:
-                point = to_metric(shapely.Point(asset.lon, asset.lat))
-                code = area.records[int(tree.nearest(point))].code
-        codes.append(code)
-    return codes, len(missing)
+    codes = [
+        code if code is not None else _given_code(asset)
+        for asset, code in zip(assets, found, strict=True)
+    ]
+    return codes, sum(code is None for code in found)
+
+
+def _given_code(asset: ParsedAsset) -> str:
+    """Return the code the source gives a point (IRVE's), else the store's unknown code."""
+    given = getattr(asset.attributes, "code_insee_commune", None)
+    return str(given) if given else UNKNOWN_COMMUNE

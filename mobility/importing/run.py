@@ -5,9 +5,8 @@ The stages run in order (boundaries, streets, population, each asset file), each
 cutting and reporting; the commune is then built from what was kept (the street graph and the
 demand model exactly as the stored commune will rebuild them). Nothing is written before every
 stage has passed: a refused file, a bad row inside the surroundings in ``all-or-nothing`` mode,
-or any error leaves the store as it was. The commune record and its files are then written, and
-its assets right after them (every one stands in the commune's surroundings, so the store takes
-them all).
+or any error leaves the store as it was. The commune record, its files and its assets are then
+written in one transaction.
 """
 
 from __future__ import annotations
@@ -128,8 +127,7 @@ def import_commune(
         )
         return report
     step("write", 0, len(assets))
-    store.save_commune(record, files, replace=request.replace)
-    store.add_assets(assets, upsert=True)
+    store.save_commune(record, files, replace=request.replace, assets=assets)
     step("write", len(assets), len(assets))
     return report
 

@@ -124,9 +124,18 @@ class Store(Protocol):
         """Tell whether a commune is stored."""
 
     def save_commune(
-        self, record: CommuneRecord, files: Sequence[CommuneFile], *, replace: bool = False
+        self,
+        record: CommuneRecord,
+        files: Sequence[CommuneFile],
+        *,
+        replace: bool = False,
+        assets: Sequence[Asset] = (),
     ) -> CommuneRecord:
-        """Store a commune with its source files; ConflictError when it exists and not replace."""
+        """Store a commune with its source files and ``assets`` (upserted), in one transaction.
+
+        ConflictError when it exists and not replace; InvalidInputError, nothing written, when
+        an asset stands in no stored commune's surroundings once this one is saved.
+        """
 
     def delete_commune(self, code: str) -> None:
         """Remove a commune, its files, inputs and scenarios, and the assets no other sees."""

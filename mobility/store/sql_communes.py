@@ -17,12 +17,16 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, and_, delete, insert, select, text, update
 
+from mobility.assets import Asset
 from mobility.errors import ConflictError, NotFoundError
 from mobility.store import schema
 from mobility.store.base import CommuneFile, CommuneRecord, FileRole
 from mobility.store.rows import aware
 from mobility.store.sql_places import (
+    bump_revisions,
+    delete_asset_rows,
     drop_unseen_assets,
+    insert_asset_rows,
     keys_seen_by,
     outer_box,
     place_commune,
@@ -63,14 +67,21 @@ class CommuneTables:
         return found is not None
 
     def save_commune(
-        self, record: CommuneRecord, files: Sequence[CommuneFile], *, replace: bool = False
+        self,
+        record: CommuneRecord,
+        files: Sequence[CommuneFile],
+        *,
+        replace: bool = False,
+        assets: Sequence[Asset] = (),
     ) -> CommuneRecord:
-        """Store a commune and its source files in one transaction.
+        """Store a commune and its source files, and upsert ``assets``, in one transaction.
 
         With ``replace`` the outline, margin, facts and files are overwritten but the assets are
         kept: re-importing streets must not lose a planner's edits. Which assets the commune sees
         is computed again from its outline and margin; an asset that no commune sees any more
-        (the outline shrank away from it) is deleted, as nothing could read it.
+        (the outline shrank away from it) is deleted, as nothing could read it. ``assets`` (an
+        import's) are written last, replacing stored ones of the same id; one that no commune
+        sees refuses the whole save (InvalidInputError), so a commune never lands without them.
         """
         now = datetime.now(UTC)
         boundary_json = json.dumps(record.boundary)
@@ -133,6 +144,10 @@ class CommuneTables:
                 )
             place_commune(conn, record.code, place)
             drop_unseen_assets(conn, seen_before)
+            if assets:
+                touched = delete_asset_rows(conn, [(a.layer.value, a.id) for a in assets])
+                touched |= insert_asset_rows(conn, assets, now)
+                bump_revisions(conn, touched)
         return self.get_commune(record.code)
 
     def delete_commune(self, code: str) -> None:
