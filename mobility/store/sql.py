@@ -22,7 +22,6 @@ from sqlalchemy import (
     and_,
     create_engine,
     event,
-    exists,
     func,
     insert,
     literal_column,
@@ -181,15 +180,12 @@ class SqlStore(CommuneTables, PlanTables):
         table = schema.assets
         clauses: list[ColumnElement[bool]] = [table.c.layer == query.layer.value]
         if query.commune is not None:
+            # the ids the commune sees, read from the membership's primary key (commune, layer, id)
             places = schema.asset_places
-            membership = [
-                places.c.commune == query.commune,
-                places.c.layer == table.c.layer,
-                places.c.id == table.c.id,
-            ]
+            membership = [places.c.commune == query.commune, places.c.layer == query.layer.value]
             if not query.surroundings:
                 membership.append(places.c.in_commune.is_(True))
-            clauses.append(exists().where(and_(*membership)))
+            clauses.append(table.c.id.in_(select(places.c.id).where(and_(*membership))))
         if query.bbox is not None:
             west, south, east, north = query.bbox
             if self.backend == "postgis":

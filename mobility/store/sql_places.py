@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 import numpy as np
-from sqlalchemy import Connection, and_, delete, exists, insert, or_, select, tuple_, update
+from sqlalchemy import Connection, and_, delete, exists, insert, or_, select, update
 
 from mobility.assets import Asset
 from mobility.errors import FieldProblem, InvalidInputError
@@ -52,9 +52,11 @@ def seers_of(conn: Connection, keys: Iterable[AssetKey]) -> set[str]:
     """Return the codes of the communes that see any of these assets now."""
     table = schema.asset_places
     found: set[str] = set()
-    for batch in _batches(sorted(set(keys))):
+    for layer, batch in _by_layer(keys):
         rows = conn.execute(
-            select(table.c.commune).where(tuple_(table.c.layer, table.c.id).in_(batch)).distinct()
+            select(table.c.commune)
+            .where(and_(table.c.layer == layer, table.c.id.in_(batch)))
+            .distinct()
         ).scalars()
         found.update(rows)
     return found
@@ -123,8 +125,8 @@ def place_assets(conn: Connection, assets: Sequence[Asset]) -> set[str]:
 def forget_assets(conn: Connection, keys: Iterable[AssetKey]) -> None:
     """Remove the membership rows of these assets (before they are rewritten or deleted)."""
     table = schema.asset_places
-    for batch in _batches(sorted(set(keys))):
-        conn.execute(delete(table).where(tuple_(table.c.layer, table.c.id).in_(batch)))
+    for layer, batch in _by_layer(keys):
+        conn.execute(delete(table).where(and_(table.c.layer == layer, table.c.id.in_(batch))))
 
 
 def place_commune(conn: Connection, code: str, place: Place) -> None:
@@ -167,9 +169,9 @@ def drop_unseen_assets(conn: Connection, keys: Iterable[AssetKey]) -> int:
     places = schema.asset_places
     unseen = ~exists().where(and_(places.c.layer == assets.c.layer, places.c.id == assets.c.id))
     dropped = 0
-    for batch in _batches(sorted(set(keys))):
+    for layer, batch in _by_layer(keys):
         result = conn.execute(
-            delete(assets).where(and_(tuple_(assets.c.layer, assets.c.id).in_(batch), unseen))
+            delete(assets).where(and_(assets.c.layer == layer, assets.c.id.in_(batch), unseen))
         )
         dropped += result.rowcount
     return dropped
@@ -192,6 +194,16 @@ def bump_revisions(conn: Connection, codes: Iterable[str]) -> None:
         .where(or_(*(schema.communes.c.code.in_(b) for b in _batches(wanted))))
         .values(revision=schema.communes.c.revision + 1, updated_at=datetime.now(UTC))
     )
+
+
+def _by_layer(keys: Iterable[AssetKey]) -> Iterable[tuple[str, list[str]]]:
+    """Yield (layer, ids) batches: ``layer = ? AND id IN (...)`` walks the primary key."""
+    ids_of: dict[str, set[str]] = {}
+    for layer, asset_id in keys:
+        ids_of.setdefault(layer, set()).add(asset_id)
+    for layer in sorted(ids_of):
+        for batch in _batches(sorted(ids_of[layer])):
+            yield layer, batch
 
 
 def _batches(items: Sequence[T]) -> Iterable[list[T]]:
@@ -228,6 +240,6 @@ def delete_asset_rows(conn: Connection, keys: Sequence[AssetKey]) -> set[str]:
     touched = seers_of(conn, keys)
     forget_assets(conn, keys)
     table = schema.assets
-    for batch in _batches(sorted(set(keys))):
-        conn.execute(delete(table).where(tuple_(table.c.layer, table.c.id).in_(batch)))
+    for layer, batch in _by_layer(keys):
+        conn.execute(delete(table).where(and_(table.c.layer == layer, table.c.id.in_(batch))))
     return touched

@@ -106,3 +106,10 @@ def test_a_loaded_commune_named_by_a_feature_must_hold_the_point() -> None:
         with pytest.raises(InvalidInputError) as raised:
             parse(wrong)
         assert [p.field for p in raised.value.problems] == [field or "properties.commune"]
+
+
+def test_a_collection_counts_every_stored_asset_once(margin_client: TestClient) -> None:
+    items = margin_client.get("/collections/charging-points/items", params={"limit": 1}).json()
+    collection = margin_client.get("/collections/charging-points").json()
+    assert items["numberMatched"] == 90  # the 10e's 89 and the one in its margin, in the 9e
+    assert collection["numberOfFeatures"] == items["numberMatched"]
