@@ -255,3 +255,40 @@ def test_codes_at_missing_coordinates_give_none() -> None:
     records = read_boundaries(IRIS)
     found = codes_at(records, [2.357, np.nan, 2.357], [48.876, 48.876, np.nan])
     assert found.tolist() == ["75110", None, None]
+
+
+def test_every_coded_layer_of_an_admin_express_style_geopackage_is_read(
+    communes: gpd.GeoDataFrame, iris: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    """COMMUNE (INSEE_COM) and ARRONDISSEMENT_MUNICIPAL (INSEE_ARM) layers; DEPARTEMENT has none."""
+    path = tmp_path / "ADMIN-EXPRESS.gpkg"
+    commune_layer = gpd.GeoDataFrame(
+        {"INSEE_COM": communes["code"], "NOM": communes["nom"]},
+        geometry=communes.geometry,
+        crs=WIRE_CRS,
+    ).to_crs(METRIC_CRS)
+    arrondissements = iris.dissolve(by="DEPCOM").reset_index()
+    arm_layer = gpd.GeoDataFrame(
+        {"INSEE_ARM": arrondissements["DEPCOM"], "INSEE_COM": "75056"},
+        geometry=arrondissements.geometry,
+        crs=WIRE_CRS,
+    ).to_crs(METRIC_CRS)
+    departement = gpd.GeoDataFrame(
+        {"INSEE_DEP": ["75"]}, geometry=[communes.geometry.iloc[0]], crs=WIRE_CRS
+    ).to_crs(METRIC_CRS)
+    for name, layer in (
+        ("COMMUNE", commune_layer),
+        ("ARRONDISSEMENT_MUNICIPAL", arm_layer),
+        ("DEPARTEMENT", departement),
+    ):
+        pyogrio.write_dataframe(layer, path, layer=name, driver="GPKG")
+
+    records = read_boundaries(path.read_bytes())
+
+    codes = [r.code for r in records]
+    assert codes == sorted([*communes["code"], *arrondissements["DEPCOM"]])
+    assert shape(read_boundary(path.read_bytes(), code="75110")).equals(
+        next(r for r in records if r.code == "75110").geometry
+    )
+    inner = next(r for r in records if r.code == "75110").geometry.representative_point()
+    assert codes_at(records, [inner.x], [inner.y]).tolist() == ["75110"]
