@@ -54,6 +54,8 @@ CLIP_STEP_DEGREES = 0.0005
 """Vertex spacing (about 50 m) given to the clip outline before it is projected, so its edges
 follow the curvature of the target coordinate system."""
 
+_HEADER_BYTES = 100
+"""Length of an SQLite header, enough to tell every container apart too."""
 _KIND_NAMES = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "zip": "zipped Shapefile"}
 _READ_ERRORS = (
     pyogrio.errors.DataSourceError,
@@ -134,9 +136,12 @@ def _opened(source: Path | bytes) -> Iterator[tuple[str, LineKind | None]]:
         if not source.exists():
             raise NotFoundError(f"Street file {source.name} does not exist.")
         with source.open("rb") as handle:
-            gzipped = handle.read(2) == GZIP_MAGIC
-        if not gzipped:
-            yield str(source), None
+            head = handle.read(_HEADER_BYTES)
+        if not head.startswith(GZIP_MAGIC):
+            kind = sniff_line_kind(head)
+            if kind is not None:
+                _check_container(kind, head, source.stat().st_size, source)
+            yield str(source), kind
             return
         source = source.read_bytes()
     data = decompress_if_gzip(bytes(source))
@@ -149,27 +154,32 @@ def _opened(source: Path | bytes) -> Iterator[tuple[str, LineKind | None]]:
         raise UnsupportedFormatError(
             "The street file is not GeoJSON, a GeoPackage or a zipped Shapefile."
         )
-    _check_container(data, kind)
+    _check_container(kind, data[:_HEADER_BYTES], len(data), io.BytesIO(data))
     with tempfile.TemporaryDirectory(prefix="mobility-lines-") as folder:
         path = Path(folder) / f"streets.{kind}"
         path.write_bytes(data)
         yield str(path), kind
 
 
-def _check_container(data: bytes, kind: LineKind) -> None:
-    """Refuse a truncated GeoPackage or zip before GDAL reads part of it."""
+def _check_container(kind: LineKind, head: bytes, size: int, archive: Path | io.BytesIO) -> None:
+    """Refuse a truncated GeoPackage or zip before GDAL reads part of it.
+
+    A GeoPackage is an SQLite file whose header gives its page size and page count: a file
+    shorter than both multiplied lost its end. A zip's directory sits at its end, and every
+    member's checksum is tested.
+    """
     if kind == "gpkg":
-        header = data[:100]
-        page_size = int.from_bytes(header[16:18], "big") if len(header) == 100 else 0
+        complete = len(head) >= _HEADER_BYTES
+        page_size = int.from_bytes(head[16:18], "big") if complete else 0
         page_size = 65536 if page_size == 1 else page_size
-        pages = int.from_bytes(header[28:32], "big") if len(header) == 100 else 0
-        if page_size == 0 or len(data) < page_size * max(pages, 1):
+        pages = int.from_bytes(head[28:32], "big") if complete else 0
+        if page_size == 0 or size < page_size * max(pages, 1):
             raise UnsupportedFormatError("The GeoPackage is truncated.")
     elif kind == "zip":
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = [name.lower() for name in archive.namelist()]
-                broken = archive.testzip()
+            with zipfile.ZipFile(archive) as opened:
+                names = [name.lower() for name in opened.namelist()]
+                broken = opened.testzip()
         except zipfile.BadZipFile:
             raise UnsupportedFormatError("The zip file is truncated or broken.") from None
         if broken is not None:

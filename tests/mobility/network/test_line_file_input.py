@@ -95,15 +95,23 @@ def test_bad_line_files_are_refused(content: bytes, message: str) -> None:
 
 def test_a_truncated_geopackage_is_refused(tmp_path: Path) -> None:
     data = write_lines(tmp_path, STREETS * 50, kind="gpkg").read_bytes()
+    cut = tmp_path / "cut.gpkg"
     for size in (50, 2000, len(data) // 2, len(data) - 1):
         with pytest.raises(UnsupportedFormatError, match="GeoPackage is truncated"):
             load_streets(data[:size])
+        cut.write_bytes(data[:size])
+        with pytest.raises(UnsupportedFormatError, match="GeoPackage is truncated"):
+            load_streets(cut)  # a path is read in place, and checked the same way
 
 
 def test_a_broken_zip_is_refused(tmp_path: Path) -> None:
     data = write_lines(tmp_path, STREETS, kind="zip").read_bytes()
     with pytest.raises(UnsupportedFormatError, match="zip file is truncated"):
         load_streets(data[: len(data) - 30])
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(data[: len(data) - 30])
+    with pytest.raises(UnsupportedFormatError, match="zip file is truncated"):
+        load_streets(cut)
     only_dbf = io.BytesIO()
     with zipfile.ZipFile(only_dbf, "w") as archive:
         archive.writestr("voies.dbf", b"")
