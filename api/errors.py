@@ -22,6 +22,8 @@ from mobility.errors import (
     InvalidInputError,
     MobilityError,
     NotFoundError,
+    PreconditionFailedError,
+    PreconditionRequiredError,
     StoreUnavailableError,
     UnsupportedFormatError,
 )
@@ -34,6 +36,8 @@ STATUS_BY_ERROR: dict[type[MobilityError], int] = {
     InvalidInputError: 422,
     NotFoundError: 404,
     ConflictError: 409,
+    PreconditionFailedError: 412,
+    PreconditionRequiredError: 428,
     StoreUnavailableError: 503,
 }
 
@@ -45,9 +49,11 @@ TITLES = {
     405: "Method not allowed",
     406: "Not acceptable",
     409: "Conflict",
+    412: "Precondition failed",
     413: "Request body too large",
     415: "Unsupported media type",
     422: "Invalid input",
+    428: "Precondition required",
     500: "Internal error",
     503: "Service unavailable",
 }

@@ -316,6 +316,8 @@ class Asset:
     attributes: AssetAttributes
     footprint: dict[str, Any] | None = None
     updated_at: datetime | None = None
+    revision: int = 0
+    """The stored record's revision (its ETag): every write gives it a new one."""
 
     def properties(self) -> dict[str, Any]:
         """Return the attributes as JSON-ready values, every field present (null when unknown)."""

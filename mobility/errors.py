@@ -51,3 +51,15 @@ class ConflictError(MobilityError):
 
 class StoreUnavailableError(MobilityError):
     """The database cannot be reached or refused the operation for reasons outside the request."""
+
+
+class PreconditionFailedError(MobilityError):
+    """The record is not at the revision the write was conditioned on: someone changed it since.
+
+    Nothing was written; the caller reads the record again and decides anew, so that a change made
+    meanwhile is never silently overwritten.
+    """
+
+
+class PreconditionRequiredError(MobilityError):
+    """A write that would replace someone's work names no revision it expects to replace."""

@@ -113,7 +113,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
         "mobility.ocpi_locations",
         "mobility.settings",
     ),
-    ("mobility.loading",),
+    ("mobility.loading", "mobility.feature_edits"),
     ("mobility.manifest", "mobility.importing"),
     ("mobility.coverage",),
     ("mobility.siting", "mobility.scenarios"),

@@ -14,23 +14,18 @@ from api.deps import SettingsDep, StoreDep, WriteGuard
 from api.layers import LayerFilters, LayerSpec
 from api.links import item_links
 from api.pages import items_page
+from api.preconditions import IfMatchDep, etag, with_etag
 from api.query import PagingDep
 from api.responses import GeoJSONResponse, problem_responses
 from api.settings import Settings
-from mobility.assets import Layer
-from mobility.features import (
-    CommuneLocator,
-    asset_from_feature,
-    feature_from_asset,
-    merge_patch,
-    page_features,
-)
-from mobility.store.base import Store
+from mobility.assets import Asset
+from mobility.feature_edits import create_feature, patch_feature, replace_feature
+from mobility.features import feature_from_asset, page_features
 
 FEATURE_ID_PATH = r"^[A-Za-z0-9][A-Za-z0-9._:*\-]{0,127}$"
 FeatureIdPath = Annotated[str, Path(pattern=FEATURE_ID_PATH, description="Feature id.")]
 PROBLEM_RESPONSES = problem_responses(400, 404, 422)
-WRITE_RESPONSES = problem_responses(401, 403, 404, 409, 413, 415, 422)
+WRITE_RESPONSES = problem_responses(400, 401, 403, 404, 409, 412, 413, 415, 422)
 
 
 def build_layer_router(spec: LayerSpec) -> APIRouter:
@@ -74,7 +69,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         summary=f"{spec.title}: one feature",
         response_model=feature_model,
         response_class=GeoJSONResponse,
-        responses=PROBLEM_RESPONSES,
+        responses=with_etag(PROBLEM_RESPONSES),
     )
     def get_item(
         featureId: FeatureIdPath,  # noqa: N803 (OGC name)
@@ -82,8 +77,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         store: StoreDep,
         settings: SettingsDep,
     ) -> GeoJSONResponse:
-        asset = store.get_asset(layer, featureId)
-        return _feature_response(request, settings, layer, feature_from_asset(asset))
+        return _feature_response(request, settings, store.get_asset(layer, featureId))
 
     @router.post(
         "/items",
@@ -92,7 +86,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         status_code=201,
         response_model=feature_model,
         response_class=GeoJSONResponse,
-        responses=WRITE_RESPONSES,
+        responses=with_etag(WRITE_RESPONSES, 201),
         dependencies=WriteGuard,
         openapi_extra={"requestBody": {"required": True, "content": body_content}},
     )
@@ -102,10 +96,8 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         settings: SettingsDep,
         feature: Annotated[Any, Body(include_in_schema=False)],
     ) -> GeoJSONResponse:
-        asset = asset_from_feature(layer, feature, locator=_locator(store))
-        store.add_assets([asset])
-        stored = feature_from_asset(store.get_asset(layer, asset.id))
-        return _feature_response(request, settings, layer, stored, status_code=201)
+        stored = create_feature(store, layer, feature)
+        return _feature_response(request, settings, stored, status_code=201)
 
     @router.put(
         "/items/{featureId}",
@@ -113,7 +105,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         summary=f"{spec.title}: replace a feature (API key)",
         response_model=feature_model,
         response_class=GeoJSONResponse,
-        responses=WRITE_RESPONSES,
+        responses=with_etag(WRITE_RESPONSES),
         dependencies=WriteGuard,
         openapi_extra={"requestBody": {"required": True, "content": body_content}},
     )
@@ -122,12 +114,11 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         request: Request,
         store: StoreDep,
         settings: SettingsDep,
+        if_match: IfMatchDep,
         feature: Annotated[Any, Body(include_in_schema=False)],
     ) -> GeoJSONResponse:
-        store.get_asset(layer, featureId)
-        asset = asset_from_feature(layer, feature, locator=_locator(store), feature_id=featureId)
-        stored = feature_from_asset(store.replace_asset(asset))
-        return _feature_response(request, settings, layer, stored)
+        stored = replace_feature(store, layer, featureId, feature, if_match=if_match)
+        return _feature_response(request, settings, stored)
 
     @router.patch(
         "/items/{featureId}",
@@ -135,7 +126,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         summary=f"{spec.title}: change some fields, JSON merge patch (API key)",
         response_model=feature_model,
         response_class=GeoJSONResponse,
-        responses=WRITE_RESPONSES,
+        responses=with_etag(WRITE_RESPONSES),
         dependencies=WriteGuard,
         openapi_extra={"requestBody": {"required": True, "content": patch_content}},
     )
@@ -144,14 +135,11 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         request: Request,
         store: StoreDep,
         settings: SettingsDep,
+        if_match: IfMatchDep,
         patch: Annotated[Any, Body(include_in_schema=False)],
     ) -> GeoJSONResponse:
-        current = feature_from_asset(store.get_asset(layer, featureId))
-        current["properties"].pop("commune", None)
-        merged = merge_patch(current, patch)
-        asset = asset_from_feature(layer, merged, locator=_locator(store), feature_id=featureId)
-        stored = feature_from_asset(store.replace_asset(asset))
-        return _feature_response(request, settings, layer, stored)
+        stored = patch_feature(store, layer, featureId, patch, if_match=if_match)
+        return _feature_response(request, settings, stored)
 
     @router.delete(
         "/items/{featureId}",
@@ -159,32 +147,32 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         summary=f"{spec.title}: remove a feature (API key)",
         status_code=204,
         response_class=Response,
-        responses=problem_responses(401, 403, 404, 422),
+        responses=problem_responses(400, 401, 403, 404, 412, 422),
         dependencies=WriteGuard[:1],
     )
     def delete_item(
         featureId: FeatureIdPath,  # noqa: N803
         store: StoreDep,
+        if_match: IfMatchDep,
     ) -> Response:
-        store.delete_asset(layer, featureId)
+        store.delete_asset(layer, featureId, if_match=if_match)
         return Response(status_code=204)
 
     return router
 
 
-def _locator(store: Store) -> CommuneLocator:
-    return CommuneLocator(store.list_communes())
-
-
 def _feature_response(
     request: Request,
     settings: Settings,
-    layer: Layer,
-    feature: dict[str, Any],
+    asset: Asset,
     *,
     status_code: int = 200,
 ) -> GeoJSONResponse:
-    feature["links"] = item_links(request, settings, f"/collections/{layer.value}", feature["id"])
-    self_href = feature["links"][0]["href"]
-    headers = {"Location": self_href} if status_code == 201 else None
+    """Return the stored feature with its links, its ETag and, when created, its Location."""
+    feature = feature_from_asset(asset)
+    collection = f"/collections/{asset.layer.value}"
+    feature["links"] = item_links(request, settings, collection, feature["id"])
+    headers = {"ETag": etag(asset.revision)}
+    if status_code == 201:
+        headers["Location"] = feature["links"][0]["href"]
     return GeoJSONResponse(feature, status_code=status_code, headers=headers)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Body, Query, Response
 from api.deps import StoreDep, WriteGuard
 from api.errors import ApiProblem
 from api.params import CodePath, ScenarioQuery
+from api.preconditions import IfMatchDep, RequiredIfMatchDep, etag, with_etag
 from api.responses import problem_responses
 from api.schemas_regulation import AfirReport, CommuneInputDocument, SdirveReport
 from mobility.errors import ConflictError
@@ -138,20 +139,28 @@ def get_afir(
     return AfirReport.model_validate(report.to_dict())
 
 
-def _document(stored: CommuneInput) -> CommuneInputDocument:
+def _document(stored: CommuneInput, response: Response) -> CommuneInputDocument:
+    """Return the stored inputs as served, their revision set as the answer's ETag."""
+    response.headers["ETag"] = etag(stored.revision)
     return CommuneInputDocument(
         commune=stored.commune, key=stored.key, value=stored.value, updated_at=stored.updated_at
     )
 
 
-def _read_input(store: Store, code: str, key: str) -> CommuneInputDocument:
+def _read_input(store: Store, code: str, key: str, response: Response) -> CommuneInputDocument:
     stored = store.get_commune_input(code, key)
     if stored is None:
         raise ApiProblem(404, f"commune {code} has no {key} inputs")
-    return _document(stored)
+    return _document(stored, response)
 
 
-INPUT_WRITE_PROBLEMS = problem_responses(401, 403, 404, 415, 422)
+INPUT_WRITE_PROBLEMS = with_etag(problem_responses(400, 401, 403, 404, 412, 415, 422, 428))
+INPUT_READ_PROBLEMS = with_etag(problem_responses(404, 422))
+INPUT_DELETE_PROBLEMS = problem_responses(400, 401, 403, 404, 412, 422, 428)
+PUT_DESCRIPTION = (
+    "Without If-Match the inputs are created when none are stored; stored inputs are replaced "
+    "only with If-Match carrying their ETag (428 without, 412 when they changed since)."
+)
 
 
 @router.put(
@@ -159,15 +168,20 @@ INPUT_WRITE_PROBLEMS = problem_responses(401, 403, 404, 415, 422)
     operation_id="putSdirveInputs",
     summary="Supply the commune's SDIRVE figures: dates, usage, forecast fleet, objectives "
     "(API key)",
+    description=PUT_DESCRIPTION,
     response_model=CommuneInputDocument,
     responses=INPUT_WRITE_PROBLEMS,
     dependencies=WriteGuard,
 )
 def put_sdirve_inputs(
-    code: CodePath, store: StoreDep, inputs: Annotated[SdirveInputs, Body()]
+    code: CodePath,
+    store: StoreDep,
+    response: Response,
+    if_match: IfMatchDep,
+    inputs: Annotated[SdirveInputs, Body()],
 ) -> CommuneInputDocument:
     """Store (replace) the SDIRVE inputs; per-IRIS figures must name IRIS of the commune."""
-    return _document(store_sdirve_inputs(store, code, inputs))
+    return _document(store_sdirve_inputs(store, code, inputs, if_match=if_match), response)
 
 
 @router.get(
@@ -175,11 +189,11 @@ def put_sdirve_inputs(
     operation_id="getSdirveInputs",
     summary="The SDIRVE figures the commune supplied",
     response_model=CommuneInputDocument,
-    responses=problem_responses(404, 422),
+    responses=INPUT_READ_PROBLEMS,
 )
-def get_sdirve_inputs(code: CodePath, store: StoreDep) -> CommuneInputDocument:
+def get_sdirve_inputs(code: CodePath, store: StoreDep, response: Response) -> CommuneInputDocument:
     """Return the stored SDIRVE inputs, or 404 when none are."""
-    return _read_input(store, code, SDIRVE_KEY)
+    return _read_input(store, code, SDIRVE_KEY, response)
 
 
 @router.delete(
@@ -188,12 +202,12 @@ def get_sdirve_inputs(code: CodePath, store: StoreDep) -> CommuneInputDocument:
     summary="Forget the commune's SDIRVE figures (API key)",
     status_code=204,
     response_class=Response,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=INPUT_DELETE_PROBLEMS,
     dependencies=WriteGuard[:1],
 )
-def delete_sdirve_inputs(code: CodePath, store: StoreDep) -> Response:
+def delete_sdirve_inputs(code: CodePath, store: StoreDep, if_match: RequiredIfMatchDep) -> Response:
     """Delete the stored SDIRVE inputs."""
-    store.delete_commune_input(code, SDIRVE_KEY)
+    store.delete_commune_input(code, SDIRVE_KEY, if_match=if_match)
     return Response(status_code=204)
 
 
@@ -201,15 +215,20 @@ def delete_sdirve_inputs(code: CodePath, store: StoreDep) -> Response:
     "/inputs/fleet",
     operation_id="putFleetInput",
     summary="Supply the commune's registered fleet (BEV, PHEV, date, source) (API key)",
+    description=PUT_DESCRIPTION,
     response_model=CommuneInputDocument,
     responses=INPUT_WRITE_PROBLEMS,
     dependencies=WriteGuard,
 )
 def put_fleet_input(
-    code: CodePath, store: StoreDep, fleet: Annotated[Fleet, Body()]
+    code: CodePath,
+    store: StoreDep,
+    response: Response,
+    if_match: IfMatchDep,
+    fleet: Annotated[Fleet, Body()],
 ) -> CommuneInputDocument:
     """Store (replace) the registered fleet the AFIR check uses by default."""
-    return _document(store_fleet(store, code, fleet))
+    return _document(store_fleet(store, code, fleet, if_match=if_match), response)
 
 
 @router.get(
@@ -217,11 +236,11 @@ def put_fleet_input(
     operation_id="getFleetInput",
     summary="The registered fleet the commune supplied",
     response_model=CommuneInputDocument,
-    responses=problem_responses(404, 422),
+    responses=INPUT_READ_PROBLEMS,
 )
-def get_fleet_input(code: CodePath, store: StoreDep) -> CommuneInputDocument:
+def get_fleet_input(code: CodePath, store: StoreDep, response: Response) -> CommuneInputDocument:
     """Return the stored fleet, or 404 when none is."""
-    return _read_input(store, code, FLEET_KEY)
+    return _read_input(store, code, FLEET_KEY, response)
 
 
 @router.delete(
@@ -230,10 +249,10 @@ def get_fleet_input(code: CodePath, store: StoreDep) -> CommuneInputDocument:
     summary="Forget the commune's registered fleet (API key)",
     status_code=204,
     response_class=Response,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=INPUT_DELETE_PROBLEMS,
     dependencies=WriteGuard[:1],
 )
-def delete_fleet_input(code: CodePath, store: StoreDep) -> Response:
+def delete_fleet_input(code: CodePath, store: StoreDep, if_match: RequiredIfMatchDep) -> Response:
     """Delete the stored fleet."""
-    store.delete_commune_input(code, FLEET_KEY)
+    store.delete_commune_input(code, FLEET_KEY, if_match=if_match)
     return Response(status_code=204)

@@ -20,6 +20,7 @@ from api.params import (
     WithinM,
     WithinMin,
 )
+from api.preconditions import RequiredIfMatchDep, etag, with_etag
 from api.responses import GeoJSONResponse, problem_responses
 from api.schemas_analysis import AnalysisFeatureCollection
 from api.schemas_scenarios import (
@@ -49,6 +50,7 @@ from mobility.scenarios.served import scenario_layer_features
 from mobility.store import Store
 
 router = APIRouter(prefix="/scenarios", tags=["Scenarios"])
+WRITE_PROBLEMS = problem_responses(400, 401, 403, 404, 409, 412, 415, 422, 428)
 
 
 def _change_request(body: ScenarioChanges) -> ChangeRequest:
@@ -157,7 +159,7 @@ def list_scenarios(
     summary="Create a scenario: assets added, changed or removed, the base untouched (API key)",
     status_code=201,
     response_model=ScenarioDocument,
-    responses=problem_responses(401, 403, 404, 415, 422),
+    responses=with_etag(problem_responses(401, 403, 404, 415, 422), 201),
     dependencies=WriteGuard,
 )
 def create_scenario(
@@ -168,7 +170,7 @@ def create_scenario(
         store, body.commune, body.name, _change_request(body), description=body.description
     )
     document = _document(request, settings, store, scenario)
-    headers = {"Location": document.links[0]["href"]}
+    headers = {"Location": document.links[0]["href"], "ETag": etag(scenario.revision)}
     return Response(
         content=document.model_dump_json(),
         status_code=201,
@@ -182,13 +184,19 @@ def create_scenario(
     operation_id="getScenario",
     summary="A scenario with its changes",
     response_model=ScenarioDocument,
-    responses=problem_responses(404, 422),
+    responses=with_etag(problem_responses(404, 422)),
 )
 def get_scenario(
-    scenario_id: ScenarioIdPath, request: Request, store: StoreDep, settings: SettingsDep
+    scenario_id: ScenarioIdPath,
+    request: Request,
+    response: Response,
+    store: StoreDep,
+    settings: SettingsDep,
 ) -> ScenarioDocument:
     """Return the scenario, each change with the asset as the scenario has it."""
-    return _document(request, settings, store, store.get_scenario(scenario_id))
+    scenario = store.get_scenario(scenario_id)
+    response.headers["ETag"] = etag(scenario.revision)
+    return _document(request, settings, store, scenario)
 
 
 @router.put(
@@ -196,25 +204,30 @@ def get_scenario(
     operation_id="replaceScenario",
     summary="Replace a scenario's name, description and changes (API key)",
     response_model=ScenarioDocument,
-    responses=problem_responses(401, 403, 404, 409, 415, 422),
+    responses=with_etag(WRITE_PROBLEMS),
     dependencies=WriteGuard,
 )
 def replace_scenario(
     scenario_id: ScenarioIdPath,
     request: Request,
+    response: Response,
     store: StoreDep,
     settings: SettingsDep,
+    if_match: RequiredIfMatchDep,
     body: Annotated[ScenarioBody, Body()],
 ) -> ScenarioDocument:
     """Replace the whole scenario; its commune cannot change."""
+    changes = _change_request(body)
     scenario = edits.replace_scenario(
         store,
         scenario_id,
         body.commune,
         body.name,
-        _change_request(body),
+        changes,
         description=body.description,
+        if_match=if_match,
     )
+    response.headers["ETag"] = etag(scenario.revision)
     return _document(request, settings, store, scenario)
 
 
@@ -223,14 +236,16 @@ def replace_scenario(
     operation_id="updateScenario",
     summary="Rename a scenario or change its description (API key)",
     response_model=ScenarioDocument,
-    responses=problem_responses(401, 403, 404, 415, 422),
+    responses=with_etag(WRITE_PROBLEMS),
     dependencies=WriteGuard,
 )
 def update_scenario(
     scenario_id: ScenarioIdPath,
     request: Request,
+    response: Response,
     store: StoreDep,
     settings: SettingsDep,
+    if_match: RequiredIfMatchDep,
     body: Annotated[ScenarioPatch, Body()],
 ) -> ScenarioDocument:
     """Change the name or the description; the changes stay as they are."""
@@ -239,7 +254,9 @@ def update_scenario(
         name=body.name,
         description=body.description,
         clear_description="description" in body.model_fields_set and body.description is None,
+        if_match=if_match,
     )
+    response.headers["ETag"] = etag(scenario.revision)
     return _document(request, settings, store, scenario)
 
 
@@ -249,12 +266,14 @@ def update_scenario(
     summary="Delete a scenario; the base data is untouched (API key)",
     status_code=204,
     response_class=Response,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(400, 401, 403, 404, 412, 422, 428),
     dependencies=[Depends(require_api_key)],
 )
-def delete_scenario(scenario_id: ScenarioIdPath, store: StoreDep) -> Response:
+def delete_scenario(
+    scenario_id: ScenarioIdPath, store: StoreDep, if_match: RequiredIfMatchDep
+) -> Response:
     """Remove the scenario."""
-    store.delete_scenario(scenario_id)
+    store.delete_scenario(scenario_id, if_match=if_match)
     return Response(status_code=204)
 
 

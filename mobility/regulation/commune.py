@@ -27,7 +27,7 @@ from mobility.regulation.sdirve_result import SdirveIndicators
 from mobility.scenarios import Scenario, base_assets, commune_assets, read_scenario
 
 if TYPE_CHECKING:
-    from mobility.store.base import CommuneInput, CommuneRecord, Store
+    from mobility.store.base import CommuneInput, CommuneRecord, Precondition, Store
 
 SDIRVE_KEY = "sdirve"
 FLEET_KEY = "fleet"
@@ -47,20 +47,32 @@ def iris_codes(store: Store, code: str) -> set[str]:
     return set() if iris is None else {str(zone) for zone in iris["zone"]}
 
 
-def store_sdirve_inputs(store: Store, code: str, inputs: SdirveInputs) -> CommuneInput:
-    """Check the per-IRIS codes against the commune's IRIS and store the SDIRVE inputs."""
+def store_sdirve_inputs(
+    store: Store, code: str, inputs: SdirveInputs, *, if_match: Precondition | None
+) -> CommuneInput:
+    """Check the per-IRIS codes against the commune's IRIS and store the SDIRVE inputs.
+
+    Without ``if_match`` the inputs are only created: stored inputs are replaced only by a
+    write naming the revision it replaces (a commune's figures are work one must not lose).
+    """
     if inputs.iris:
         check_iris_codes(inputs, iris_codes(store, code), commune=code)
     else:
         store.get_commune(code)
+    value = inputs.model_dump(mode="json", exclude_none=True)
     return store.put_commune_input(
-        code, SDIRVE_KEY, inputs.model_dump(mode="json", exclude_none=True)
+        code, SDIRVE_KEY, value, if_match=if_match, create_only=if_match is None
     )
 
 
-def store_fleet(store: Store, code: str, fleet: Fleet) -> CommuneInput:
-    """Store the commune's registered fleet."""
-    return store.put_commune_input(code, FLEET_KEY, fleet.model_dump(mode="json"))
+def store_fleet(
+    store: Store, code: str, fleet: Fleet, *, if_match: Precondition | None
+) -> CommuneInput:
+    """Store the commune's registered fleet (created, or replaced under ``if_match`` only)."""
+    value = fleet.model_dump(mode="json")
+    return store.put_commune_input(
+        code, FLEET_KEY, value, if_match=if_match, create_only=if_match is None
+    )
 
 
 @dataclass(frozen=True)

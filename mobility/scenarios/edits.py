@@ -12,7 +12,7 @@ from mobility.errors import FieldProblem, InvalidInputError
 from mobility.plans import AssetChange, Scenario
 from mobility.scenarios.build import ChangeRequest, build_changes
 from mobility.scenarios.view import base_assets
-from mobility.store.base import Store
+from mobility.store.base import Precondition, Store
 
 
 def check_changes(store: Store, code: str, request: ChangeRequest) -> list[AssetChange]:
@@ -40,6 +40,7 @@ def replace_scenario(
     request: ChangeRequest,
     *,
     description: str | None,
+    if_match: Precondition | None = None,
 ) -> Scenario:
     """Replace a scenario's name, description and changes; its commune cannot change."""
     current = store.get_scenario(scenario_id)
@@ -54,4 +55,5 @@ def replace_scenario(
         description=description,
         clear_description=description is None,
         changes=check_changes(store, code, request),
+        if_match=if_match,
     )

@@ -8,7 +8,9 @@ from mobility.store.base import (
     CommuneFile,
     CommuneInput,
     CommuneRecord,
+    Precondition,
     Store,
+    check_precondition,
 )
 from mobility.store.sql import SqlStore
 
@@ -33,7 +35,9 @@ __all__ = [
     "CommuneFile",
     "CommuneInput",
     "CommuneRecord",
+    "Precondition",
     "SqlStore",
     "Store",
+    "check_precondition",
     "open_store",
 ]

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from mobility.assets import Asset, Layer
+from mobility.errors import PreconditionFailedError
 from mobility.plans import AssetChange, Scenario
 
 ASSET_PAGE_SIZE = 5000
@@ -104,6 +105,34 @@ class CommuneInput:
     key: str
     value: dict[str, Any]
     updated_at: datetime
+    revision: int = 0
+
+
+@dataclass(frozen=True)
+class Precondition:
+    """The revisions of a record a write is conditioned on: an HTTP ``If-Match`` in store terms.
+
+    A write under a precondition lands only when the stored record is at one of ``revisions``
+    (``None``: at any revision, the record must only exist, ``If-Match: *``). The store checks it
+    in the same transaction as the write, in the ``UPDATE``'s or ``DELETE``'s own ``WHERE``, so a
+    change that lands between the client's read and its write is refused with
+    PreconditionFailedError, never overwritten.
+    """
+
+    revisions: frozenset[int] | None = None
+
+    def accepts(self, revision: int) -> bool:
+        """Tell whether a record at ``revision`` satisfies the precondition."""
+        return self.revisions is None or revision in self.revisions
+
+
+def check_precondition(if_match: Precondition | None, revision: int, what: str) -> None:
+    """Raise PreconditionFailedError when the stored revision does not meet ``if_match``."""
+    if if_match is not None and not if_match.accepts(revision):
+        raise PreconditionFailedError(
+            f'{what} is at revision {revision} (ETag "{revision}"), not one the request '
+            "names: it changed since it was read; read it again and retry"
+        )
 
 
 class Store(Protocol):
@@ -170,21 +199,42 @@ class Store(Protocol):
         otherwise, nothing written).
         """
 
-    def replace_asset(self, asset: Asset) -> Asset:
-        """Overwrite an existing asset (NotFoundError when absent); return it as stored."""
+    def replace_asset(self, asset: Asset, *, if_match: Precondition | None = None) -> Asset:
+        """Overwrite an existing asset (NotFoundError when absent); return it as stored.
 
-    def delete_asset(self, layer: Layer, asset_id: str) -> None:
-        """Remove an asset or raise NotFoundError."""
+        PreconditionFailedError, nothing written, when the stored asset does not meet
+        ``if_match``.
+        """
+
+    def delete_asset(
+        self, layer: Layer, asset_id: str, *, if_match: Precondition | None = None
+    ) -> None:
+        """Remove an asset or raise NotFoundError (PreconditionFailedError: see replace)."""
 
     # -- what a commune supplies ----------------------------------------------------------------
 
     def get_commune_input(self, code: str, key: str) -> CommuneInput | None:
         """Return what the commune supplied under ``key``, or None."""
 
-    def put_commune_input(self, code: str, key: str, value: dict[str, Any]) -> CommuneInput:
-        """Store (or replace) what the commune supplies under ``key``."""
+    def put_commune_input(
+        self,
+        code: str,
+        key: str,
+        value: dict[str, Any],
+        *,
+        if_match: Precondition | None = None,
+        create_only: bool = False,
+    ) -> CommuneInput:
+        """Store (or replace) what the commune supplies under ``key``.
 
-    def delete_commune_input(self, code: str, key: str) -> None:
+        With ``if_match`` only a stored value meeting it is replaced (PreconditionFailedError
+        otherwise, and when nothing is stored); with ``create_only`` a stored value is never
+        replaced (PreconditionRequiredError: the caller must name the revision it replaces).
+        """
+
+    def delete_commune_input(
+        self, code: str, key: str, *, if_match: Precondition | None = None
+    ) -> None:
         """Forget what the commune supplied under ``key`` (NotFoundError when nothing is)."""
 
     # -- scenarios ------------------------------------------------------------------------------
@@ -213,10 +263,11 @@ class Store(Protocol):
         description: str | None = None,
         clear_description: bool = False,
         changes: Sequence[AssetChange] | None = None,
+        if_match: Precondition | None = None,
     ) -> Scenario:
         """Rename, describe or replace the changes of a scenario not yet promoted."""
 
-    def delete_scenario(self, scenario_id: str) -> None:
+    def delete_scenario(self, scenario_id: str, *, if_match: Precondition | None = None) -> None:
         """Remove a scenario (the base data is untouched)."""
 
     def promote_scenario(self, scenario_id: str) -> Scenario:

@@ -6,22 +6,59 @@ place: the communes gain their margin and surroundings box, the assets lose thei
 the communes (an asset keeps its own commune code, which may name a commune not loaded), and the
 asset_places membership table is filled from every stored asset and commune. SQLite cannot drop
 a foreign key, so its assets table is rebuilt: renamed aside, created anew, copied, dropped.
+Version 4 adds a revision column to the assets and the commune inputs; existing rows start at 0.
+A database newer than the program is refused rather than written with an older idea of it.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from sqlalchemy import Connection, inspect, select, text, update
+from sqlalchemy import Connection, insert, inspect, select, text, update
 
+from mobility.errors import StoreUnavailableError
 from mobility.store import schema
 from mobility.store.sql_places import outer_box, place_commune, place_of
 
 Backend = Literal["sqlite", "postgis"]
+POSTGIS_LOCK_KEY = 7_511_0
+"""Advisory lock id serialising schema set-up across workers that start together."""
 _ASIDE = "assets_before_v3"
 _ASSET_COLUMNS = (
     "layer, id, commune, lon, lat, properties, footprint, power_kw, kind, modes, updated_at"
 )
+
+
+def create_or_upgrade(conn: Connection, backend: Backend) -> None:
+    """Create the missing tables and bring a stored schema up to ``schema.SCHEMA_VERSION``."""
+    if backend == "postgis":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": POSTGIS_LOCK_KEY})
+    version = stored_version(conn)
+    if version is not None and version > schema.SCHEMA_VERSION:
+        raise StoreUnavailableError(
+            f"the database holds schema version {version}, newer than this "
+            f"program's {schema.SCHEMA_VERSION}: upgrade the program"
+        )
+    upgrading_v3 = version is not None and version < 3
+    if upgrading_v3:
+        prepare_v3(conn, backend)
+    schema.metadata.create_all(conn)
+    if backend == "postgis":
+        for statement in schema.POSTGIS_DDL:
+            conn.execute(text(statement))
+    if upgrading_v3:
+        finish_v3(conn, backend)
+    if version is not None and version < 4:
+        add_revision_columns(conn, backend)
+    meta = schema.store_meta
+    if version is None:
+        conn.execute(insert(meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION)))
+    elif version < schema.SCHEMA_VERSION:
+        conn.execute(
+            update(meta)
+            .where(meta.c.key == "schema_version")
+            .values(value=str(schema.SCHEMA_VERSION))
+        )
 
 
 def stored_version(conn: Connection) -> int | None:
@@ -60,3 +97,21 @@ def finish_v3(conn: Connection, backend: Backend) -> None:
         place = place_of(boundary_json, None)
         conn.execute(update(communes).where(communes.c.code == code).values(**outer_box(place)))
         place_commune(conn, code, place)
+
+
+def add_revision_columns(conn: Connection, backend: Backend) -> None:
+    """Give the tables of version 3 the revision column of version 4 (rows keep their data).
+
+    A table rebuilt by the version 3 step already has it (created by ``create_all``).
+    """
+    for table, column in schema.REVISION_COLUMNS:
+        if backend == "sqlite":
+            present = {row[1] for row in conn.exec_driver_sql(f"PRAGMA table_info({table})")}
+            if column in present:
+                continue
+        exists_clause = "IF NOT EXISTS " if backend == "postgis" else ""
+        conn.execute(
+            text(
+                f"ALTER TABLE {table} ADD COLUMN {exists_clause}{column} BIGINT NOT NULL DEFAULT 0"
+            )
+        )

@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
+
+from sqlalchemy import Connection, Row, Select
 
 from mobility.assets import Asset, Layer, filter_columns, parse_attributes
 
@@ -13,6 +16,16 @@ from mobility.assets import Asset, Layer, filter_columns, parse_attributes
 def aware(moment: datetime) -> datetime:
     """Return the time as UTC-aware: SQLite returns naive datetimes, every stored time is UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def first_revision() -> int:
+    """Return the revision a new record starts at: the time of its creation in microseconds.
+
+    Every write then adds one. Starting from the clock rather than from 0 means a record deleted
+    and created again under the same id never shows a revision (an ETag) of its previous life, so
+    a client holding the old one cannot overwrite the new record by mistake.
+    """
+    return time.time_ns() // 1000
 
 
 def row_from_asset(asset: Asset, now: datetime) -> dict[str, Any]:
@@ -42,4 +55,15 @@ def asset_from_row(row: Any) -> Asset:
         attributes=parse_attributes(layer, json.loads(row["properties"])),
         footprint=json.loads(row["footprint"]) if row["footprint"] else None,
         updated_at=aware(row["updated_at"]),
+        revision=int(row["revision"]),
     )
+
+
+def locked_row(conn: Connection, statement: Select[Any]) -> Row[Any] | None:
+    """Return the one row a write is about to change, locked until the transaction ends.
+
+    PostgreSQL locks it (``FOR UPDATE``): a concurrent writer of the same row waits for this
+    transaction. SQLite has no row locks and ignores the clause; its writers hold the database's
+    write lock from their ``BEGIN IMMEDIATE``.
+    """
+    return conn.execute(statement.with_for_update()).first()

@@ -9,6 +9,7 @@ generated point geometry with a GiST index (see ``postgis_ddl``).
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -22,12 +23,16 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
-SCHEMA_VERSION = 3
+from mobility.store.rows import first_revision
+
+SCHEMA_VERSION = 4
 """2 added the scenarios and commune_inputs tables; 3 the communes' margin and surroundings box,
 the asset_places membership table, and assets no longer tied to a loaded commune by a foreign key
-(an asset keeps its own commune code, which may name a commune that is not loaded)."""
+(an asset keeps its own commune code, which may name a commune that is not loaded); 4 a revision
+to each asset and commune input (their ETag)."""
 
 metadata = MetaData()
 
@@ -76,6 +81,14 @@ assets = Table(
     Column("kind", String(32), nullable=True),
     Column("modes", String(200), nullable=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column(
+        "revision",
+        BigInteger,
+        nullable=False,
+        default=first_revision,
+        server_default=text("0"),
+        comment="the ETag: a new row's time in microseconds, plus one per write",
+    ),
 )
 Index("assets_layer_commune", assets.c.layer, assets.c.commune)
 Index("assets_layer_lon_lat", assets.c.layer, assets.c.lon, assets.c.lat)
@@ -120,6 +133,14 @@ commune_inputs = Table(
     Column("key", String(32), primary_key=True),
     Column("value", Text, nullable=False, comment="JSON object supplied by the commune"),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column(
+        "revision",
+        BigInteger,
+        nullable=False,
+        default=first_revision,
+        server_default=text("0"),
+        comment="the ETag, as for assets",
+    ),
 )
 
 store_meta = Table(
@@ -138,3 +159,6 @@ POSTGIS_DDL = (
     "CREATE INDEX IF NOT EXISTS communes_geom ON communes USING gist (geom)",
 )
 """Statements that give PostGIS its spatial columns and indexes (idempotent)."""
+
+REVISION_COLUMNS = (("assets", "revision"), ("commune_inputs", "revision"))
+"""Columns version 4 added to tables of version 3 (existing rows start at revision 0)."""

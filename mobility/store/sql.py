@@ -10,35 +10,23 @@ PostgreSQL's row locks). Everything else is the same SQL, so the same tests run 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, Literal
 
-from sqlalchemy import (
-    Boolean,
-    Connection,
-    Engine,
-    and_,
-    create_engine,
-    event,
-    func,
-    insert,
-    literal_column,
-    select,
-    text,
-    update,
-)
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import Boolean, and_, func, literal_column, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
 from mobility.assets import Asset, Layer
-from mobility.errors import ConflictError, NotFoundError, StoreUnavailableError
+from mobility.errors import ConflictError, NotFoundError
 from mobility.store import schema
-from mobility.store.base import ASSET_PAGE_SIZE, AssetPage, AssetQuery
-from mobility.store.migration import finish_v3, prepare_v3, stored_version
-from mobility.store.rows import asset_from_row
+from mobility.store.base import (
+    ASSET_PAGE_SIZE,
+    AssetPage,
+    AssetQuery,
+    Precondition,
+    check_precondition,
+)
+from mobility.store.rows import asset_from_row, locked_row
 from mobility.store.sql_communes import CommuneTables
 from mobility.store.sql_places import (
     bump_revisions,
@@ -48,83 +36,9 @@ from mobility.store.sql_places import (
 )
 from mobility.store.sql_plans import PlanTables
 
-_POSTGIS_LOCK_KEY = 7_511_0  # advisory lock id serialising schema set-up across workers
-
 
 class SqlStore(CommuneTables, PlanTables):
     """The store, on SQLite (``sqlite:///path``) or PostGIS (``postgresql://...``)."""
-
-    def __init__(self, url: str) -> None:
-        parsed = make_url(url)
-        self.backend: Literal["sqlite", "postgis"]
-        if parsed.get_backend_name() == "sqlite":
-            self.backend = "sqlite"
-            if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            self._engine = create_engine(parsed, connect_args={"timeout": 30})
-            event.listen(self._engine, "connect", _configure_sqlite)
-        elif parsed.get_backend_name() == "postgresql":
-            self.backend = "postgis"
-            self._engine = create_engine(
-                parsed.set(drivername="postgresql+psycopg"), pool_pre_ping=True
-            )
-        else:
-            raise ValueError(f"unsupported database URL scheme: {parsed.drivername}")
-        self._create_schema()
-
-    @property
-    def engine(self) -> Engine:
-        """Return the SQLAlchemy engine (for tests and maintenance scripts)."""
-        return self._engine
-
-    def close(self) -> None:
-        """Release every pooled connection."""
-        self._engine.dispose()
-
-    # -- schema -----------------------------------------------------------------------------
-
-    def _create_schema(self) -> None:
-        try:
-            with self._engine.begin() as conn:
-                if self.backend == "postgis":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _POSTGIS_LOCK_KEY})
-                version = stored_version(conn)
-                if version is not None and version > schema.SCHEMA_VERSION:
-                    raise StoreUnavailableError(
-                        f"the database holds schema version {version}, newer than this "
-                        f"program's {schema.SCHEMA_VERSION}: upgrade the program"
-                    )
-                upgrading = version is not None and version < 3
-                if upgrading:
-                    prepare_v3(conn, self.backend)
-                schema.metadata.create_all(conn)
-                if self.backend == "postgis":
-                    for statement in schema.POSTGIS_DDL:
-                        conn.execute(text(statement))
-                if upgrading:
-                    finish_v3(conn, self.backend)
-                if version is None:
-                    conn.execute(
-                        insert(schema.store_meta).values(
-                            key="schema_version", value=str(schema.SCHEMA_VERSION)
-                        )
-                    )
-                elif version < schema.SCHEMA_VERSION:
-                    conn.execute(
-                        update(schema.store_meta)
-                        .where(schema.store_meta.c.key == "schema_version")
-                        .values(value=str(schema.SCHEMA_VERSION))
-                    )
-        except OperationalError as exc:
-            raise StoreUnavailableError(f"cannot open the {self.backend} store") from exc
-
-    @contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        try:
-            with self._engine.begin() as conn:
-                yield conn
-        except OperationalError as exc:
-            raise StoreUnavailableError("the database refused the operation") from exc
 
     # -- assets -----------------------------------------------------------------------------
 
@@ -267,7 +181,7 @@ class SqlStore(CommuneTables, PlanTables):
         if not assets:
             return 0
         try:
-            with self._transaction() as conn:
+            with self._write_transaction() as conn:
                 touched: set[str] = set()
                 if upsert:
                     keys = [(asset.layer.value, asset.id) for asset in assets]
@@ -280,36 +194,41 @@ class SqlStore(CommuneTables, PlanTables):
             ) from exc
         return len(assets)
 
-    def replace_asset(self, asset: Asset) -> Asset:
-        """Overwrite an existing asset and return it as stored."""
+    def replace_asset(self, asset: Asset, *, if_match: Precondition | None = None) -> Asset:
+        """Overwrite an existing asset and return it as stored, at its next revision.
+
+        One transaction reads the stored revision under a lock, checks ``if_match`` and writes
+        with the revision it read in the ``UPDATE``'s ``WHERE`` (compare-and-swap): a write that
+        would land on a record changed meanwhile changes nothing and raises
+        PreconditionFailedError.
+        """
         table = schema.assets
-        with self._transaction() as conn:
-            previous = conn.execute(
-                select(table.c.id).where(
-                    and_(table.c.layer == asset.layer.value, table.c.id == asset.id)
-                )
-            ).first()
+        key = and_(table.c.layer == asset.layer.value, table.c.id == asset.id)
+        with self._write_transaction() as conn:
+            previous = locked_row(conn, select(table.c.revision).where(key))
             if previous is None:
                 raise NotFoundError(f"no feature {asset.id!r} in {asset.layer.value}")
-            bump_revisions(conn, update_asset_row(conn, asset, datetime.now(UTC)))
-        return self.get_asset(asset.layer, asset.id)
+            what = f"feature {asset.id!r} of {asset.layer.value}"
+            check_precondition(if_match, int(previous.revision), what)
+            now = datetime.now(UTC)
+            bump_revisions(conn, update_asset_row(conn, asset, now, revision=previous.revision))
+            stored = conn.execute(select(table).where(key)).one()
+        return asset_from_row(stored._mapping)
 
-    def delete_asset(self, layer: Layer, asset_id: str) -> None:
-        """Remove an asset or raise NotFoundError; every commune that saw it moves on."""
+    def delete_asset(
+        self, layer: Layer, asset_id: str, *, if_match: Precondition | None = None
+    ) -> None:
+        """Remove an asset or raise NotFoundError; every commune that saw it moves on.
+
+        Under ``if_match`` the revision is checked on the row read under a lock, in the same
+        transaction as the delete.
+        """
         table = schema.assets
-        with self._transaction() as conn:
-            previous = conn.execute(
-                select(table.c.id).where(and_(table.c.layer == layer.value, table.c.id == asset_id))
-            ).first()
+        key = and_(table.c.layer == layer.value, table.c.id == asset_id)
+        with self._write_transaction() as conn:
+            previous = locked_row(conn, select(table.c.revision).where(key))
             if previous is None:
                 raise NotFoundError(f"no feature {asset_id!r} in {layer.value}")
+            what = f"feature {asset_id!r} of {layer.value}"
+            check_precondition(if_match, int(previous.revision), what)
             bump_revisions(conn, delete_asset_rows(conn, [(layer.value, asset_id)]))
-
-
-def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()

@@ -11,17 +11,17 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, select, text, update
+from sqlalchemy import and_, delete, insert, select, text, update
 
 from mobility.assets import Asset
 from mobility.errors import ConflictError, NotFoundError
 from mobility.store import schema
 from mobility.store.base import CommuneFile, CommuneRecord, FileRole
 from mobility.store.rows import aware
+from mobility.store.sql_engine import SqlConnections
 from mobility.store.sql_places import (
     bump_revisions,
     delete_asset_rows,
@@ -34,13 +34,8 @@ from mobility.store.sql_places import (
 )
 
 
-class CommuneTables:
-    """Communes and their files; mixed into SqlStore, which provides the transaction."""
-
-    backend: Literal["sqlite", "postgis"]
-
-    def _transaction(self) -> AbstractContextManager[Connection]:
-        raise NotImplementedError
+class CommuneTables(SqlConnections):
+    """Communes and their files; SqlStore adds the assets, PlanTables the inputs and scenarios."""
 
     def list_communes(self) -> list[CommuneRecord]:
         """Return every commune, ordered by code."""
@@ -99,7 +94,7 @@ class CommuneTables:
             "info": json.dumps(record.info),
             "updated_at": now,
         }
-        with self._transaction() as conn:
+        with self._write_transaction() as conn:
             exists = conn.execute(
                 select(schema.communes.c.code).where(schema.communes.c.code == record.code)
             ).first()
@@ -156,7 +151,7 @@ class CommuneTables:
         An asset another commune still sees (inside its boundary or its surroundings) stays:
         removing Paris must not empty its arrondissements.
         """
-        with self._transaction() as conn:
+        with self._write_transaction() as conn:
             seen = keys_seen_by(conn, code)
             conn.execute(delete(schema.asset_places).where(schema.asset_places.c.commune == code))
             conn.execute(delete(schema.scenarios).where(schema.scenarios.c.commune == code))

@@ -23,7 +23,7 @@ import numpy as np
 from sqlalchemy import Connection, and_, delete, exists, insert, or_, select, update
 
 from mobility.assets import Asset
-from mobility.errors import FieldProblem, InvalidInputError
+from mobility.errors import FieldProblem, InvalidInputError, PreconditionFailedError
 from mobility.places import Place
 from mobility.store import schema
 from mobility.store.rows import row_from_asset
@@ -220,17 +220,33 @@ def insert_asset_rows(conn: Connection, assets: Sequence[Asset], now: datetime) 
     return place_assets(conn, assets)
 
 
-def update_asset_row(conn: Connection, asset: Asset, now: datetime) -> set[str]:
-    """Overwrite a stored asset in place; return the communes that saw it or see it now."""
+def update_asset_row(
+    conn: Connection, asset: Asset, now: datetime, *, revision: int | None = None
+) -> set[str]:
+    """Overwrite a stored asset in place; return the communes that saw it or see it now.
+
+    The row moves to its next revision. With ``revision`` the ``UPDATE`` lands only on a row
+    still at that revision (compare-and-swap), else PreconditionFailedError and nothing changes.
+    """
     table = schema.assets
     key = (asset.layer.value, asset.id)
     touched = seers_of(conn, [key])
     row = row_from_asset(asset, now)
-    conn.execute(
+    where = and_(table.c.layer == key[0], table.c.id == key[1])
+    if revision is not None:
+        where = and_(where, table.c.revision == revision)
+    swapped = conn.execute(
         update(table)
-        .where(and_(table.c.layer == key[0], table.c.id == key[1]))
-        .values(**{k: v for k, v in row.items() if k not in ("layer", "id")})
+        .where(where)
+        .values(
+            **{k: v for k, v in row.items() if k not in ("layer", "id")},
+            revision=table.c.revision + 1,
+        )
     )
+    if revision is not None and swapped.rowcount != 1:
+        raise PreconditionFailedError(
+            f"feature {asset.id!r} of {asset.layer.value} changed while it was being written"
+        )
     forget_assets(conn, [key])
     return touched | place_assets(conn, [asset])
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,11 +23,19 @@ from mobility.assets import (
     natural_id_problem,
     parse_planned_attributes,
 )
-from mobility.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError
+from mobility.errors import (
+    ConflictError,
+    FieldProblem,
+    InvalidInputError,
+    NotFoundError,
+    PreconditionFailedError,
+    PreconditionRequiredError,
+)
 from mobility.plans import AssetChange, Scenario
 from mobility.store import schema
-from mobility.store.base import CommuneInput
-from mobility.store.rows import aware
+from mobility.store.base import CommuneInput, Precondition, check_precondition
+from mobility.store.rows import aware, locked_row
+from mobility.store.sql_engine import SqlConnections
 from mobility.store.sql_places import (
     bump_revisions,
     delete_asset_rows,
@@ -37,11 +44,8 @@ from mobility.store.sql_places import (
 )
 
 
-class PlanTables:
-    """Inputs and scenarios; mixed into SqlStore, which provides the transaction."""
-
-    def _transaction(self) -> AbstractContextManager[Connection]:
-        raise NotImplementedError
+class PlanTables(SqlConnections):
+    """Inputs and scenarios; SqlStore adds the assets, CommuneTables the communes."""
 
     # -- inputs -----------------------------------------------------------------------------
 
@@ -57,33 +61,67 @@ class PlanTables:
             return None
         return _input_from_row(row._mapping)
 
-    def put_commune_input(self, code: str, key: str, value: dict[str, Any]) -> CommuneInput:
-        """Store (or replace) what the commune supplies under ``key``."""
+    def put_commune_input(
+        self,
+        code: str,
+        key: str,
+        value: dict[str, Any],
+        *,
+        if_match: Precondition | None = None,
+        create_only: bool = False,
+    ) -> CommuneInput:
+        """Store (or replace) what the commune supplies under ``key``, in one transaction.
+
+        A replacement checks ``if_match`` against the stored revision and writes with that
+        revision in its ``WHERE``; ``create_only`` refuses to replace anything (the caller did
+        not say which revision it means to replace).
+        """
         table = schema.commune_inputs
         now = datetime.now(UTC)
-        with self._transaction() as conn:
+        key_of = and_(table.c.commune == code, table.c.key == key)
+        what = f"the {key} inputs of commune {code}"
+        dumped = json.dumps(value, ensure_ascii=False)
+        with self._write_transaction() as conn:
             _require_commune(conn, code)
-            conn.execute(delete(table).where(and_(table.c.commune == code, table.c.key == key)))
-            conn.execute(
-                insert(table).values(
-                    commune=code,
-                    key=key,
-                    value=json.dumps(value, ensure_ascii=False),
-                    updated_at=now,
+            previous = locked_row(conn, select(table.c.revision).where(key_of))
+            if previous is None and if_match is not None:
+                raise PreconditionFailedError(f"{what} are not stored: nothing matches If-Match")
+            if previous is None:
+                conn.execute(
+                    insert(table).values(commune=code, key=key, value=dumped, updated_at=now)
                 )
-            )
-        return CommuneInput(commune=code, key=key, value=value, updated_at=now)
+            else:
+                if create_only:
+                    raise PreconditionRequiredError(
+                        f"{what} are already stored: send If-Match with their ETag to replace "
+                        "them, so that figures someone else supplied meanwhile are not lost"
+                    )
+                check_precondition(if_match, int(previous.revision), what)
+                swapped = conn.execute(
+                    update(table)
+                    .where(key_of, table.c.revision == previous.revision)
+                    .values(value=dumped, updated_at=now, revision=table.c.revision + 1)
+                )
+                if swapped.rowcount != 1:
+                    raise PreconditionFailedError(f"{what} changed while being written")
+            stored = conn.execute(select(table).where(key_of)).one()
+        return _input_from_row(stored._mapping)
 
-    def delete_commune_input(self, code: str, key: str) -> None:
+    def delete_commune_input(
+        self, code: str, key: str, *, if_match: Precondition | None = None
+    ) -> None:
         """Forget what the commune supplied under ``key`` (NotFoundError when nothing is)."""
         table = schema.commune_inputs
-        with self._transaction() as conn:
+        key_of = and_(table.c.commune == code, table.c.key == key)
+        with self._write_transaction() as conn:
             _require_commune(conn, code)
-            deleted = conn.execute(
-                delete(table).where(and_(table.c.commune == code, table.c.key == key))
-            )
-            if deleted.rowcount == 0:
+            previous = locked_row(conn, select(table.c.revision).where(key_of))
+            if previous is None:
                 raise NotFoundError(f"commune {code} has no {key} inputs")
+            check_precondition(
+                if_match, int(previous.revision), f"the {key} inputs of commune {code}"
+            )
+            conn.execute(delete(table).where(key_of, table.c.revision == previous.revision))
 
     # -- scenarios --------------------------------------------------------------------------
 
@@ -113,7 +151,7 @@ class PlanTables:
         """Store a new scenario over the commune's base as it is now."""
         now = datetime.now(UTC)
         scenario_id = uuid.uuid4().hex[:16]
-        with self._transaction() as conn:
+        with self._write_transaction() as conn:
             revision = _require_commune(conn, commune)
             conn.execute(
                 insert(schema.scenarios).values(
@@ -138,11 +176,17 @@ class PlanTables:
         description: str | None = None,
         clear_description: bool = False,
         changes: Sequence[AssetChange] | None = None,
+        if_match: Precondition | None = None,
     ) -> Scenario:
-        """Rename, describe or replace the changes of a scenario not yet promoted."""
+        """Rename, describe or replace the changes of a scenario not yet promoted.
+
+        The scenario is read under a lock, checked against ``if_match`` and written with the
+        revision read in the ``UPDATE``'s ``WHERE``, all in one transaction.
+        """
         table = schema.scenarios
-        with self._transaction() as conn:
-            current = _read_scenario(conn, scenario_id)
+        with self._write_transaction() as conn:
+            current = _read_scenario(conn, scenario_id, lock=True)
+            check_precondition(if_match, current.revision, f"scenario {scenario_id}")
             if current.promoted_at is not None and changes is not None:
                 raise ConflictError(f"scenario {scenario_id} was promoted: its changes are frozen")
             values: dict[str, Any] = {
@@ -155,16 +199,24 @@ class PlanTables:
                 values["description"] = description
             if changes is not None:
                 values["changes"] = _dump_changes(changes)
-            conn.execute(update(table).where(table.c.id == scenario_id).values(**values))
+            swapped = conn.execute(
+                update(table)
+                .where(table.c.id == scenario_id, table.c.revision == current.revision)
+                .values(**values)
+            )
+            if swapped.rowcount != 1:
+                raise PreconditionFailedError(f"scenario {scenario_id} changed while written")
             return _read_scenario(conn, scenario_id)
 
-    def delete_scenario(self, scenario_id: str) -> None:
+    def delete_scenario(self, scenario_id: str, *, if_match: Precondition | None = None) -> None:
         """Remove a scenario (the base data is untouched)."""
         table = schema.scenarios
-        with self._transaction() as conn:
-            deleted = conn.execute(delete(table).where(table.c.id == scenario_id))
-            if deleted.rowcount == 0:
-                raise NotFoundError(f"no scenario {scenario_id!r}")
+        with self._write_transaction() as conn:
+            current = _read_scenario(conn, scenario_id, lock=True)
+            check_precondition(if_match, current.revision, f"scenario {scenario_id}")
+            conn.execute(
+                delete(table).where(table.c.id == scenario_id, table.c.revision == current.revision)
+            )
 
     def promote_scenario(self, scenario_id: str) -> Scenario:
         """Write a scenario's changes into the base data, all of them or none.
@@ -173,8 +225,8 @@ class PlanTables:
         or removed an asset since), and a planned charging point must have become a complete IRVE
         record: the base data only holds assets that can be published as they are.
         """
-        with self._transaction() as conn:
-            scenario = _read_scenario(conn, scenario_id)
+        with self._write_transaction() as conn:
+            scenario = _read_scenario(conn, scenario_id, lock=True)
             if scenario.promoted_at is not None:
                 raise ConflictError(f"scenario {scenario_id} was already promoted")
             _check_promotable(conn, scenario)
@@ -192,7 +244,7 @@ class PlanTables:
             conn.execute(
                 update(schema.scenarios)
                 .where(schema.scenarios.c.id == scenario_id)
-                .values(promoted_at=now, updated_at=now)
+                .values(promoted_at=now, updated_at=now, revision=schema.scenarios.c.revision + 1)
             )
             return _read_scenario(conn, scenario_id)
 
@@ -246,8 +298,9 @@ def _require_commune(conn: Connection, code: str) -> int:
     return int(revision)
 
 
-def _read_scenario(conn: Connection, scenario_id: str) -> Scenario:
-    row = conn.execute(select(schema.scenarios).where(schema.scenarios.c.id == scenario_id)).first()
+def _read_scenario(conn: Connection, scenario_id: str, *, lock: bool = False) -> Scenario:
+    statement = select(schema.scenarios).where(schema.scenarios.c.id == scenario_id)
+    row = locked_row(conn, statement) if lock else conn.execute(statement).first()
     if row is None:
         raise NotFoundError(f"no scenario {scenario_id!r}")
     return _scenario_from_row(row._mapping)
@@ -294,4 +347,5 @@ def _input_from_row(row: Any) -> CommuneInput:
         key=row["key"],
         value=json.loads(row["value"]),
         updated_at=aware(row["updated_at"]),
+        revision=int(row["revision"]),
     )

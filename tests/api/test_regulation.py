@@ -245,7 +245,7 @@ def test_commune_csv_passes_the_schema_validator(client: TestClient, tmp_path: P
 
 
 def test_iris_csv_needs_per_iris_figures_then_validates(client: TestClient, tmp_path: Path) -> None:
-    client.put(INPUTS, json=COMMUNE_INPUTS, headers=KEY)
+    first = client.put(INPUTS, json=COMMUNE_INPUTS, headers=KEY)
     scenario = _scenario(client, [])
     refused = client.get(f"{SDIRVE}.csv", params={"level": "iris", "scenario": scenario})
     assert refused.status_code == 409
@@ -255,7 +255,8 @@ def test_iris_csv_needs_per_iris_figures_then_validates(client: TestClient, tmp_
     codes = [code for code, _ in _shipped_iris()]
     figures = {"usage": USAGE, "forecast_fleet": FORECAST, "objectives": OBJECTIVES}
     inputs = {**COMMUNE_INPUTS, "iris": dict.fromkeys(codes, figures)}
-    assert client.put(INPUTS, json=inputs, headers=KEY).status_code == 200
+    replaced = client.put(INPUTS, json=inputs, headers={**KEY, "If-Match": first.headers["ETag"]})
+    assert replaced.status_code == 200
     response = client.get(f"{SDIRVE}.csv", params={"level": "iris", "scenario": scenario})
     assert response.status_code == 200, response.text
     report = _validate(tmp_path, response.text)
@@ -328,6 +329,7 @@ def test_afir_without_fleet_then_with_the_stored_fleet(any_client: TestClient) -
     put = any_client.put(FLEET, json=fleet, headers=KEY)
     assert put.status_code == 200, put.text
     assert any_client.get(FLEET).json()["value"] == fleet
+    stored_etag = any_client.get(FLEET).headers["ETag"]
     body = any_client.get("/communes/75110/afir").json()
     assert body["fleet"]["origin"] == "stored"
     assert body["fleet"]["source"] == "SDES, RSVERO 2025" and body["fleet"]["as_of"] == "2025-01-01"
@@ -335,7 +337,7 @@ def test_afir_without_fleet_then_with_the_stored_fleet(any_client: TestClient) -
     assert body["gap_kw"] == 3175.0  # 3800 - 625 (the public points)
     given = any_client.get("/communes/75110/afir", params={"bev": 0, "phev": 0}).json()
     assert given["fleet"]["origin"] == "request" and given["required_kw"] == 0.0
-    assert any_client.delete(FLEET, headers=KEY).status_code == 204
+    assert any_client.delete(FLEET, headers={**KEY, "If-Match": stored_etag}).status_code == 204
     assert any_client.get(FLEET).status_code == 404
 
 
@@ -417,8 +419,9 @@ def test_inputs_round_trip_on_both_backends(any_client: TestClient) -> None:
     assert stored["value"]["usage"]["period"] == USAGE["period"]
     body = any_client.get(SDIRVE).json()
     assert body["indicators"]["values"]["existant_nb_moyen_recharges"] == 5.3
-    assert any_client.delete(INPUTS, headers=KEY).status_code == 204
-    assert any_client.delete(INPUTS, headers=KEY).status_code == 404
+    etag = any_client.get(INPUTS).headers["ETag"]
+    assert any_client.delete(INPUTS, headers={**KEY, "If-Match": etag}).status_code == 204
+    assert any_client.delete(INPUTS, headers={**KEY, "If-Match": etag}).status_code == 404
     assert (
         any_client.get(SDIRVE).json()["indicators"]["values"]["existant_nb_moyen_recharges"] is None
     )

@@ -15,9 +15,11 @@ def test_a_replacement_over_another_commune_is_refused_and_writes_nothing(
 ) -> None:
     hub = client.get("/collections/hubs/items?limit=1").json()["features"][0]
     body = {"commune": "75110", "name": "Plan", "remove": [{"layer": "hubs", "ids": [hub["id"]]}]}
-    created = client.post("/scenarios", json=body, headers=KEY).json()
+    posted = client.post("/scenarios", json=body, headers=KEY)
+    created = posted.json()
     moved = {**body, "commune": "75111", "name": "Elsewhere"}
-    response = client.put(f"/scenarios/{created['id']}", json=moved, headers=KEY)
+    headers = {**KEY, "If-Match": posted.headers["ETag"]}
+    response = client.put(f"/scenarios/{created['id']}", json=moved, headers=headers)
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"] == [{"field": "commune", "message": "must be 75110"}]

@@ -231,7 +231,12 @@ def test_list_rename_replace_delete(client: TestClient) -> None:
     listed = client.get("/scenarios?commune=75110").json()["scenarios"]
     assert [s["name"] for s in listed] == ["B", "A"]
     assert "changes" not in listed[0] or listed[0]["changes"] is None
-    renamed = client.patch(f"/scenarios/{first['id']}", json={"name": "A2"}, headers=KEY)
+    read = client.get(f"/scenarios/{first['id']}")
+    renamed = client.patch(
+        f"/scenarios/{first['id']}",
+        json={"name": "A2"},
+        headers={**KEY, "If-Match": read.headers["ETag"]},
+    )
     assert renamed.status_code == 200 and renamed.json()["name"] == "A2"
     replaced = client.put(
         f"/scenarios/{second['id']}",
@@ -245,16 +250,21 @@ def test_list_rename_replace_delete(client: TestClient) -> None:
                 }
             ],
         },
-        headers=KEY,
+        headers={**KEY, "If-Match": client.get(f"/scenarios/{second['id']}").headers["ETag"]},
     )
     assert replaced.status_code == 200, replaced.text
     assert replaced.json()["counts"] == {"parking": {"add": 1, "change": 0, "remove": 0}}
     assert replaced.json()["description"] is None
     moved = client.put(
-        f"/scenarios/{second['id']}", json={"commune": "69381", "name": "x"}, headers=KEY
+        f"/scenarios/{second['id']}",
+        json={"commune": "69381", "name": "x"},
+        headers={**KEY, "If-Match": replaced.headers["ETag"]},
     )
     assert moved.status_code == 422
-    assert client.delete(f"/scenarios/{first['id']}", headers=KEY).status_code == 204
+    deleted = client.delete(
+        f"/scenarios/{first['id']}", headers={**KEY, "If-Match": renamed.headers["ETag"]}
+    )
+    assert deleted.status_code == 204
     assert client.get(f"/scenarios/{first['id']}").status_code == 404
     assert [s["id"] for s in client.get("/scenarios").json()["scenarios"]] == [second["id"]]
 

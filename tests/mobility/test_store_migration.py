@@ -34,7 +34,7 @@ from sqlalchemy import (
 from mobility.assets import Asset, Layer
 from mobility.store import AssetQuery, open_store
 from mobility.store.rows import row_from_asset
-from mobility.store.schema import POSTGIS_DDL
+from mobility.store.schema import POSTGIS_DDL, SCHEMA_VERSION
 from tests.support import builders
 from tests.support.stores import postgis_url_or_skip
 
@@ -170,18 +170,21 @@ def v2_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     yield url
 
 
-def test_a_version_2_store_opens_as_version_3_with_every_asset_kept(v2_url: str) -> None:
+def test_a_version_2_store_opens_at_the_current_version_with_every_asset_kept(
+    v2_url: str,
+) -> None:
     store = open_store(v2_url)
     try:
         with store.engine.begin() as conn:
             version = conn.execute(text("SELECT value FROM store_meta")).scalar()
             rows = conn.execute(text("SELECT COUNT(*) FROM asset_places")).scalar()
-        assert version == "3"
+        assert version == str(SCHEMA_VERSION)  # through 3 (places) and 4 (revisions)
         assert rows == 5
         for asset in _v2_assets():
             stored = store.get_asset(asset.layer, asset.id)
             assert (stored.commune, stored.lon, stored.lat) == (asset.commune, asset.lon, asset.lat)
             assert stored.attributes == asset.attributes
+            assert stored.revision == 0
         assert store.count_assets(Layer.CHARGING_POINTS, "75110") == 2
         assert store.count_assets(Layer.HUBS, "75110") == 1
         assert store.count_assets(Layer.HUBS, "69381") == 1
