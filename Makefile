@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 2
+DURATION ?= 30
+CONNECTIONS ?= 64
 SAMPLE := data/paris-10e/commune.json
 NPM ?= npm
 WEB_STAMP := web/node_modules/.npm-ci-stamp
@@ -14,7 +17,8 @@ MAP_BUILT := api/static/map/index.html
 WEB_SOURCES := web/build.mjs $(wildcard web/src/*)
 
 .DEFAULT_GOAL := help
-.PHONY: help install web seed run test pytest lint format openapi bench clean bench-siting bench-import
+.PHONY: help install web seed run serve-prod test pytest lint format openapi bench clean bench-siting \
+	bench-import bench-load
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +45,10 @@ seed: install ## Load the shipped commune (Paris 10e) into the store, if absent
 
 run: seed web ## Install, load the shipped commune and serve on http://127.0.0.1:8000
 	$(BIN)/uvicorn api.main:app --host $(HOST) --port $(PORT)
+
+serve-prod: install web ## Serve with WORKERS processes (default 2) on MOBILITY_DATABASE_URL (PostGIS)
+	$(BIN)/uvicorn api.main:app --host $(HOST) --port $(PORT) --workers $(WORKERS) \
+		--loop uvloop --http httptools --no-access-log --proxy-headers --timeout-graceful-shutdown 30
 
 test: install web lint pytest ## Install, then run the linters and every test
 
@@ -70,3 +78,7 @@ bench-siting: install ## Benchmark the siting solvers vs spopt and PuLP+CBC (BEN
 
 bench-import: install ## Benchmark IRVE imports and the national file cut to one commune (BENCH_ARGS=--quick)
 	$(BIN)/python scripts/bench_import.py $(BENCH_ARGS)
+
+bench-load: install ## HTTP load on 1/2/4 workers (DURATION, CONNECTIONS, BENCH_POSTGIS_URL=postgresql://...)
+	$(BIN)/python scripts/bench_load.py --duration $(DURATION) --connections $(CONNECTIONS) \
+		$(if $(BENCH_POSTGIS_URL),--postgis-url $(BENCH_POSTGIS_URL)) $(BENCH_ARGS)

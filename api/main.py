@@ -88,8 +88,8 @@ def create_app(settings: Settings) -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-            allow_headers=["Content-Type", "X-API-Key", "Accept"],
-            expose_headers=["Location"],
+            allow_headers=["Content-Type", "X-API-Key", "Accept", "If-Match"],
+            expose_headers=["Location", "ETag"],
         )
     app.add_middleware(BodySizeLimit, max_bytes=int(settings.max_upload_mb * 1_000_000))
     return app

@@ -4,34 +4,35 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import Request
 
 from api.links import paging_links
 from api.query import Paging
-from api.responses import GeoJSONResponse
+from api.responses import EncodedGeoJSONResponse
 from api.settings import Settings
-from mobility.geojson import feature_collection
+from mobility.geojson import feature_collection_json
 
 
 def items_page(
     request: Request,
     settings: Settings,
     paging: Paging,
-    features: list[dict[str, Any]],
+    features: list[str],
     number_matched: int,
-) -> GeoJSONResponse:
-    """Return the page as a FeatureCollection with ``numberMatched`` and its paging links."""
+) -> EncodedGeoJSONResponse:
+    """Return the page as a FeatureCollection with ``numberMatched`` and its paging links.
+
+    ``features`` are already JSON text: the page is encoded once, as bytes, here.
+    """
     links = paging_links(
         request, settings, offset=paging.offset, limit=paging.limit, number_matched=number_matched
     )
-    return GeoJSONResponse(
-        feature_collection(
-            features,
-            numberMatched=number_matched,
-            numberReturned=len(features),
-            timeStamp=datetime.now(UTC).isoformat(),
-            links=links,
-        )
+    body = feature_collection_json(
+        features,
+        numberMatched=number_matched,
+        numberReturned=len(features),
+        timeStamp=datetime.now(UTC).isoformat(),
+        links=links,
     )
+    return EncodedGeoJSONResponse(body)

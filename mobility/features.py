@@ -32,8 +32,15 @@ from mobility.assets import (
 )
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.geo import in_france
+from mobility.geojson import encode_json, with_members
 from mobility.places import INSEE_CODE_PATTERN, Place
-from mobility.store.base import ASSET_PAGE_SIZE, AssetQuery, CommuneRecord, Store
+from mobility.store.base import (
+    ASSET_PAGE_SIZE,
+    AssetJson,
+    AssetQuery,
+    CommuneRecord,
+    Store,
+)
 
 READ_ONLY_PROPERTIES = frozenset({"commune", "updated_at", "footprint", "in_commune"})
 """Properties the API adds to a served feature; a client may send them back, they are not data."""
@@ -312,6 +319,49 @@ def stream_features(
     assets = store.iter_assets(query, page_size=batch)
     while chunk := list(islice(assets, batch)):
         yield from features_in_place(chunk, place)
+
+
+def feature_json(asset: AssetJson, *, in_commune: bool | None = None, **members: Any) -> str:
+    """Return the Feature served for a stored asset as JSON text, built from the stored text.
+
+    Parsed, it equals :func:`feature_from_asset` of the same asset read and validated (a test
+    holds every shipped asset to it), plus ``members`` (such as ``links``): the stored properties
+    are the layer model's own JSON, and only what the API adds is encoded here. This is how a
+    page of features is served without parsing, validating and encoding every record again.
+    """
+    added: dict[str, Any] = {"commune": asset.commune or None, "updated_at": _iso(asset.updated_at)}
+    properties = with_members(asset.properties_json, added)
+    if asset.footprint_json is not None:
+        properties = properties[:-1] + ',"footprint":' + asset.footprint_json + "}"
+    if in_commune is not None:
+        properties = with_members(properties, {"in_commune": in_commune})
+    head = (
+        '{"type":"Feature","id":'
+        + encode_json(asset.id)
+        + ',"geometry":{"type":"Point","coordinates":'
+        + encode_json([asset.lon, asset.lat])
+        + '},"properties":'
+        + properties
+        + "}"
+    )
+    return with_members(head, members)
+
+
+def page_features_json(store: Store, query: AssetQuery) -> tuple[list[str], int]:
+    """Return one page as features' JSON text, and how many match: :func:`page_features` fast.
+
+    The same features, ``in_commune`` included, from the stored text (see :func:`feature_json`).
+    """
+    page = store.query_asset_json(query)
+    place = commune_place(store, query.commune)
+    if place is None:
+        return [feature_json(asset) for asset in page.assets], page.number_matched
+    inside = place.inside_commune([a.lon for a in page.assets], [a.lat for a in page.assets])
+    features = [
+        feature_json(asset, in_commune=bool(flag))
+        for asset, flag in zip(page.assets, inside.tolist(), strict=True)
+    ]
+    return features, page.number_matched
 
 
 def _iso(moment: datetime | None) -> str | None:

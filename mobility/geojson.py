@@ -8,7 +8,8 @@ adds its summary, notes and method: :class:`AnalysisCollection` holds those four
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,38 @@ Feature = dict[str, Any]
 def feature_collection(features: Iterable[Feature], **members: Any) -> dict[str, Any]:
     """Return a GeoJSON FeatureCollection of the features, with the foreign members after them."""
     return {"type": "FeatureCollection", "features": list(features), **members}
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+"""One encoder for every call: ``json.dumps`` with options builds a new one each time."""
+
+
+def encode_json(value: Any) -> str:
+    """Return compact JSON text (UTF-8 kept, NaN refused), as every pre-encoded answer writes it."""
+    return _ENCODER.encode(value)
+
+
+def with_members(json_object: str, members: Mapping[str, Any]) -> str:
+    """Return a JSON object's text with members appended, the object itself never parsed.
+
+    The fast way to serve text already encoded (a stored record): only the new members are
+    encoded. The object must not hold those names already (JSON would then have duplicates).
+    """
+    text = json_object.strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        raise ValueError("not the text of a JSON object")
+    added = ",".join(f"{encode_json(name)}:{encode_json(value)}" for name, value in members.items())
+    inner = text[1:-1].strip()
+    if not added:
+        return text
+    return "{" + (f"{inner},{added}" if inner else added) + "}"
+
+
+def feature_collection_json(features: Iterable[str], **members: Any) -> bytes:
+    """Return a FeatureCollection's UTF-8 bytes from features already encoded as JSON text."""
+    head = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]"
+    tail = "".join(f",{encode_json(name)}:{encode_json(value)}" for name, value in members.items())
+    return (head + tail + "}").encode("utf-8")
 
 
 @dataclass

@@ -16,11 +16,13 @@ from api.links import item_links
 from api.pages import items_page
 from api.preconditions import IfMatchDep, etag, with_etag
 from api.query import PagingDep
-from api.responses import GeoJSONResponse, problem_responses
+from api.responses import EncodedGeoJSONResponse, GeoJSONResponse, problem_responses
 from api.settings import Settings
 from mobility.assets import Asset
 from mobility.feature_edits import create_feature, patch_feature, replace_feature
-from mobility.features import feature_from_asset, page_features
+from mobility.features import feature_from_asset, feature_json, page_features_json
+from mobility.geojson import encode_json
+from mobility.store import AssetJson
 
 FEATURE_ID_PATH = r"^[A-Za-z0-9][A-Za-z0-9._:*\-]{0,127}$"
 FeatureIdPath = Annotated[str, Path(pattern=FEATURE_ID_PATH, description="Feature id.")]
@@ -59,8 +61,8 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         settings: SettingsDep,
         paging: PagingDep,
         filters: FilterDep,
-    ) -> GeoJSONResponse:
-        features, matched = page_features(store, filters.asset_query(layer, paging))
+    ) -> EncodedGeoJSONResponse:
+        features, matched = page_features_json(store, filters.asset_query(layer, paging))
         return items_page(request, settings, paging, features, matched)
 
     @router.get(
@@ -76,8 +78,8 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         request: Request,
         store: StoreDep,
         settings: SettingsDep,
-    ) -> GeoJSONResponse:
-        return _feature_response(request, settings, store.get_asset(layer, featureId))
+    ) -> EncodedGeoJSONResponse:
+        return _feature_response(request, settings, store.get_asset_json(layer, featureId))
 
     @router.post(
         "/items",
@@ -95,7 +97,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         store: StoreDep,
         settings: SettingsDep,
         feature: Annotated[Any, Body(include_in_schema=False)],
-    ) -> GeoJSONResponse:
+    ) -> EncodedGeoJSONResponse:
         stored = create_feature(store, layer, feature)
         return _feature_response(request, settings, stored, status_code=201)
 
@@ -116,7 +118,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         settings: SettingsDep,
         if_match: IfMatchDep,
         feature: Annotated[Any, Body(include_in_schema=False)],
-    ) -> GeoJSONResponse:
+    ) -> EncodedGeoJSONResponse:
         stored = replace_feature(store, layer, featureId, feature, if_match=if_match)
         return _feature_response(request, settings, stored)
 
@@ -137,7 +139,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         settings: SettingsDep,
         if_match: IfMatchDep,
         patch: Annotated[Any, Body(include_in_schema=False)],
-    ) -> GeoJSONResponse:
+    ) -> EncodedGeoJSONResponse:
         stored = patch_feature(store, layer, featureId, patch, if_match=if_match)
         return _feature_response(request, settings, stored)
 
@@ -164,15 +166,18 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
 def _feature_response(
     request: Request,
     settings: Settings,
-    asset: Asset,
+    asset: Asset | AssetJson,
     *,
     status_code: int = 200,
-) -> GeoJSONResponse:
+) -> EncodedGeoJSONResponse:
     """Return the stored feature with its links, its ETag and, when created, its Location."""
-    feature = feature_from_asset(asset)
     collection = f"/collections/{asset.layer.value}"
-    feature["links"] = item_links(request, settings, collection, feature["id"])
+    links = item_links(request, settings, collection, asset.id)
     headers = {"ETag": etag(asset.revision)}
     if status_code == 201:
-        headers["Location"] = feature["links"][0]["href"]
-    return GeoJSONResponse(feature, status_code=status_code, headers=headers)
+        headers["Location"] = links[0]["href"]
+    if isinstance(asset, Asset):
+        text = encode_json(feature_from_asset(asset) | {"links": links})
+    else:
+        text = feature_json(asset, links=links)
+    return EncodedGeoJSONResponse(text.encode("utf-8"), status_code=status_code, headers=headers)

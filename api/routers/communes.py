@@ -13,8 +13,9 @@ from api.links import item_links
 from api.pages import items_page
 from api.params import INSEE_PATTERN
 from api.query import PagingDep
-from api.responses import GeoJSONResponse, problem_responses
+from api.responses import EncodedGeoJSONResponse, GeoJSONResponse, problem_responses
 from mobility.commune_list import commune_feature, select_communes
+from mobility.geojson import encode_json
 
 router = APIRouter(prefix="/collections/communes", tags=["Communes"])
 PROBLEMS = problem_responses(404, 422)
@@ -30,11 +31,11 @@ PROBLEMS = problem_responses(404, 422)
 )
 def list_communes(
     request: Request, store: StoreDep, settings: SettingsDep, paging: PagingDep
-) -> GeoJSONResponse:
+) -> EncodedGeoJSONResponse:
     """Return the loaded communes (boundaries), filtered by bbox or code."""
     records = select_communes(store, bbox=paging.bbox, code=paging.commune)
     page = records[paging.offset : paging.offset + paging.limit]
-    features = [commune_feature(store, record) for record in page]
+    features = [encode_json(commune_feature(store, record)) for record in page]
     return items_page(request, settings, paging, features, len(records))
 
 

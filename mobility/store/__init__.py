@@ -3,6 +3,8 @@
 
 from mobility.store.base import (
     ASSET_PAGE_SIZE,
+    AssetJson,
+    AssetJsonPage,
     AssetPage,
     AssetQuery,
     CommuneFile,
@@ -30,6 +32,8 @@ def open_store(url: str) -> SqlStore:
 __all__ = [
     "ASSET_PAGE_SIZE",
     "DEFAULT_DATABASE_URL",
+    "AssetJson",
+    "AssetJsonPage",
     "AssetPage",
     "AssetQuery",
     "CommuneFile",

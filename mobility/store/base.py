@@ -98,6 +98,35 @@ class AssetPage:
 
 
 @dataclass(frozen=True)
+class AssetJson:
+    """An asset as its row holds it, its attributes left as the JSON text they were stored as.
+
+    What read-only answers serve: that text was written by the layer's model from a validated
+    asset (every field present, null when unknown), so serving it again needs neither parsing nor
+    validation. A change of a layer's model that adds a field must therefore rewrite the stored
+    text in a schema migration.
+    """
+
+    layer: Layer
+    id: str
+    commune: str
+    lon: float
+    lat: float
+    properties_json: str
+    footprint_json: str | None
+    updated_at: datetime
+    revision: int
+
+
+@dataclass(frozen=True)
+class AssetJsonPage:
+    """One page of a query as stored text: the assets in id order and how many match in all."""
+
+    assets: list[AssetJson]
+    number_matched: int
+
+
+@dataclass(frozen=True)
 class CommuneInput:
     """A figure set a commune supplies itself (its fleet, its SDIRVE inputs), kept as sent."""
 
@@ -185,6 +214,12 @@ class Store(Protocol):
 
     def get_asset(self, layer: Layer, asset_id: str) -> Asset:
         """Return one asset or raise NotFoundError."""
+
+    def query_asset_json(self, query: AssetQuery) -> AssetJsonPage:
+        """Return one page of assets as stored text (no validation), as query_assets orders it."""
+
+    def get_asset_json(self, layer: Layer, asset_id: str) -> AssetJson:
+        """Return one asset as stored text, or raise NotFoundError."""
 
     def count_assets(self, layer: Layer, commune: str) -> int:
         """Count the assets of one layer standing inside a commune's boundary."""

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, Select
 
 from mobility.assets import Asset, Layer, filter_columns, parse_attributes
+from mobility.store.base import AssetJson
 
 
 def aware(moment: datetime) -> datetime:
@@ -54,6 +55,21 @@ def asset_from_row(row: Any) -> Asset:
         lat=float(row["lat"]),
         attributes=parse_attributes(layer, json.loads(row["properties"])),
         footprint=json.loads(row["footprint"]) if row["footprint"] else None,
+        updated_at=aware(row["updated_at"]),
+        revision=int(row["revision"]),
+    )
+
+
+def asset_json_from_row(row: Any) -> AssetJson:
+    """Return an assets-table row as stored text, nothing parsed or validated."""
+    return AssetJson(
+        layer=Layer(row["layer"]),
+        id=row["id"],
+        commune=row["commune"],
+        lon=float(row["lon"]),
+        lat=float(row["lat"]),
+        properties_json=row["properties"],
+        footprint_json=row["footprint"],
         updated_at=aware(row["updated_at"]),
         revision=int(row["revision"]),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Boolean, and_, func, literal_column, select
 from sqlalchemy.exc import IntegrityError
@@ -21,12 +22,14 @@ from mobility.errors import ConflictError, NotFoundError
 from mobility.store import schema
 from mobility.store.base import (
     ASSET_PAGE_SIZE,
+    AssetJson,
+    AssetJsonPage,
     AssetPage,
     AssetQuery,
     Precondition,
     check_precondition,
 )
-from mobility.store.rows import asset_from_row, locked_row
+from mobility.store.rows import asset_from_row, asset_json_from_row, locked_row
 from mobility.store.sql_communes import CommuneTables
 from mobility.store.sql_places import (
     bump_revisions,
@@ -44,6 +47,17 @@ class SqlStore(CommuneTables, PlanTables):
 
     def query_assets(self, query: AssetQuery) -> AssetPage:
         """Return one page of assets matching the query, in id order, with the total matched."""
+        rows, matched = self._page_rows(query)
+        return AssetPage(assets=[asset_from_row(row) for row in rows], number_matched=matched)
+
+    def query_asset_json(self, query: AssetQuery) -> AssetJsonPage:
+        """Return one page as stored text (see AssetJson), in id order, with the total matched."""
+        rows, matched = self._page_rows(query)
+        assets = [asset_json_from_row(row) for row in rows]
+        return AssetJsonPage(assets=assets, number_matched=matched)
+
+    def _page_rows(self, query: AssetQuery) -> tuple[list[Any], int]:
+        """Return a page's rows (as mappings) and the number matched, read in one snapshot."""
         condition = self._asset_condition(query)
         table = schema.assets
         with self._transaction() as conn:
@@ -57,9 +71,7 @@ class SqlStore(CommuneTables, PlanTables):
                 .limit(query.limit)
                 .offset(query.offset)
             ).all()
-        return AssetPage(
-            assets=[asset_from_row(row._mapping) for row in rows], number_matched=int(matched or 0)
-        )
+        return [row._mapping for row in rows], int(matched or 0)
 
     def iter_assets(
         self, query: AssetQuery, *, page_size: int = ASSET_PAGE_SIZE
@@ -126,6 +138,13 @@ class SqlStore(CommuneTables, PlanTables):
 
     def get_asset(self, layer: Layer, asset_id: str) -> Asset:
         """Return one asset or raise NotFoundError."""
+        return asset_from_row(self._asset_row(layer, asset_id))
+
+    def get_asset_json(self, layer: Layer, asset_id: str) -> AssetJson:
+        """Return one asset as stored text (see AssetJson), or raise NotFoundError."""
+        return asset_json_from_row(self._asset_row(layer, asset_id))
+
+    def _asset_row(self, layer: Layer, asset_id: str) -> Any:
         table = schema.assets
         with self._transaction() as conn:
             row = conn.execute(
@@ -133,7 +152,7 @@ class SqlStore(CommuneTables, PlanTables):
             ).first()
         if row is None:
             raise NotFoundError(f"no feature {asset_id!r} in {layer.value}")
-        return asset_from_row(row._mapping)
+        return row._mapping
 
     def count_assets(self, layer: Layer, commune: str) -> int:
         """Count the assets of one layer standing inside a commune's boundary."""

@@ -31,26 +31,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(database_url: str, **environment: str) -> Iterator[str]:
-    """Run ``uvicorn api.main:app`` on a free port over the given store; yield its base URL."""
+def serve(database_url: str, *, workers: int = 1, **environment: str) -> Iterator[str]:
+    """Run ``uvicorn api.main:app`` on a free port over the given store; yield its base URL.
+
+    With ``workers`` above 1 uvicorn starts that many worker processes on one socket, as
+    ``make serve-prod`` does: the kernel hands each new connection to one of them.
+    """
     port = free_port()
     env = {**os.environ, "MOBILITY_DATABASE_URL": database_url, **environment}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    command = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--log-level", "warning", "--workers", str(workers)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_WAIT_S

@@ -1,0 +1,136 @@
+# SPDX-License-Identifier: MIT
+"""A small HTTP/1.1 load client on raw asyncio streams: keep-alive connections, closed loop.
+
+Each connection sends one request, reads the whole answer, then sends the next, until the run's
+time is up; latencies are taken per request. Written on raw streams rather than with httpx
+because the client shares the machine's cores with the server it measures: an httpx request
+costs several times the CPU of this loop, and that CPU would be taken from the server. The run
+reports the CPU the client itself used, so its weight on the figures is known.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+REQUEST_TIMEOUT_S = 120.0
+"""A request unanswered after this long counts as an error (its connection is reopened)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One request the load repeats."""
+
+    name: str
+    method: str
+    path: str
+    body: bytes | None = None
+
+
+@dataclass
+class LoadResult:
+    """What one run measured."""
+
+    latencies_s: list[float] = field(default_factory=list)
+    errors: int = 0
+    statuses: Counter[int] = field(default_factory=Counter)
+    elapsed_s: float = 0.0
+    client_cpu_s: float = 0.0
+
+    @property
+    def requests_per_s(self) -> float:
+        """Answers completed per second of the run."""
+        return len(self.latencies_s) / self.elapsed_s if self.elapsed_s else 0.0
+
+    def percentile_ms(self, q: float) -> float | None:
+        """The latency below which a fraction ``q`` of the answers came, in milliseconds."""
+        if not self.latencies_s:
+            return None
+        ordered = sorted(self.latencies_s)
+        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    @property
+    def client_cpu_share(self) -> float:
+        """The client's CPU time over the run's wall time (1.0: one core busy all along)."""
+        return self.client_cpu_s / self.elapsed_s if self.elapsed_s else 0.0
+
+
+def encode_request(target: Target, host: str, port: int) -> bytes:
+    """Return the bytes of the request, with a body and its length when the target has one."""
+    lines = [
+        f"{target.method} {target.path} HTTP/1.1",
+        f"Host: {host}:{port}",
+        "User-Agent: bench-load",
+        "Accept: */*",
+    ]
+    if target.body is not None:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(target.body)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii") + (target.body or b"")
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Read one whole answer: (status, whether the server keeps the connection open)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    status = int(status_line.split(" ", 2)[1])
+    headers = {}
+    for line in header_lines:
+        if ":" in line:
+            name, value = line.split(":", 1)
+            headers[name.strip().lower()] = value.strip().lower()
+    if "content-length" in headers:
+        await reader.readexactly(int(headers["content-length"]))
+    elif headers.get("transfer-encoding") == "chunked":
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    return status, headers.get("connection") != "close"
+
+
+async def _connection(
+    host: str, port: int, request: bytes, deadline: float, result: LoadResult
+) -> None:
+    streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+    while time.perf_counter() < deadline:
+        if streams is None:
+            streams = await asyncio.open_connection(host, port)
+        reader, writer = streams
+        started = time.perf_counter()
+        try:
+            writer.write(request)
+            status, keep = await asyncio.wait_for(read_response(reader), REQUEST_TIMEOUT_S)
+        except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError):
+            result.errors += 1
+            writer.close()
+            streams = None
+            continue
+        result.latencies_s.append(time.perf_counter() - started)
+        result.statuses[status] += 1
+        if status >= 400:
+            result.errors += 1
+        if not keep:
+            writer.close()
+            streams = None
+    if streams is not None:
+        streams[1].close()
+
+
+async def run_load(
+    host: str, port: int, target: Target, *, connections: int, duration_s: float
+) -> LoadResult:
+    """Keep ``connections`` connections busy with ``target`` for ``duration_s`` seconds."""
+    result = LoadResult()
+    request = encode_request(target, host, port)
+    cpu_before = time.process_time()
+    started = time.perf_counter()
+    deadline = started + duration_s
+    await asyncio.gather(
+        *(_connection(host, port, request, deadline, result) for _ in range(connections))
+    )
+    result.elapsed_s = time.perf_counter() - started
+    result.client_cpu_s = time.process_time() - cpu_before
+    return result

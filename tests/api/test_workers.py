@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: MIT
+"""Real uvicorn worker processes over one store, as in production: nothing lost, nothing stale.
+
+Eight clients patch eight different fields of one car park at the same instant, ten times over,
+on two workers; every change must be kept. A write made through one server process is seen by
+the next analysis another process answers (a process caches street contexts, never assets).
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+
+from tests.conftest import API_KEY
+from tests.support import builders
+from tests.support.server import serve
+
+KEY = {"X-API-Key": API_KEY}
+TRIALS = 10
+PARK = "park-workers"
+
+
+def _trial_values(trial: int) -> dict[str, Any]:
+    """Return eight field values that all differ from the previous trial's."""
+    return {
+        "name": f"Parc Magenta {trial}",
+        "capacity": 200 + trial,
+        "ev_ready_spaces": 20 + trial,
+        "pmr_spaces": 2 + trial,
+        "access": ("public", "customers")[trial % 2],
+        "fee": trial % 2 == 0,
+        "covered": trial % 2 == 1,
+        "operator": f"Régie {trial}",
+    }
+
+
+def _patch_all_at_once(url: str, values: dict[str, Any]) -> list[httpx.Response]:
+    """Send one PATCH per field from its own thread and connection, released together."""
+    start = threading.Barrier(len(values))
+
+    def patch(field: str) -> httpx.Response:
+        with httpx.Client(timeout=60) as client:
+            start.wait()
+            return client.patch(url, json={"properties": {field: values[field]}}, headers=KEY)
+
+    with ThreadPoolExecutor(max_workers=len(values)) as pool:
+        return list(pool.map(patch, values))
+
+
+def test_concurrent_patches_on_two_workers_keep_every_change(sample_store_url: str) -> None:
+    with serve(sample_store_url, workers=2, MOBILITY_API_KEYS=API_KEY) as base:
+        body = builders.feature({"kind": "car", "capacity": 100}, feature_id=PARK)
+        created = httpx.post(f"{base}/collections/parking/items", json=body, headers=KEY)
+        assert created.status_code == 201, created.text
+        url = f"{base}/collections/parking/items/{PARK}"
+        lost: list[tuple[int, str]] = []
+        for trial in range(TRIALS):
+            values = _trial_values(trial)
+            answers = _patch_all_at_once(url, values)
+            assert [answer.status_code for answer in answers] == [200] * len(values)
+            stored = httpx.get(url).json()["properties"]
+            lost += [(trial, field) for field in values if stored[field] != values[field]]
+        assert lost == []
+
+
+def test_a_write_on_one_worker_is_seen_by_the_next_analysis_on_another(
+    sample_store_url: str,
+) -> None:
+    coverage = "/communes/75110/coverage?layer=parking&within_m=150&kind=bicycle"
+    with (
+        serve(sample_store_url, MOBILITY_API_KEYS=API_KEY) as writer,
+        serve(sample_store_url) as reader,
+    ):
+        before = httpx.get(reader + coverage, timeout=120).json()
+        park = builders.feature(
+            {"kind": "bicycle", "capacity": 20}, lon=2.3646, lat=48.8700, feature_id="bike-w"
+        )
+        created = httpx.post(f"{writer}/collections/parking/items", json=park, headers=KEY)
+        assert created.status_code == 201, created.text
+        after = httpx.get(reader + coverage, timeout=120).json()
+        assert after["method"]["assets"]["count"] == before["method"]["assets"]["count"] + 1
