@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from mobility.assets import (
     Asset,
@@ -76,36 +77,18 @@ class PlanTables(SqlConnections):
         revision in its ``WHERE``; ``create_only`` refuses to replace anything (the caller did
         not say which revision it means to replace).
         """
-        table = schema.commune_inputs
-        now = datetime.now(UTC)
-        key_of = and_(table.c.commune == code, table.c.key == key)
-        what = f"the {key} inputs of commune {code}"
-        dumped = json.dumps(value, ensure_ascii=False)
-        with self._write_transaction() as conn:
-            _require_commune(conn, code)
-            previous = locked_row(conn, select(table.c.revision).where(key_of))
-            if previous is None and if_match is not None:
-                raise PreconditionFailedError(f"{what} are not stored: nothing matches If-Match")
-            if previous is None:
-                conn.execute(
-                    insert(table).values(commune=code, key=key, value=dumped, updated_at=now)
-                )
-            else:
-                if create_only:
+        for attempt in (1, 2):
+            try:
+                with self._write_transaction() as conn:
+                    return _put_input(conn, code, key, value, if_match, create_only=create_only)
+            except IntegrityError as exc:
+                # PostgreSQL: another request created them between this one's read and insert
+                if create_only or attempt == 2:
                     raise PreconditionRequiredError(
-                        f"{what} are already stored: send If-Match with their ETag to replace "
-                        "them, so that figures someone else supplied meanwhile are not lost"
-                    )
-                check_precondition(if_match, int(previous.revision), what)
-                swapped = conn.execute(
-                    update(table)
-                    .where(key_of, table.c.revision == previous.revision)
-                    .values(value=dumped, updated_at=now, revision=table.c.revision + 1)
-                )
-                if swapped.rowcount != 1:
-                    raise PreconditionFailedError(f"{what} changed while being written")
-            stored = conn.execute(select(table).where(key_of)).one()
-        return _input_from_row(stored._mapping)
+                        f"the {key} inputs of commune {code} were stored meanwhile by another "
+                        "request: read them, then send If-Match with their ETag to replace them"
+                    ) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def delete_commune_input(
         self, code: str, key: str, *, if_match: Precondition | None = None
@@ -247,6 +230,44 @@ class PlanTables(SqlConnections):
                 .values(promoted_at=now, updated_at=now, revision=schema.scenarios.c.revision + 1)
             )
             return _read_scenario(conn, scenario_id)
+
+
+def _put_input(
+    conn: Connection,
+    code: str,
+    key: str,
+    value: dict[str, Any],
+    if_match: Precondition | None,
+    *,
+    create_only: bool,
+) -> CommuneInput:
+    """Insert or compare-and-swap one commune input inside the caller's write transaction."""
+    table = schema.commune_inputs
+    now = datetime.now(UTC)
+    key_of = and_(table.c.commune == code, table.c.key == key)
+    what = f"the {key} inputs of commune {code}"
+    dumped = json.dumps(value, ensure_ascii=False)
+    _require_commune(conn, code)
+    previous = locked_row(conn, select(table.c.revision).where(key_of))
+    if previous is None and if_match is not None:
+        raise PreconditionFailedError(f"{what} are not stored: nothing matches If-Match")
+    if previous is None:
+        conn.execute(insert(table).values(commune=code, key=key, value=dumped, updated_at=now))
+    elif create_only:
+        raise PreconditionRequiredError(
+            f"{what} are already stored: send If-Match with their ETag to replace "
+            "them, so that figures someone else supplied meanwhile are not lost"
+        )
+    else:
+        check_precondition(if_match, int(previous.revision), what)
+        swapped = conn.execute(
+            update(table)
+            .where(key_of, table.c.revision == previous.revision)
+            .values(value=dumped, updated_at=now, revision=table.c.revision + 1)
+        )
+        if swapped.rowcount != 1:
+            raise PreconditionFailedError(f"{what} changed while being written")
+    return _input_from_row(conn.execute(select(table).where(key_of)).one()._mapping)
 
 
 def _check_promotable(conn: Connection, scenario: Scenario) -> None:

@@ -8,6 +8,7 @@ with their own connections, all keep their change (the compare-and-swap retries 
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -157,3 +158,23 @@ def test_a_version_3_database_is_upgraded_keeping_its_rows(store: SqlStore) -> N
         assert changed.revision == 1
     finally:
         upgraded.close()
+
+
+def test_inputs_created_by_concurrent_requests_are_created_once(store: SqlStore) -> None:
+    """Eight first writes at once: one creates, the others are told to name a revision."""
+    store.save_commune(builders.commune_record(), [])
+    start = threading.Barrier(8)
+
+    def create(bev: int) -> str:
+        start.wait()
+        try:
+            store.put_commune_input("75110", "fleet", {"bev": bev}, create_only=True)
+        except PreconditionRequiredError:
+            return "refused"
+        return "created"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = sorted(pool.map(create, range(8)))
+    assert outcomes == ["created"] + ["refused"] * 7
+    stored = store.get_commune_input("75110", "fleet")
+    assert stored is not None and stored.value["bev"] in range(8)
