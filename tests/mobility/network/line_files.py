@@ -69,6 +69,7 @@ def reference_graph(metric_lines: list[LineString]) -> tuple[nx.Graph, np.ndarra
     inverse = inverse.reshape(-1, 2)
     graph = nx.Graph()
     for (u, v), line in zip(inverse, noded, strict=True):
+        graph.add_nodes_from((int(u), int(v)))  # a closed line (a ring street) is still a place
         length = float(line.length)
         if u != v and (not graph.has_edge(u, v) or graph[u][v]["length"] > length):
             graph.add_edge(int(u), int(v), length=length)
