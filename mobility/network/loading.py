@@ -14,12 +14,14 @@ from mobility.errors import NotFoundError, UnsupportedFormatError
 from mobility.network.graphml import read_graphml
 from mobility.network.line_file import read_line_file
 from mobility.network.line_source import LINE_SUFFIXES
+from mobility.network.osm_pbf import read_osm_pbf
 from mobility.network.osm_xml import read_osm_xml
 from mobility.network.sources import StreetFormat, decompress_if_gzip, sniff_format
 
 SUFFIX_FORMATS: dict[str, StreetFormat] = {
     ".graphml": "graphml",
     ".osm": "osm",
+    ".pbf": "pbf",
     **dict.fromkeys(LINE_SUFFIXES, "lines"),
 }
 """Suffixes (after an optional ``.gz``) that name the format without looking at the content."""
@@ -39,13 +41,15 @@ def load_streets(
         A path, or the file's bytes (an upload). Gzip is recognised by its magic bytes, not by
         the name, because uploads often lose or fake their suffix.
     fmt
-        ``"graphml"``, ``"osm"`` or ``"lines"`` (GeoJSON, GeoPackage, Shapefile: any line file
-        GDAL reads, see :func:`~mobility.network.line_file.read_line_file`); when ``None`` the
-        suffix decides (``.graphml``, ``.osm``, ``.geojson``, ``.json``, ``.gpkg``, ``.shp``,
-        ``.zip``, optionally followed by ``.gz``), else the first bytes of the content.
+        ``"graphml"``, ``"osm"``, ``"pbf"`` or ``"lines"`` (GeoJSON, GeoPackage, Shapefile: any
+        line file GDAL reads, see :func:`~mobility.network.line_file.read_line_file`); when
+        ``None`` the suffix decides (``.graphml``, ``.osm``, ``.pbf``, ``.geojson``, ``.json``,
+        ``.gpkg``, ``.shp``, ``.zip``, optionally followed by ``.gz``), else the first bytes of
+        the content.
     clip
         A lon/lat polygon. A line file is read only inside it, its lines cut at the edge; a
-        graph (GraphML, OSM XML) keeps the edges that touch it, whole.
+        graph (GraphML, OSM XML) keeps the edges that touch it, whole; an OSM PBF file (often a
+        whole region) is cut at its last node inside, then kept the same way.
 
     Returns
     -------
@@ -68,6 +72,8 @@ def load_streets(
         fmt = fmt or guess_format_from_name(source)
         if fmt == "lines":
             return read_line_file(source, clip=clip)  # GDAL reads the path: side files, indexes
+        if fmt == "pbf":
+            return clip_graph(read_osm_pbf(source, clip=clip), clip)  # streamed, never in memory
         raw = source.read_bytes()
     else:
         raw = bytes(source)
@@ -79,7 +85,11 @@ def load_streets(
         return clip_graph(read_graphml(data), clip)
     if fmt == "osm":
         return clip_graph(read_osm_xml(data), clip)
-    raise UnsupportedFormatError(f"Unknown street format {fmt!r}; use 'graphml', 'osm' or 'lines'.")
+    if fmt == "pbf":
+        return clip_graph(read_osm_pbf(data, clip=clip), clip)
+    raise UnsupportedFormatError(
+        f"Unknown street format {fmt!r}; use 'graphml', 'osm', 'pbf' or 'lines'."
+    )
 
 
 def guess_format_from_name(path: Path) -> StreetFormat | None:

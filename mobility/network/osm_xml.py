@@ -38,7 +38,9 @@ Way = tuple[int, list[int], dict[str, str]]
 
 
 @dataclass
-class _Extract:
+class Extract:
+    """What the street graph is built from: node positions, highway nodes and street ways."""
+
     coords: dict[int, tuple[float, float]] = field(default_factory=dict)
     node_highway: dict[int, str] = field(default_factory=dict)
     ways: list[Way] = field(default_factory=list)
@@ -65,10 +67,11 @@ def read_osm_xml(data: bytes) -> nx.MultiDiGraph:
         On broken XML, bad coordinates, or when no street way survives.
     """
     with paused_gc():
-        return _build_graph(_parse_document(decompress_if_gzip(data)))
+        return build_street_graph(_parse_document(decompress_if_gzip(data)))
 
 
-def _build_graph(extract: _Extract) -> nx.MultiDiGraph:
+def build_street_graph(extract: Extract) -> nx.MultiDiGraph:
+    """Cut the street ways at shared nodes into the normalized graph (OSM XML and PBF alike)."""
     runs: list[Way] = []
     uses: Counter[int] = Counter()
     for way_id, refs, tags in extract.ways:
@@ -93,8 +96,8 @@ def _build_graph(extract: _Extract) -> nx.MultiDiGraph:
     return assemble_streets(nodes, edges, source_format="osm", has_classes=True)
 
 
-def _parse_document(data: bytes) -> _Extract:
-    extract = _Extract()
+def _parse_document(data: bytes) -> Extract:
+    extract = Extract()
     depth = 0
     root = None
     for event, element in iter_xml_events(data, expected_root="osm"):
@@ -111,7 +114,7 @@ def _parse_document(data: bytes) -> _Extract:
             _read_node(element.attrib, _tags(element), extract)
         elif name == "way" and not deleted:
             tags = _tags(element)
-            if tags.get("highway", "") and tags["highway"] not in NOT_A_STREET:
+            if is_street(tags):
                 refs = [_int(nd.get("ref"), "way node ref") for nd in element if nd.tag == "nd"]
                 extract.ways.append((_int(element.get("id"), "way id"), refs, tags))
         if root is not None:
@@ -119,11 +122,16 @@ def _parse_document(data: bytes) -> _Extract:
     return extract
 
 
+def is_street(tags: Mapping[str, str]) -> bool:
+    """Tell whether an OSM way is a street: a ``highway`` tag that names a way people travel."""
+    return bool(tags.get("highway", "")) and tags["highway"] not in NOT_A_STREET
+
+
 def _tags(element: Element) -> dict[str, str]:
     return {c.get("k", ""): c.get("v", "") for c in element if c.tag == "tag"}
 
 
-def _read_node(attrib: Mapping[str, str], tags: Mapping[str, str], extract: _Extract) -> None:
+def _read_node(attrib: Mapping[str, str], tags: Mapping[str, str], extract: Extract) -> None:
     node_id = _int(attrib.get("id"), "node id")
     try:
         lon, lat = float(attrib["lon"]), float(attrib["lat"])

@@ -20,14 +20,16 @@ from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 from mobility.errors import UnsupportedFormatError
 
-StreetFormat = Literal["graphml", "osm", "lines"]
-"""GraphML, OSM XML, or a line file GDAL reads (GeoJSON, GeoPackage, zipped Shapefile)."""
+StreetFormat = Literal["graphml", "osm", "pbf", "lines"]
+"""GraphML, OSM XML, OSM PBF, or a line file GDAL reads (GeoJSON, GeoPackage, zipped Shapefile)."""
 
 GZIP_MAGIC = b"\x1f\x8b"
 UTF8_BOM = b"\xef\xbb\xbf"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 ZIP_MAGIC = b"PK\x03\x04"
 SHAPEFILE_MAGIC = b"\x00\x00\x27\x0a"
+PBF_HEADER = b"\x0a\x09OSMHeader"
+"""What an OSM PBF file holds after its first 4 bytes: the header blob's type, length-prefixed."""
 LINE_FILE_MAGICS = (SQLITE_MAGIC, ZIP_MAGIC, SHAPEFILE_MAGIC)
 """First bytes of a GeoPackage, a zip and a bare .shp (refused by the line reader, with advice)."""
 MAX_XML_BYTES = 1 << 30
@@ -113,13 +115,15 @@ def sniff_format(data: bytes) -> StreetFormat:
     """Name the format of (already decompressed) street data from its first bytes.
 
     A GeoPackage (SQLite), a zip or a JSON document is a line file; an XML document is named by
-    its root element.
+    its root element; an OSM PBF file by its header blob.
 
     Raises
     ------
     UnsupportedFormatError
         When the data is none of those, or the root is neither ``<graphml>`` nor ``<osm>``.
     """
+    if data[4 : 4 + len(PBF_HEADER)] == PBF_HEADER:
+        return "pbf"
     if data.startswith(LINE_FILE_MAGICS) or data.removeprefix(UTF8_BOM).lstrip()[:1] == b"{":
         return "lines"
     root = find_root_tag(data)

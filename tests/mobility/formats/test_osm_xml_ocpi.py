@@ -18,7 +18,8 @@ from mobility.formats.ocpi import (
     opening_times,
     parse_address,
 )
-from mobility.formats.osm_xml import OTHER_OBJECTS, read_osm_xml
+from mobility.formats.osm_elements import OTHER_OBJECTS
+from mobility.formats.osm_xml import read_osm_xml
 from tests.mobility.formats.conftest import FIXTURES, OSM_BIKE, OSM_PARKING, as_hub, as_parking
 from tests.support.builders import charging_point_properties
 

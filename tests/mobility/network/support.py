@@ -7,6 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
+import osmium
 import shapely
 from shapely.geometry import LineString
 
@@ -92,3 +93,11 @@ def assert_street_contract(graph: nx.MultiDiGraph) -> None:
 def _to_lambert93(coords: np.ndarray) -> np.ndarray:
     xs, ys = metric_transformer().transform(coords[:, 0], coords[:, 1])
     return np.column_stack([xs, ys])
+
+
+def write_pbf(xml: Path, pbf: Path) -> Path:
+    """Convert an OSM XML file (plain or gzipped) to PBF, object by object, with pyosmium."""
+    with osmium.SimpleWriter(str(pbf)) as writer:
+        for element in osmium.FileProcessor(str(xml)):
+            writer.add(element)
+    return pbf
