@@ -4,7 +4,7 @@
 The format, when not given, is sniffed from the first bytes:
 
 * a zip archive → a GTFS feed; a CSV whose header has ``stop_id`` → a bare GTFS ``stops.txt``;
-* ``<`` (or gzip) → OpenStreetMap XML;
+* ``<`` (or gzip) → OpenStreetMap XML; an ``OSMHeader`` block → OpenStreetMap PBF;
 * ``{`` → JSON: a GBFS ``station_information.json`` when its start shows ``"data"`` and
   ``"stations"`` and no GeoJSON ``Feature``, else GeoJSON;
 * anything else → an IRVE statique CSV.
@@ -37,8 +37,10 @@ from mobility.formats.geojson_velib import VELIB_PROPERTIES, velib_from_features
 from mobility.formats.gtfs import read_gtfs
 from mobility.formats.gtfs_feed import ZIP_MAGIC
 from mobility.formats.irve_reader import read_irve_csv
+from mobility.formats.osm_pbf import read_osm_pbf_assets
 from mobility.formats.osm_xml import GZIP_MAGIC, read_osm_xml
 from mobility.formats.report import ProgressFn, ReadReport
+from mobility.network.sources import PBF_HEADER
 
 AssetFormat = Literal["irve", "gtfs", "gbfs", "osm", "geojson"]
 ASSET_FORMATS: tuple[AssetFormat, ...] = ("irve", "gtfs", "gbfs", "osm", "geojson")
@@ -83,7 +85,7 @@ def sniff_format(data: bytes) -> AssetFormat:
     """Tell the format of a file from its first bytes (see the module docstring)."""
     if data.startswith(ZIP_MAGIC):
         return "gtfs"
-    if data.startswith(GZIP_MAGIC):
+    if data.startswith(GZIP_MAGIC) or data[4 : 4 + len(PBF_HEADER)] == PBF_HEADER:
         return "osm"
     head = data[:4096].removeprefix(b"\xef\xbb\xbf").lstrip()
     if head.startswith(b"<"):
@@ -144,6 +146,8 @@ def read_asset_file(
         return read_gtfs(data, source_name=source_name, progress=progress)
     if fmt == "gbfs":
         return read_gbfs(data, source_name=source_name)
+    if fmt == "osm" and data[4 : 4 + len(PBF_HEADER)] == PBF_HEADER:
+        return read_osm_pbf_assets(data, source_name=source_name, layer=layer)
     if fmt == "osm":
         return read_osm_xml(data, source_name=source_name, layer=layer, progress=progress)
     features = load_feature_collection(data)

@@ -50,6 +50,8 @@ class PbfPass:
     """What one read of a PBF gives: the streets' extract and the caller's elements."""
 
     streets: Extract = field(default_factory=Extract)
+    positions: dict[int, Position] = field(default_factory=dict)
+    """Every located node the pass kept (the streets' ``coords`` minus what ``clip`` cut)."""
     tagged: list[TaggedElement] = field(default_factory=list)
     ways: dict[int, list[int]] = field(default_factory=dict)
     other: int = 0
@@ -110,7 +112,7 @@ class _Reader(osmium.SimpleHandler):
 
     def _located_refs(self, way: osmium.osm.Way) -> list[int]:
         refs: list[int] = []
-        coords = self.found.streets.coords
+        coords = self.found.positions
         for node in way.nodes:
             refs.append(node.ref)
             position = _position(node.location)
@@ -129,7 +131,7 @@ class _Members(_Reader):
     def node(self, node: osmium.osm.Node) -> None:
         position = _position(node.location)
         if node.id in self.wanted_nodes and node.visible and position is not None:
-            self.found.streets.coords[node.id] = position
+            self.found.positions[node.id] = position
 
     def way(self, way: osmium.osm.Way) -> None:
         if way.id in self.wanted_ways and way.visible:
@@ -145,7 +147,7 @@ def read_pbf_pass(
     """Read a PBF file (path or bytes) into the street extract and the elements ``keep`` wants.
 
     ``clip`` (lon/lat) drops the street nodes outside it: a street leaving it is cut at its last
-    node inside, as a way leaving an XML extract is.
+    node inside, as a way leaving an XML extract is (the elements keep all their positions).
 
     Raises
     ------
@@ -159,8 +161,7 @@ def read_pbf_pass(
     ways = {ref for r in relations for kind, ref, _ in r.members if kind == "way"}
     if nodes or ways:
         _apply(_Members(found, nodes, ways), source)
-    if clip is not None:
-        _clip_streets(found.streets, clip)
+    found.streets.coords = found.positions if clip is None else _inside(found.positions, clip)
     return found
 
 
@@ -194,10 +195,10 @@ def _apply(handler: _Reader, source: Path | bytes) -> None:
         raise UnsupportedFormatError(f"The PBF file is broken or truncated: {error}.") from None
 
 
-def _clip_streets(streets: Extract, clip: BaseGeometry) -> None:
-    ids = np.fromiter(streets.coords.keys(), dtype=np.int64, count=len(streets.coords))
-    xy = np.array(list(streets.coords.values()), dtype=float).reshape(-1, 2)
+def _inside(positions: dict[int, Position], clip: BaseGeometry) -> dict[int, Position]:
+    """Return the positions inside ``clip`` (lon/lat)."""
+    xy = np.array(list(positions.values()), dtype=float).reshape(-1, 2)
     shapely.prepare(clip)
-    outside = ~shapely.contains_xy(clip, xy[:, 0], xy[:, 1])
-    for node in ids[outside].tolist():
-        del streets.coords[node]
+    inside = shapely.contains_xy(clip, xy[:, 0], xy[:, 1])
+    pairs = zip(positions.items(), inside, strict=True)
+    return {node: position for (node, position), keep in pairs if keep}
