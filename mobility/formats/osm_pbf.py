@@ -34,7 +34,7 @@ def read_osm_pbf_assets(
     UnsupportedFormatError
         When the data is not an OSM PBF file, or is broken or truncated.
     """
-    return _assets(read_pbf_pass(source, keep=relevant), source_name, layer)
+    return assets_from_pass(read_pbf_pass(source, keep=relevant), source_name, layer)
 
 
 def read_osm_pbf_all(
@@ -52,10 +52,11 @@ def read_osm_pbf_all(
         When the data is not an OSM PBF file, is broken or truncated, or holds no street.
     """
     found = read_pbf_pass(source, keep=relevant, clip=clip)
-    return build_street_graph(found.streets), _assets(found, source_name, layer)
+    return build_street_graph(found.streets), assets_from_pass(found, source_name, layer)
 
 
-def _assets(found: PbfPass, source_name: str, layer: Layer | None) -> ReadReport:
+def assets_from_pass(found: PbfPass, source_name: str, layer: Layer | None) -> ReadReport:
+    """Turn the elements of a pass made with ``keep=relevant`` into the assets report."""
     collection = OsmCollection(nodes=found.positions, ways=found.ways, other=found.other)
     for element in found.tagged:
         lon, lat = element.position if element.position is not None else (None, None)

@@ -42,6 +42,7 @@ KIND_FORMATS: dict[AssetKind, AssetFormat | None] = {
     "gtfs": "gtfs",
     "gbfs": "gbfs",
     "hubs": None,
+    "osm": "osm",
 }
 StageProgress = Callable[[int, int], None]
 
@@ -56,11 +57,20 @@ class PlacedAssets:
 
 
 def place_file(
-    source: AssetInput, area: CommuneArea, *, progress: StageProgress | None = None
+    source: AssetInput,
+    area: CommuneArea,
+    *,
+    progress: StageProgress | None = None,
+    already_read: ReadReport | None = None,
 ) -> tuple[PlacedAssets, StageReport]:
-    """Read one asset file and keep its points within the surroundings, each with its code."""
+    """Read one asset file and keep its points within the surroundings, each with its code.
+
+    ``already_read`` is the file's report when another stage read it (the OSM file's streets).
+    """
     report = StageReport(stage=source.kind, unit="rows", source=source.file.describe())
-    read, invalid_outside = _read(source, area, progress, report)
+    read, invalid_outside = (
+        (already_read, 0) if already_read is not None else _read(source, area, progress, report)
+    )
     usable_outside = read.skipped.get(SKIP_OUTSIDE, 0) - invalid_outside
     if read.rows_read and not read.assets and not usable_outside:
         raise InvalidInputError(

@@ -46,8 +46,13 @@ def add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument(
         "--streets",
         type=Path,
-        required=True,
-        help="line file (GeoJSON, GeoPackage, Shapefile; any CRS), or GraphML / OSM XML",
+        help="line file (GeoJSON, GeoPackage, Shapefile; any CRS), or GraphML / OSM XML "
+        "(overrides the streets of --osm)",
+    )
+    parser.add_argument(
+        "--osm",
+        type=Path,
+        help="OpenStreetMap .osm.pbf of the region: its streets, parking and stations",
     )
     parser.add_argument("--population", type=Path, help="population zones (e.g. INSEE IRIS)")
     parser.add_argument("--population-field", help="field holding the number of inhabitants")
@@ -95,7 +100,8 @@ def request_from_args(args: argparse.Namespace) -> ImportRequest:
     return ImportRequest(
         code=args.code,
         boundaries=_read(args.boundaries),
-        streets=_read(args.streets),
+        streets=_read(args.streets) if args.streets is not None else None,
+        osm=_read(args.osm) if args.osm is not None else None,
         population=_read(population) if population is not None else None,
         population_field=args.population_field,
         zone_id_field=args.zone_id_field,
@@ -115,11 +121,11 @@ def attributions_from_args(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _paths(args: argparse.Namespace) -> list[tuple[str, Path]]:
-    named = [("boundaries", args.boundaries), ("streets", args.streets)]
-    if args.population is not None:
-        named.append(("population", args.population))
+    named = [("boundaries", args.boundaries)]
+    named += [(option, getattr(args, option)) for option in ("streets", "osm")]
+    named.append(("population", args.population))
     named += [(kind, path) for kind in ASSET_KINDS for path in getattr(args, kind)]
-    return named
+    return [(option, path) for option, path in named if path is not None]
 
 
 def _read(path: Path) -> InputFile:

@@ -21,8 +21,9 @@ from mobility.errors import FieldProblem, InvalidInputError, UnsupportedFormatEr
 from mobility.loading import LoadMode
 from mobility.places import margin_problems
 
-AssetKind = Literal["irve", "gtfs", "gbfs", "hubs"]
+AssetKind = Literal["irve", "gtfs", "gbfs", "hubs", "osm"]
 ASSET_KINDS: tuple[AssetKind, ...] = ("irve", "gtfs", "gbfs", "hubs")
+"""The asset files given by kind (``--irve``...); ``osm`` is the OSM file's own asset stage."""
 DEFAULT_MARGIN_M = 2_000.0
 """The surroundings kept around a commune by default: a 2 km walk or a short drive."""
 GZIP_MAGIC = b"\x1f\x8b"
@@ -63,7 +64,10 @@ class AssetInput:
 
 @dataclass(frozen=True)
 class ImportRequest:
-    """Everything ``mobility commune import`` needs; only the boundaries and streets are required.
+    """Everything ``mobility commune import`` needs: the boundaries, and streets or an OSM file.
+
+    ``osm`` is a region's ``.osm.pbf``: its streets (unless ``streets`` is given, which wins) and
+    its parking and hubs.
 
     ``name`` defaults to the name the boundaries file gives the commune. ``mode`` is the policy
     for refused rows inside the commune and its surroundings: ``all-or-nothing`` (the default)
@@ -72,7 +76,8 @@ class ImportRequest:
 
     code: str
     boundaries: InputFile
-    streets: InputFile
+    streets: InputFile | None = None
+    osm: InputFile | None = None
     population: InputFile | None = None
     population_field: str | None = None
     zone_id_field: str | None = None
@@ -91,12 +96,15 @@ def check_request(request: ImportRequest) -> None:
     InvalidInputError
         When the code is not an INSEE code, the margin is not between 0 and 10,000 metres
         (:func:`mobility.places.margin_problems`), a population file comes without its field
-        (or a field without its file), or a name is given empty.
+        (or a field without its file), neither streets nor an OSM file is given, or a name is
+        given empty.
     """
     problems: list[FieldProblem] = []
     if not re.match(INSEE_CODE_PATTERN, request.code):
         problems.append(FieldProblem("code", "must be a 5-character INSEE code such as 75110"))
     problems += margin_problems(request.margin_m)
+    if request.streets is None and request.osm is None:
+        problems.append(FieldProblem("streets", "give a street file, or an OSM file (--osm)"))
     if request.population is not None and not request.population_field:
         problems.append(
             FieldProblem("population_field", "name the field that holds the population count")

@@ -22,10 +22,11 @@ from mobility.errors import ConflictError
 from mobility.importing.area import CommuneArea, read_area
 from mobility.importing.assets import PlacedAssets, place_file
 from mobility.importing.existing import compare_existing
+from mobility.importing.osm import OsmRead, read_osm
 from mobility.importing.population import select_zones
 from mobility.importing.report import ImportReport, StageReport
-from mobility.importing.request import ImportRequest, InputFile, check_request
-from mobility.importing.streets import clip_streets
+from mobility.importing.request import AssetInput, ImportRequest, InputFile, check_request
+from mobility.importing.streets import ClippedStreets, clip_streets
 from mobility.store.base import CommuneFile, CommuneRecord, Store
 
 ImportProgress = Callable[[str, int, int], None]
@@ -67,7 +68,8 @@ def import_commune(
     report = ImportReport(code=area.code, name=area.name, margin_m=request.margin_m)
     report.stages.append(boundaries_report)
     step("streets", 0, 1)
-    streets, streets_report = clip_streets(request.streets, area)
+    osm = read_osm(request.osm, area) if request.osm is not None else None
+    streets, streets_report = _streets(request, area, osm)
     report.stages.append(streets_report)
     step("streets", 1, 1)
     population: SourceFile | None = None
@@ -83,6 +85,12 @@ def import_commune(
         population = SourceFile("population", zones_name, zones, roles_credit.get("population"))
         step("population", 1, 1)
     placed: list[tuple[StageReport, PlacedAssets]] = []
+    if osm is not None and request.osm is not None:
+        osm_placed, osm_stage = place_file(
+            AssetInput("osm", request.osm), area, already_read=osm.assets
+        )
+        report.stages.append(osm_stage)
+        placed.append((osm_stage, osm_placed))
     for source in request.assets:
 
         def reading(done: int, total: int, kind: str = source.kind) -> None:
@@ -130,6 +138,16 @@ def import_commune(
     store.save_commune(record, files, replace=request.replace, assets=assets)
     step("write", len(assets), len(assets))
     return report
+
+
+def _streets(
+    request: ImportRequest, area: CommuneArea, osm: OsmRead | None
+) -> tuple[ClippedStreets, StageReport]:
+    """Return the commune's streets: the street file when given, else the OSM file's."""
+    if request.streets is not None:
+        return clip_streets(request.streets, area)
+    assert osm is not None  # noqa: S101 (check_request asks for one of the two)
+    return osm.streets, osm.streets_report
 
 
 def _describe_graph(report: StageReport, streets: dict[str, Any]) -> None:
@@ -186,7 +204,7 @@ def _with_sources(
     stored: dict[str, CommuneFile] = {file.role: file for file in files}
     originals: list[tuple[str, InputFile | None]] = [
         ("boundary", request.boundaries),
-        ("streets", request.streets),
+        ("streets", request.streets or request.osm),
         ("population", request.population),
     ]
     sources: list[dict[str, Any]] = []
@@ -200,7 +218,8 @@ def _with_sources(
         if kept is not None:
             entry["stored_as"] = InputFile(kept.filename, kept.content).describe()
         sources.append(entry)
-    for source in request.assets:
+    osm_assets = [AssetInput("osm", request.osm)] if request.osm is not None else []
+    for source in [*osm_assets, *request.assets]:
         sources.append(
             {
                 "role": "assets",

@@ -202,3 +202,25 @@ def _inside(positions: dict[int, Position], clip: BaseGeometry) -> dict[int, Pos
     inside = shapely.contains_xy(clip, xy[:, 0], xy[:, 1])
     pairs = zip(positions.items(), inside, strict=True)
     return {node: position for (node, position), keep in pairs if keep}
+
+
+def write_streets_pbf(streets: Extract, path: Path) -> None:
+    """Write the street ways and their located nodes to ``path``, a PBF file read back as is.
+
+    The nodes are those of ``streets.coords`` the ways use (with their ``highway`` tag); a way
+    keeps every node reference, so a way cut by a clip is cut the same way when read back:
+    reading the written file gives the graph :func:`build_street_graph` gives ``streets``.
+    """
+    used = sorted({ref for _, refs, _ in streets.ways for ref in refs if ref in streets.coords})
+    with osmium.SimpleWriter(str(path)) as writer:
+        for node in used:
+            highway = streets.node_highway.get(node)
+            writer.add_node(
+                osmium.osm.mutable.Node(
+                    id=node,
+                    location=streets.coords[node],
+                    tags={"highway": highway} if highway is not None else {},
+                )
+            )
+        for way_id, refs, tags in streets.ways:
+            writer.add_way(osmium.osm.mutable.Way(id=way_id, nodes=refs, tags=tags))
