@@ -53,8 +53,10 @@ def patch_feature(
 ) -> Asset:
     """Apply an RFC 7396 merge patch to a stored feature; return it as stored.
 
-    The patch is merged into the feature as served (its ``commune`` left out: the point's place
-    decides it again) and the result checked as a whole, as a replacement would be.
+    The patch is merged into the feature as served and the result checked as a whole, as a
+    replacement would be. A patch that moves the point leaves the served ``commune`` out, so the
+    new place decides it again; one that does not keeps it, even when it names a commune that is
+    not loaded (an asset in a margin keeps the code it stands in).
     """
     locator = _locator(store)
     what = f"feature {feature_id!r} of {layer.value}"
@@ -62,7 +64,8 @@ def patch_feature(
         current = store.get_asset(layer, feature_id)
         check_precondition(if_match, current.revision, what)
         served = feature_from_asset(current)
-        served["properties"].pop("commune", None)
+        if _moves(patch):
+            served["properties"].pop("commune", None)
         merged = merge_patch(served, patch)
         asset = asset_from_feature(layer, merged, locator=locator, feature_id=feature_id)
         read = Precondition(frozenset({current.revision}))
@@ -75,6 +78,11 @@ def patch_feature(
         f"{what} changed {MAX_PATCH_ATTEMPTS} times while this patch was merged into it: "
         "send it again"
     )
+
+
+def _moves(patch: Any) -> bool:
+    """Tell whether a merge patch gives the feature a new geometry."""
+    return isinstance(patch, dict) and "geometry" in patch
 
 
 def _locator(store: Store) -> CommuneLocator:

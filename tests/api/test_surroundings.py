@@ -286,3 +286,31 @@ def test_scenario_comparison_counts_the_surroundings_and_refuses_a_longer_reach(
     refused = adjacent.get(compare, params={"within_m": 600})
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "within_m"
+
+
+def test_a_patch_keeps_the_code_of_a_margin_asset_standing_in_no_loaded_commune(
+    adjacent: TestClient,
+) -> None:
+    """West of the home commune lies its margin but no loaded commune: the point keeps its code."""
+    lon, lat = to_lonlat(-250.0, 200.0)
+    feature = {
+        "type": "Feature",
+        "id": "FRV94EWEST011",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": builders.charging_point_properties(
+            id_pdc_itinerance="FRV94EWEST011", code_insee_commune="94009", commune="94009"
+        ),
+    }
+    items = "/collections/charging-points/items"
+    key = {"X-API-Key": API_KEY}
+    created = adjacent.post(items, json=feature, headers=key)
+    assert created.status_code == 201, created.text
+    assert adjacent.get(f"{items}/FRV94EWEST011").json()["properties"]["commune"] == "94009"
+    patched = adjacent.patch(
+        f"{items}/FRV94EWEST011",
+        json={"properties": {"nom_station": "Renamed"}},
+        headers=key | {"Content-Type": "application/merge-patch+json"},
+    )
+    assert patched.status_code == 200, patched.text
+    served = adjacent.get(f"{items}/FRV94EWEST011").json()["properties"]
+    assert (served["nom_station"], served["commune"]) == ("Renamed", "94009")
