@@ -12,6 +12,8 @@ Examples::
     mobility commune list
     mobility scenario list --commune 75110
     mobility scenario promote 3f1c0a9e2b7d4c51
+    mobility batch coverage --communes 75101-75120 --layer charging-points --within-m 300 \\
+        --out paris.parquet --workers 2
 
 The database is ``--database-url``, else ``MOBILITY_DATABASE_URL``, else the embedded SQLite
 file ``var/mobility.sqlite``. The settings (:class:`~mobility.settings.MobilitySettings`) are read
@@ -30,6 +32,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from mobility.assets import Layer
+from mobility.batch.command import add_batch_parser, run_batch_command
 from mobility.commune import CommuneInputs, SourceFile, SourceRole, build_commune
 from mobility.datafiles import use_data_dir
 from mobility.errors import MobilityError
@@ -141,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
         ("remove", "delete a scenario (the stored data is untouched)"),
     ):
         scenario_commands.add_parser(name, help=text).add_argument("id", help="scenario id")
+    add_batch_parser(groups)
     return parser
 
 
@@ -161,7 +165,9 @@ def _print(args: argparse.Namespace, payload: Any, text: str) -> None:
     print(json.dumps(payload, ensure_ascii=False, indent=2) if args.json else text)
 
 
-def _run(args: argparse.Namespace, store: Store) -> int:
+def _run(args: argparse.Namespace, store: Store, database_url: str) -> int:
+    if args.group == "batch":
+        return run_batch_command(args, store, database_url)
     if args.group == "commune" and args.command == "add":
         attributions = dict(item.split("=", 1) for item in args.attribution if "=" in item)
         boundary = _source(args.boundary, "boundary", attributions)
@@ -358,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
     try:
-        return _run(args, store)
+        return _run(args, store, settings.database_url)
     except MobilityError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         for problem in exc.problems:

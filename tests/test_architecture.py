@@ -118,6 +118,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("mobility.coverage",),
     ("mobility.siting", "mobility.scenarios"),
     ("mobility.intermodality", "mobility.regulation"),
+    ("mobility.batch",),
     ("mobility.cli",),
     ("api",),
     ("scripts",),
