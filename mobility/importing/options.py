@@ -57,6 +57,10 @@ def add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument("--population", type=Path, help="population zones (e.g. INSEE IRIS)")
     parser.add_argument("--population-field", help="field holding the number of inhabitants")
     parser.add_argument("--zone-id-field", help="field naming each zone (e.g. DCOMIRIS)")
+    parser.add_argument(
+        "--population-description", help="what the field counts: residents aged 15 or more"
+    )
+    parser.add_argument("--population-year", type=int, help="the year of the count, e.g. 2011")
     for kind in ASSET_KINDS:
         parser.add_argument(
             f"--{kind}",
@@ -105,6 +109,8 @@ def request_from_args(args: argparse.Namespace) -> ImportRequest:
         population=_read(population) if population is not None else None,
         population_field=args.population_field,
         zone_id_field=args.zone_id_field,
+        population_description=args.population_description,
+        population_year=args.population_year,
         assets=tuple(
             AssetInput(kind, _read(path)) for kind in ASSET_KINDS for path in getattr(args, kind)
         ),

@@ -66,19 +66,16 @@ def select_zones(
     chosen = zones[kept]
     total = float(chosen[population_field].fillna(0).astype(float).sum())
     straddling = int((kept & (share < 0.99)).sum())
+    stored_as = f"{population.name.split('.', 1)[0] or 'population'}_{area.code}.geojson.gz"
     report.facts = {
         "population_field": population_field,
         "population_in_kept_zones": total,
         "straddling_zones": straddling,
+        "stored_as": stored_as,
     }
     report.notes.append(
         f"{total:,.0f} in the field {population_field} of the kept zones; homes are counted "
         f"inside the commune only ({straddling} zone(s) cross its boundary)"
     )
     body = chosen.to_json(drop_id=True, na="null", default=str).encode("utf-8")
-    stem = population.name.split(".", 1)[0] or "population"
-    return (
-        gzip.compress(body, compresslevel=6, mtime=0),
-        f"{stem}_{area.code}.geojson.gz",
-        report,
-    )
+    return gzip.compress(body, compresslevel=6, mtime=0), stored_as, report

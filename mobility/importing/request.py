@@ -69,7 +69,9 @@ class ImportRequest:
     ``osm`` is a region's ``.osm.pbf``: its streets (unless ``streets`` is given, which wins) and
     its parking and hubs.
 
-    ``name`` defaults to the name the boundaries file gives the commune. ``mode`` is the policy
+    ``name`` defaults to the name the boundaries file gives the commune. The population's
+    description and year are stated in every answer that counts it (checked when the commune is
+    built). ``mode`` is the policy
     for refused rows inside the commune and its surroundings: ``all-or-nothing`` (the default)
     writes nothing when one is refused, ``valid-rows`` writes the others.
     """
@@ -81,6 +83,8 @@ class ImportRequest:
     population: InputFile | None = None
     population_field: str | None = None
     zone_id_field: str | None = None
+    population_description: str | None = None
+    population_year: int | None = None
     assets: tuple[AssetInput, ...] = ()
     margin_m: float = DEFAULT_MARGIN_M
     name: str | None = None

@@ -114,6 +114,8 @@ def import_commune(
             population=population,
             population_field=request.population_field,
             zone_id_field=request.zone_id_field,
+            population_description=request.population_description,
+            population_year=request.population_year,
             margin_m=request.margin_m,
         )
     )

@@ -122,6 +122,12 @@ def test_the_report_counts_what_the_files_hold(
         assert len(seen["charging-points"]) == want["points_kept"]
         record = store.get_commune("75110")
         assert record.margin_m == MARGIN_M
+        assert record.info["demand"]["population"] == {
+            "field": "C11_POP15P",
+            "description": "residents aged 15 or more",
+            "year": 2011,
+            "source": stage(report, "population")["facts"]["stored_as"],
+        }
         assert record.name == "PARIS 10E ARRONDISSEMENT"
         sources = {s["role"]: s for s in record.info["sources"] if s["role"] != "assets"}
         assert sources["streets"]["filename"] == region.streets.name

@@ -149,6 +149,10 @@ def run_import(
             "C11_POP15P",
             "--zone-id-field",
             "DCOMIRIS",
+            "--population-description",
+            "residents aged 15 or more",
+            "--population-year",
+            "2011",
         ]
     capsys.readouterr()
     assert run_cli(url, *args) == 0, capsys.readouterr().err
