@@ -11,34 +11,33 @@ from __future__ import annotations
 
 import gzip
 import json
+from typing import Any
 
 import networkx as nx
 import numpy as np
 import pytest
 import shapely
+from scipy.spatial import cKDTree
 from shapely.geometry import shape
 
 from mobility.coverage.context import ContextCache
-from mobility.geo import to_metric
+from mobility.geo import metric_transformer
 from mobility.store import open_store
 from tests.support.communes import run_cli
 from tests.support.idf_import import ImportFiles
 
-ROUND = 7
-"""Decimals of a degree a node is matched by (about a centimetre)."""
+MATCH_M = 0.01
+"""How close (metres) a node of the commune's graph must be to a node of the reference."""
 
 
-def reference_graph(features: list[dict[str, object]]) -> nx.Graph:
-    """Node the stored lines with shapely and weigh each piece by its length in metres."""
-    lines = [part for f in features for part in shapely.get_parts(shape(f["geometry"]))]  # type: ignore[arg-type]
+def reference_graph(features: list[dict[str, Any]]) -> nx.Graph:
+    """Node the stored lines (Lambert-93) with shapely; weigh each piece by its length."""
+    lines = [part for f in features for part in shapely.get_parts(shape(f["geometry"]))]
     graph = nx.Graph()
     for piece in shapely.get_parts(shapely.node(shapely.MultiLineString(lines))):
-        start, end = piece.coords[0], piece.coords[-1]
-        u = (round(start[0], ROUND), round(start[1], ROUND))
-        v = (round(end[0], ROUND), round(end[1], ROUND))
-        length = to_metric(piece).length
-        if u != v and (not graph.has_edge(u, v) or graph[u][v]["length"] > length):
-            graph.add_edge(u, v, length=length)
+        u, v = piece.coords[0], piece.coords[-1]
+        if u != v and (not graph.has_edge(u, v) or graph[u][v]["length"] > piece.length):
+            graph.add_edge(u, v, length=piece.length)
     return graph
 
 
@@ -67,11 +66,14 @@ def test_walking_distances_equal_an_independent_route_on_the_noded_lines(
         view, _ = ContextCache().get(store, "75110").model.mode_view("walk")
     finally:
         store.close()
-    position = {
-        node: (round(data["x"], ROUND), round(data["y"], ROUND))
-        for node, data in view.nodes(data=True)
-    }
-    assert all(position[node] in reference for node in view.nodes)
+    ours_at = list(view.nodes)
+    x, y = metric_transformer().transform(
+        [view.nodes[n]["x"] for n in ours_at], [view.nodes[n]["y"] for n in ours_at]
+    )
+    theirs_at = list(reference.nodes)
+    gap_m, nearest = cKDTree(np.asarray(theirs_at)).query(np.column_stack([x, y]))
+    assert float(gap_m.max()) < MATCH_M
+    position = {node: theirs_at[i] for node, i in zip(ours_at, nearest.tolist(), strict=True)}
     undirected = nx.Graph()
     for u, v, data in view.edges(data=True):
         if not undirected.has_edge(u, v) or undirected[u][v]["length"] > data["length"]:
