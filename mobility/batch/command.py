@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: MIT
-r"""``mobility batch coverage``: a territory's coverage on a Dask cluster, from a shell.
+r"""``mobility batch coverage|siting``: a territory's analysis on a Dask cluster, from a shell.
 
 Examples::
 
     mobility batch coverage --communes 75101-75120 --layer charging-points --within-m 300 \\
         --out paris.parquet --workers 2
-    mobility batch coverage --communes @communes.txt --layer parking --within-m 500 \\
-        --out idf.parquet --scheduler tcp://10.0.0.5:8786
+    mobility batch siting --communes @communes.txt --layer charging-points --within-m 300 \\
+        --count 5 --out sites.parquet --scheduler tcp://10.0.0.5:8786
 
 ``--workers N`` starts a local cluster of N worker processes; ``--scheduler`` joins a running
 one, whose workers must reach the same database (a PostGIS URL, or a SQLite file on shared
@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from mobility.assets import Layer
-from mobility.batch.run import run_coverage_batch
+from mobility.batch.coverage import CoverageParameters
+from mobility.batch.run import run_batch
 from mobility.batch.selection import select_communes
-from mobility.batch.tasks import CoverageParameters
+from mobility.batch.siting import SitingParameters
+from mobility.batch.tasks import BatchParameters
 from mobility.progress import ProgressBar
 from mobility.store import Store
 
@@ -33,19 +35,45 @@ def add_batch_parser(groups: Any) -> None:
     batch = groups.add_parser("batch", help="run an analysis over many communes on a cluster")
     commands = batch.add_subparsers(dest="command", required=True)
     coverage = commands.add_parser("coverage", help="coverage of each commune and zone")
-    coverage.add_argument(
+    _add_common(coverage)
+    siting = commands.add_parser("siting", help="the next sites of each commune")
+    _add_common(siting)
+    siting.add_argument("--count", type=int, required=True, help="new sites per commune")
+    siting.add_argument("--method", choices=["auto", "greedy", "exact"], default="greedy")
+    siting.add_argument(
+        "--candidates",
+        choices=["intersections", "street_points", "parking", "hubs"],
+        default="intersections",
+    )
+
+
+def _add_common(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
         "--communes",
         action="append",
         required=True,
         help="codes, ranges (75101-75120) or @file of codes; repeatable",
     )
-    coverage.add_argument("--layer", required=True, choices=[layer.value for layer in Layer])
-    coverage.add_argument("--within-m", type=float, required=True, help="walking reach, metres")
-    coverage.add_argument("--out", type=Path, required=True, help="GeoParquet file to write")
-    where = coverage.add_mutually_exclusive_group()
+    command.add_argument("--layer", required=True, choices=[layer.value for layer in Layer])
+    command.add_argument("--within-m", type=float, required=True, help="walking reach, metres")
+    command.add_argument("--out", type=Path, required=True, help="GeoParquet file to write")
+    where = command.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, default=2, help="local worker processes")
     where.add_argument("--scheduler", help="address of a running scheduler, tcp://host:8786")
-    coverage.add_argument("--progress", action="store_true", help="show a progress bar")
+    command.add_argument("--progress", action="store_true", help="show a progress bar")
+
+
+def _parameters(args: argparse.Namespace) -> BatchParameters:
+    layer = Layer(args.layer)
+    if args.command == "siting":
+        return SitingParameters(
+            layer=layer,
+            within_m=args.within_m,
+            count=args.count,
+            method=args.method,
+            candidates=args.candidates,
+        )
+    return CoverageParameters(layer=layer, within_m=args.within_m)
 
 
 def run_batch_command(args: argparse.Namespace, store: Store, database_url: str) -> int:
@@ -53,8 +81,8 @@ def run_batch_command(args: argparse.Namespace, store: Store, database_url: str)
     from distributed import Client, LocalCluster
 
     codes = select_communes(args.communes)
-    parameters = CoverageParameters(layer=Layer(args.layer), within_m=args.within_m)
-    parameters.question()
+    parameters = _parameters(args)
+    parameters.check()
     if args.scheduler:
         client = Client(args.scheduler)  # type: ignore[no-untyped-call]
         cluster = None
@@ -66,9 +94,7 @@ def run_batch_command(args: argparse.Namespace, store: Store, database_url: str)
     print(f"dashboard: {client.dashboard_link}", file=sys.stderr)
     bar = ProgressBar(sys.stderr) if args.progress or sys.stderr.isatty() else None
     try:
-        report = run_coverage_batch(
-            client, store, database_url, codes, parameters, args.out, progress=bar
-        )
+        report = run_batch(client, store, database_url, codes, parameters, args.out, progress=bar)
     finally:
         if bar is not None:
             bar.close()

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mobility.batch.tasks import CoverageParameters, Row
+from mobility.batch.tasks import BatchParameters, Row
 from mobility.coverage.context import fingerprint
 from mobility.coverage.layers import read_layer
 from mobility.errors import NotFoundError
@@ -27,7 +27,7 @@ def ledger_path(out: Path) -> Path:
     return out.with_name(out.name + ".ledger.jsonl")
 
 
-def task_key(store: Store, code: str, parameters: CoverageParameters) -> str:
+def task_key(store: Store, code: str, parameters: BatchParameters) -> str:
     """Return the key a commune's result is valid under (see the module docstring)."""
     try:
         record = store.get_commune(code)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""A coverage batch: one Dask task per commune not yet finished, rows written as GeoParquet.
+"""A batch: one Dask task per commune not yet finished, rows written as GeoParquet.
 
 The client (this process) reads the ledger, keys every selected commune, submits the others to
 the cluster, appends each outcome to the ledger as it arrives, and finally writes the output
@@ -18,7 +18,7 @@ import geopandas as gpd
 from shapely.geometry import shape
 
 from mobility.batch.ledger import append_entry, ledger_path, read_finished, task_key
-from mobility.batch.tasks import CoverageParameters, Row, coverage_rows
+from mobility.batch.tasks import BatchParameters, Row, commune_rows
 from mobility.store import Store
 
 if TYPE_CHECKING:
@@ -26,17 +26,6 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(phase, done, total)``, like the import's progress bar."""
-
-COLUMNS = (
-    "commune",
-    "zone",
-    "status",
-    "reason",
-    "population",
-    "population_covered",
-    "share",
-    "method",
-)
 
 
 @dataclass
@@ -59,17 +48,17 @@ class BatchReport:
         return "\n".join(lines)
 
 
-def run_coverage_batch(
+def run_batch(
     client: Client,
     store: Store,
     database_url: str,
     codes: Sequence[str],
-    parameters: CoverageParameters,
+    parameters: BatchParameters,
     out: Path,
     *,
     progress: Progress | None = None,
 ) -> BatchReport:
-    """Run the coverage of every selected commune on the cluster; write ``out`` (GeoParquet).
+    """Run the analysis of every selected commune on the cluster; write ``out`` (GeoParquet).
 
     ``store`` is the client's own connection to the database the workers open at
     ``database_url`` (shared storage: workers read the communes there, nothing large is shipped).
@@ -77,7 +66,7 @@ def run_coverage_batch(
     from distributed import as_completed
 
     started = time.monotonic()
-    parameters.question()
+    parameters.check()
     report = BatchReport(out=out)
     ledger = ledger_path(out)
     finished = read_finished(ledger)
@@ -90,7 +79,7 @@ def run_coverage_batch(
             rows[code] = entry[1]
             report.reused.append(code)
         else:
-            future = client.submit(coverage_rows, database_url, code, parameters, pure=False)
+            future = client.submit(commune_rows, database_url, code, parameters, pure=False)
             pending[future] = code
     done = len(report.reused)
     if progress is not None:
@@ -106,15 +95,15 @@ def run_coverage_batch(
         done += 1
         if progress is not None:
             progress("communes", done, len(codes))
-    write_rows(out, [row for code in codes for row in rows[code]])
+    write_rows(out, [row for code in codes for row in rows[code]], parameters.columns)
     report.seconds = time.monotonic() - started
     return report
 
 
-def write_rows(out: Path, rows: list[Row]) -> None:
+def write_rows(out: Path, rows: list[Row], columns: tuple[str, ...]) -> None:
     """Write the rows as GeoParquet in EPSG:4326 (written aside, then moved into place)."""
     frame = gpd.GeoDataFrame(
-        {name: [row[name] for row in rows] for name in COLUMNS},
+        {name: [row.get(name) for row in rows] for name in (*columns, "status", "reason")},
         geometry=[shape(row["geometry"]) if row["geometry"] else None for row in rows],
         crs="EPSG:4326",
     )

@@ -1,48 +1,49 @@
 # SPDX-License-Identifier: MIT
-"""What a worker does for one commune: the API's coverage entry point, turned into table rows.
+"""What a worker does for one commune: an analysis's API entry point, turned into table rows.
 
 A worker process opens the store once (the database is the shared storage every worker reads)
 and keeps its commune contexts, as the API server does; only the database URL, the commune code
-and the question travel with a task. Any failure of one commune becomes that commune's row with
-its reason, so the others finish.
+and the parameters travel with a task. Any failure of one commune becomes that commune's row
+with its reason, so the others finish.
 """
 
 from __future__ import annotations
 
-import json
 import threading
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from mobility.assets import Layer
-from mobility.coverage.context import ContextCache
-from mobility.coverage.filters import AssetFilter
-from mobility.coverage.run import CoverageQuestion, run_coverage
-from mobility.coverage.threshold import make_threshold
-from mobility.coverage.zones import commune_zones
+from mobility.coverage.context import CommuneContext, ContextCache
 from mobility.errors import MobilityError
 from mobility.store import Store, open_store
 
 Row = dict[str, Any]
-"""One output row: commune, zone ('' for the commune), status, reason, figures, geometry."""
+"""One output row: the parameters' columns, ``status``, ``reason`` and a GeoJSON ``geometry``."""
 
 
-@dataclass(frozen=True)
-class CoverageParameters:
-    """The coverage question of a batch, as ``GET /communes/{code}/coverage`` takes it."""
+class BatchParameters(Protocol):
+    """One analysis over every commune of a batch, the same question for each."""
 
-    layer: Layer
-    within_m: float
-    mode: str = "walk"
+    @property
+    def analysis(self) -> str:
+        """Return the analysis's name (``coverage``, ``siting``)."""
 
-    def question(self) -> CoverageQuestion:
-        """Return the validated question (the same validation as the API's)."""
-        threshold = make_threshold(self.mode, within_m=self.within_m)  # type: ignore[arg-type]
-        return CoverageQuestion(threshold=threshold, asset_filter=AssetFilter(layer=self.layer))
+    @property
+    def layer(self) -> Layer:
+        """Return the layer whose assets the analysis reads (its digest keys the ledger)."""
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Return the output's columns besides ``status``, ``reason`` and the geometry."""
+
+    def check(self) -> None:
+        """Validate the question as the API does, before any task is sent."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the parameters as JSON values (they key the ledger)."""
-        return {"layer": self.layer.value, "within_m": self.within_m, "mode": self.mode}
+
+    def rows(self, store: Store, context: CommuneContext) -> list[Row]:
+        """Return the commune's rows, computed by the analysis's entry point."""
 
 
 class _Worker:
@@ -63,64 +64,19 @@ class _Worker:
 _WORKER = _Worker()
 
 
-def coverage_rows(database_url: str, code: str, parameters: CoverageParameters) -> list[Row]:
-    """Return the commune's row and one row per zone, or one failed row saying why."""
+def commune_rows(database_url: str, code: str, parameters: BatchParameters) -> list[Row]:
+    """Return the commune's rows, or one failed row saying why."""
     try:
-        return _coverage_rows(_WORKER.store(database_url), code, parameters)
+        store = _WORKER.store(database_url)
+        rows = parameters.rows(store, _WORKER.contexts.get(store, code))
     except MobilityError as exc:
-        return [failed_row(code, exc.message)]
+        return [failed_row(code, exc.message, parameters.columns)]
     except Exception as exc:  # noqa: BLE001 (a broken commune must not stop the batch)
-        return [failed_row(code, f"{type(exc).__name__}: {exc}")]
+        return [failed_row(code, f"{type(exc).__name__}: {exc}", parameters.columns)]
+    return [{**row, "status": "done", "reason": None} for row in rows]
 
 
-def failed_row(code: str, reason: str) -> Row:
-    """Return the row of a commune whose analysis failed."""
-    return {
-        "commune": code,
-        "zone": "",
-        "status": "failed",
-        "reason": reason,
-        "population": None,
-        "population_covered": None,
-        "share": None,
-        "method": None,
-        "geometry": None,
-    }
-
-
-def _coverage_rows(store: Store, code: str, parameters: CoverageParameters) -> list[Row]:
-    question = parameters.question()
-    context = _WORKER.contexts.get(store, code)
-    result = run_coverage(context, store, question)
-    method = json.dumps(result.method, ensure_ascii=False, sort_keys=True)
-    summary = result.summary()
-    rows = [
-        _row(code, "", summary, method, dict(context.record.boundary)),
-    ]
-    population = store.get_commune_file(code, "population")
-    shapes: dict[str, Any] = {}
-    if population is not None:
-        zones = commune_zones(population, context.record.boundary)
-        shapes = {
-            str(zone): geometry.__geo_interface__
-            for zone, geometry in zip(zones["zone"], zones.geometry, strict=True)
-        }
-    for zone in result.zones():
-        rows.append(_row(code, zone.zone, zone.to_dict(), method, shapes.get(zone.zone)))
-    return rows
-
-
-def _row(
-    code: str, zone: str, figures: dict[str, Any], method: str, geometry: dict[str, Any] | None
-) -> Row:
-    return {
-        "commune": code,
-        "zone": zone,
-        "status": "done",
-        "reason": None,
-        "population": figures["population"],
-        "population_covered": figures["population_covered"],
-        "share": figures["share"],
-        "method": method,
-        "geometry": geometry,
-    }
+def failed_row(code: str, reason: str, columns: tuple[str, ...]) -> Row:
+    """Return the row of a commune whose analysis failed (its figures null)."""
+    row: Row = dict.fromkeys(columns)
+    return row | {"commune": code, "status": "failed", "reason": reason, "geometry": None}

@@ -1,97 +1,40 @@
 # SPDX-License-Identifier: MIT
 """A coverage batch on a real LocalCluster of two worker processes, against the API's answers.
 
-The store holds the shipped commune (Paris 10e) and the small grid communes of
-:mod:`tests.support.adjacent`, one of them with a charger, plus a commune whose stored street
-file is broken. The batch's rows must carry the figures ``GET /communes/{code}/coverage`` serves,
-a second run must take finished communes from the ledger, and the broken one must be a row.
+The batch's rows must carry the figures ``GET /communes/{code}/coverage`` serves, a second run
+must take finished communes from the ledger, and the broken commune must be a row.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from distributed import Client, LocalCluster
+from distributed import Client
 from fastapi.testclient import TestClient
 
 from api.main import create_app
 from mobility.assets import Layer
-from mobility.batch import CoverageParameters, run_coverage_batch
+from mobility.batch import BatchReport, CoverageParameters, run_batch
 from mobility.batch.ledger import ledger_path
 from mobility.cli import main
-from mobility.commune import CommuneInputs, SourceFile, build_commune
-from mobility.store import Store, open_store
+from mobility.store import open_store
 from tests.conftest import make_settings
-from tests.support.adjacent import (
-    HOME,
-    HOME_SQUARE,
-    INSIDE_CHARGER_M,
-    NEIGHBOUR,
-    boundary_file,
-    grid_streets,
-    save_communes,
-)
+from tests.support.adjacent import HOME, NEIGHBOUR
+from tests.support.batch_territory import BROKEN
 from tests.support.builders import charging_point
-from tests.support.loop_streets import graphml_streets, to_lonlat
+from tests.support.loop_streets import to_lonlat
 
-BROKEN = "94009"
 PARAMETERS = CoverageParameters(layer=Layer.CHARGING_POINTS, within_m=300.0)
 QUERY = "coverage?layer=charging-points&within_m=300"
 
 
-@pytest.fixture(scope="module")
-def dask_client() -> Iterator[Client]:
-    """One local cluster of two real worker processes for the whole module."""
-    with (
-        LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        yield client
-
-
-def _save_broken(store: Store) -> None:
-    """Store a commune whose street file is not a graph (as a corrupted upload would be)."""
-    inputs = CommuneInputs(
-        code=BROKEN,
-        name="Broken",
-        boundary=SourceFile("boundary", "boundary.geojson", boundary_file(HOME_SQUARE)),
-        streets=SourceFile("streets", "grid.graphml", graphml_streets(grid_streets())),
-    )
-    record, files = build_commune(inputs)
-    files = [
-        replace(file, content=b"<graphml>cut short") if file.role == "streets" else file
-        for file in files
-    ]
-    store.save_commune(record, files)
-
-
-@pytest.fixture
-def territory(sample_store_url: str) -> str:
-    """The shipped commune, the grid communes with one charger, and a broken commune."""
-    store = open_store(sample_store_url)
-    try:
-        save_communes(store)
-        lon, lat = to_lonlat(*INSIDE_CHARGER_M)
-        store.add_assets(
-            [charging_point("FRTESTE94001", lon, lat, commune=HOME, code_insee_commune=HOME)]
-        )
-        _save_broken(store)
-    finally:
-        store.close()
-    return sample_store_url
-
-
-def _batch(url: str, client: Client, codes: list[str], out: Path):  # type: ignore[no-untyped-def]
+def _batch(url: str, client: Client, codes: list[str], out: Path) -> BatchReport:
     store = open_store(url)
     try:
-        return run_coverage_batch(client, store, url, codes, PARAMETERS, out)
+        return run_batch(client, store, url, codes, PARAMETERS, out)
     finally:
         store.close()
 
