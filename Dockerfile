@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Clean Mobility Planner: the API with the shipped commune loaded into the embedded store.
 
-# The /map page's assets: Leaflet from the lockfile and web/src, built into /src/api/static/map.
+# The /map page's assets (Leaflet, web/src) and the documentation pages' (Swagger UI, Redoc),
+# from the lockfile, built into /src/api/static.
 FROM node:20-slim AS web
 WORKDIR /src/web
 COPY web/package.json web/package-lock.json ./

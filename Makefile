@@ -38,7 +38,7 @@ $(WEB_STAMP): web/package.json web/package-lock.json
 $(MAP_BUILT): $(WEB_STAMP) $(WEB_SOURCES)
 	cd web && $(NPM) run --silent build
 
-web: $(MAP_BUILT) ## Install the map's JS deps (npm ci) and build /map's assets into api/static
+web: $(MAP_BUILT) ## Install the JS deps (npm ci), build /map's and /docs' assets into api/static
 
 seed: install ## Load the shipped commune (Paris 10e) into the store, if absent
 	$(BIN)/mobility commune load $(SAMPLE) --if-absent
@@ -71,7 +71,7 @@ bench: install ## Benchmark the distance engine (BENCH_ARGS=--quick for a 3-minu
 	$(BIN)/python scripts/bench_coverage.py $(BENCH_ARGS)
 
 clean: ## Remove the virtual environment, the embedded store and the map's built assets
-	rm -rf $(VENV) var/mobility.sqlite* web/node_modules api/static/map
+	rm -rf $(VENV) var/mobility.sqlite* web/node_modules api/static/map api/static/docs
 
 bench-siting: install ## Benchmark the siting solvers vs spopt and PuLP+CBC (BENCH_ARGS=--quick)
 	$(BIN)/python scripts/bench_siting.py $(BENCH_ARGS)

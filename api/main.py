@@ -16,6 +16,7 @@ from api.map_page import static_files
 from api.routers import (
     analysis,
     communes,
+    docs,
     exports,
     imports,
     intermodality,
@@ -27,6 +28,7 @@ from api.routers import (
     web,
 )
 from api.routers.assets import build_layer_router
+from api.security_headers import SecurityHeaders
 from api.settings import Settings
 from mobility.coverage.context import ContextCache
 from mobility.datafiles import use_data_dir
@@ -62,7 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
         version=API_VERSION,
         description=DESCRIPTION,
         openapi_url="/api",
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
         license_info={"name": "MIT", "identifier": "MIT"},
@@ -77,6 +79,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(siting.router)
     app.include_router(intermodality.router)
     app.include_router(web.router)
+    app.include_router(docs.router)
     app.mount("/static", static_files(), name="static")
     app.include_router(imports.router)
     app.include_router(exports.router)
@@ -92,6 +95,7 @@ def create_app(settings: Settings) -> FastAPI:
             expose_headers=["Location", "ETag"],
         )
     app.add_middleware(BodySizeLimit, max_bytes=int(settings.max_upload_mb * 1_000_000))
+    app.add_middleware(SecurityHeaders)
     return app
 
 

@@ -207,8 +207,8 @@ def _connector(
         voltage = 230
         amperage = math.ceil(watts / voltage)
     elif power_type == "AC_3_PHASE":
-        voltage = 400
-        amperage = math.ceil(watts / (voltage * math.sqrt(3)))
+        voltage = 230  # OCPI 2.2.1: line to neutral (400 V is line to line)
+        amperage = math.ceil(watts / (3 * voltage))
     else:
         voltage = DC_LOW_VOLTAGE if power_kw <= DC_LOW_MAX_KW else DC_HIGH_VOLTAGE
         amperage = math.ceil(watts / voltage)
@@ -274,7 +274,10 @@ def evse(asset: Asset, point: ChargingPoint) -> dict[str, Any] | None:
     restrictions = []
     if point.accessibilite_pmr == "Réservé PMR":
         restrictions.append("DISABLED")
-    if point.implantation_station == "Parking privé réservé à la clientèle":
+    if (
+        point.implantation_station == "Parking privé réservé à la clientèle"
+        or point.condition_acces == "Accès réservé"
+    ):
         restrictions.append("CUSTOMERS")
     if restrictions:
         body["parking_restrictions"] = restrictions

@@ -143,6 +143,44 @@ def test_ocpi_locations_are_valid_and_complete(
     assert evse["last_updated"] == "2025-06-30T00:00:00Z"
 
 
+def test_ocpi_reserved_access_and_three_phase_voltage(
+    client: TestClient, ocpi_schema: dict[str, Any]
+) -> None:
+    """The reserved-access station says so on every EVSE; three-phase AC is 230 V per phase."""
+    body = client.get("/ocpi/2.2.1/locations/FRELCPPARIGE").json()["data"]
+    _validator(ocpi_schema, "Location").validate(body)
+    assert body["publish"] is True
+    assert len(body["evses"]) == 9
+    assert all("CUSTOMERS" in evse["parking_restrictions"] for evse in body["evses"])
+    three_phase = [
+        connector
+        for evse in body["evses"]
+        for connector in evse["connectors"]
+        if connector["power_type"] == "AC_3_PHASE"
+    ]
+    assert len(three_phase) == 2
+    for connector in three_phase:
+        assert (connector["max_voltage"], connector["max_amperage"]) == (230, 32)
+        assert connector["max_electric_power"] == 22_000
+    open_station = client.get("/ocpi/2.2.1/locations/FRV75PPX1013").json()["data"]
+    assert not any("parking_restrictions" in evse for evse in open_station["evses"])
+
+
+def test_the_schema_refuses_a_line_to_line_voltage(ocpi_schema: dict[str, Any]) -> None:
+    """The validator used above can fail: 400 V on an AC connector is refused."""
+    connector = {
+        "id": "1",
+        "standard": "IEC_62196_T2",
+        "format": "SOCKET",
+        "power_type": "AC_3_PHASE",
+        "max_voltage": 400,
+        "max_amperage": 32,
+        "last_updated": "2025-06-30T00:00:00Z",
+    }
+    assert not _validator(ocpi_schema, "Connector").is_valid(connector)
+    assert _validator(ocpi_schema, "Connector").is_valid({**connector, "max_voltage": 230})
+
+
 def test_ocpi_paging_headers_and_dates(client: TestClient, ocpi_schema: dict[str, Any]) -> None:
     first = client.get("/ocpi/2.2.1/locations", params={"limit": 5})
     assert first.headers["x-total-count"] == "18" and first.headers["x-limit"] == "5"
