@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""FastAPI dependencies as ``Annotated`` aliases: store, settings, context, scenario, write guard.
+"""FastAPI dependencies as ``Annotated`` aliases: store, settings, context, scenario, JSON body.
 
 This module and ``api/main.py`` are the only places that read ``app.state``: routers ask for
 what they need by type.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 
 from api.errors import ApiProblem
 from api.params import CodePath, ScenarioQuery
@@ -60,23 +60,6 @@ ScenarioDep = Annotated[Scenario | None, Depends(get_scenario)]
 WRITE_MEDIA_TYPES = ("application/json", "application/geo+json", "application/merge-patch+json")
 
 
-def require_api_key(
-    settings: SettingsDep,
-    x_api_key: Annotated[
-        str | None, Header(description="A key from MOBILITY_API_KEYS; needed for every write.")
-    ] = None,
-) -> None:
-    """Refuse a write without a valid X-API-Key (401 when absent, 403 when wrong)."""
-    if not settings.api_keys:
-        raise ApiProblem(403, "writes are disabled: the server has no API key configured")
-    if not x_api_key:
-        raise ApiProblem(
-            401, "this operation needs an X-API-Key header", headers={"WWW-Authenticate": "ApiKey"}
-        )
-    if not settings.accepts_key(x_api_key):
-        raise ApiProblem(403, "the X-API-Key is not valid")
-
-
 def require_json_body(request: Request) -> None:
     """Refuse a body that is not JSON (415), before it is parsed."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -85,6 +68,3 @@ def require_json_body(request: Request) -> None:
             415,
             f"send JSON ({', '.join(WRITE_MEDIA_TYPES)}), not {media_type or 'an untyped body'}",
         )
-
-
-WriteGuard = [Depends(require_api_key), Depends(require_json_body)]

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from mobility.errors import (
     ConflictError,
     FieldProblem,
+    ForbiddenError,
     InvalidInputError,
     MobilityError,
     NotFoundError,
@@ -38,6 +39,7 @@ STATUS_BY_ERROR: dict[type[MobilityError], int] = {
     ConflictError: 409,
     PreconditionFailedError: 412,
     PreconditionRequiredError: 428,
+    ForbiddenError: 403,
     StoreUnavailableError: 503,
 }
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from api.audit import WriteAudit
+from api.auth import require_read
 from api.errors import install_error_handlers
 from api.layers import LAYER_SPECS
 from api.limits import BodySizeLimit
@@ -40,8 +42,8 @@ Clean Mobility Planner helps French communes plan EV charging points (IRVE), par
 intermodal hubs over their real street map.
 
 The asset layers are served as **OGC API – Features** collections (`/collections`), readable
-by QGIS, GDAL and any OGC client; writes (Part 4) need an `X-API-Key`. Coordinates are
-EPSG:4326 in lon/lat order; distances are in metres. Errors are RFC 9457
+by QGIS, GDAL and any OGC client; writes (Part 4) need an `X-API-Key` with the write scope.
+Coordinates are EPSG:4326 in lon/lat order; distances are in metres. Errors are RFC 9457
 `application/problem+json` bodies naming the field at fault.
 """
 
@@ -67,6 +69,7 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(require_read)],
         license_info={"name": "MIT", "identifier": "MIT"},
     )
     app.state.settings = settings
@@ -91,10 +94,11 @@ def create_app(settings: Settings) -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-            allow_headers=["Content-Type", "X-API-Key", "Accept", "If-Match"],
+            allow_headers=["Content-Type", "X-API-Key", "Accept", "If-Match", "Authorization"],
             expose_headers=["Location", "ETag"],
         )
     app.add_middleware(BodySizeLimit, max_bytes=int(settings.max_upload_mb * 1_000_000))
+    app.add_middleware(WriteAudit, store=lambda: app.state.store)
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -21,7 +21,12 @@ class Settings(MobilitySettings):
 
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
-        description="Keys accepted in X-API-Key for writes, comma-separated; none: no writes.",
+        description="Deprecated: plain keys accepted in X-API-Key as read-and-write keys of "
+        "every commune, comma-separated; prefer `mobility keys create` (hashed, scoped).",
+    )
+    read_requires_key: bool = Field(
+        default=False,
+        description="Close reads: every GET needs a key with the read scope (docs and OCPI aside).",
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Origins allowed by CORS, comma-separated."

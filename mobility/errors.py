@@ -49,6 +49,10 @@ class ConflictError(MobilityError):
     """The request collides with what is stored (an id already taken, a commune loaded)."""
 
 
+class ForbiddenError(MobilityError):
+    """The caller is known but may not do this (a key bound to other communes, a missing scope)."""
+
+
 class StoreUnavailableError(MobilityError):
     """The database cannot be reached or refused the operation for reasons outside the request."""
 

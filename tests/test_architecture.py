@@ -112,6 +112,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
         "mobility.commune_list",
         "mobility.ocpi_locations",
         "mobility.settings",
+        "mobility.keys",
     ),
     ("mobility.loading", "mobility.feature_edits"),
     ("mobility.manifest", "mobility.importing"),

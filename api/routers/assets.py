@@ -10,7 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Path, Request, Response
 
 from api import schemas
-from api.deps import SettingsDep, StoreDep, WriteGuard
+from api.auth import WriteGuard, WriteStoreDep
+from api.deps import SettingsDep, StoreDep
 from api.layers import LayerFilters, LayerSpec
 from api.links import item_links
 from api.pages import items_page
@@ -94,7 +95,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
     )
     def create_item(
         request: Request,
-        store: StoreDep,
+        store: WriteStoreDep,
         settings: SettingsDep,
         feature: Annotated[Any, Body(include_in_schema=False)],
     ) -> EncodedGeoJSONResponse:
@@ -114,7 +115,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
     def replace_item(
         featureId: FeatureIdPath,  # noqa: N803
         request: Request,
-        store: StoreDep,
+        store: WriteStoreDep,
         settings: SettingsDep,
         if_match: IfMatchDep,
         feature: Annotated[Any, Body(include_in_schema=False)],
@@ -135,7 +136,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
     def update_item(
         featureId: FeatureIdPath,  # noqa: N803
         request: Request,
-        store: StoreDep,
+        store: WriteStoreDep,
         settings: SettingsDep,
         if_match: IfMatchDep,
         patch: Annotated[Any, Body(include_in_schema=False)],
@@ -154,7 +155,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
     )
     def delete_item(
         featureId: FeatureIdPath,  # noqa: N803
-        store: StoreDep,
+        store: WriteStoreDep,
         if_match: IfMatchDep,
     ) -> Response:
         store.delete_asset(layer, featureId, if_match=if_match)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api import schemas
-from api.deps import StoreDep, require_api_key
+from api.auth import WriteStoreDep, require_api_key
 from api.errors import PROBLEM_MEDIA_TYPE, TITLES, ApiProblem
 from api.params import CodePath
 from mobility.assets import Layer
@@ -192,7 +192,7 @@ async def import_file(
         ImportFormat, Path(description="What the file is.")
     ],
     request: Request,
-    store: StoreDep,
+    store: WriteStoreDep,
     mode: Annotated[
         LoadMode,
         Query(

@@ -12,7 +12,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Query, Response
 
-from api.deps import StoreDep, WriteGuard
+from api.auth import WriteGuard, WriteStoreDep
+from api.deps import StoreDep
 from api.errors import ApiProblem
 from api.params import CodePath, ScenarioQuery
 from api.preconditions import IfMatchDep, RequiredIfMatchDep, etag, with_etag
@@ -175,7 +176,7 @@ PUT_DESCRIPTION = (
 )
 def put_sdirve_inputs(
     code: CodePath,
-    store: StoreDep,
+    store: WriteStoreDep,
     response: Response,
     if_match: IfMatchDep,
     inputs: Annotated[SdirveInputs, Body()],
@@ -205,7 +206,9 @@ def get_sdirve_inputs(code: CodePath, store: StoreDep, response: Response) -> Co
     responses=INPUT_DELETE_PROBLEMS,
     dependencies=WriteGuard[:1],
 )
-def delete_sdirve_inputs(code: CodePath, store: StoreDep, if_match: RequiredIfMatchDep) -> Response:
+def delete_sdirve_inputs(
+    code: CodePath, store: WriteStoreDep, if_match: RequiredIfMatchDep
+) -> Response:
     """Delete the stored SDIRVE inputs."""
     store.delete_commune_input(code, SDIRVE_KEY, if_match=if_match)
     return Response(status_code=204)
@@ -222,7 +225,7 @@ def delete_sdirve_inputs(code: CodePath, store: StoreDep, if_match: RequiredIfMa
 )
 def put_fleet_input(
     code: CodePath,
-    store: StoreDep,
+    store: WriteStoreDep,
     response: Response,
     if_match: IfMatchDep,
     fleet: Annotated[Fleet, Body()],
@@ -252,7 +255,9 @@ def get_fleet_input(code: CodePath, store: StoreDep, response: Response) -> Comm
     responses=INPUT_DELETE_PROBLEMS,
     dependencies=WriteGuard[:1],
 )
-def delete_fleet_input(code: CodePath, store: StoreDep, if_match: RequiredIfMatchDep) -> Response:
+def delete_fleet_input(
+    code: CodePath, store: WriteStoreDep, if_match: RequiredIfMatchDep
+) -> Response:
     """Delete the stored fleet."""
     store.delete_commune_input(code, FLEET_KEY, if_match=if_match)
     return Response(status_code=204)

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import ContextCacheDep, SettingsDep, StoreDep, WriteGuard, require_api_key
+from api.auth import WriteGuard, WriteStoreDep, require_api_key
+from api.deps import ContextCacheDep, SettingsDep, StoreDep
 from api.links import GEOJSON, JSON, url_for_path
 from api.params import (
     BevQuery,
@@ -163,7 +164,10 @@ def list_scenarios(
     dependencies=WriteGuard,
 )
 def create_scenario(
-    request: Request, store: StoreDep, settings: SettingsDep, body: Annotated[ScenarioBody, Body()]
+    request: Request,
+    store: WriteStoreDep,
+    settings: SettingsDep,
+    body: Annotated[ScenarioBody, Body()],
 ) -> Response:
     """Check the changes against the commune's base data and store the scenario."""
     scenario = edits.create_scenario(
@@ -211,7 +215,7 @@ def replace_scenario(
     scenario_id: ScenarioIdPath,
     request: Request,
     response: Response,
-    store: StoreDep,
+    store: WriteStoreDep,
     settings: SettingsDep,
     if_match: RequiredIfMatchDep,
     body: Annotated[ScenarioBody, Body()],
@@ -243,7 +247,7 @@ def update_scenario(
     scenario_id: ScenarioIdPath,
     request: Request,
     response: Response,
-    store: StoreDep,
+    store: WriteStoreDep,
     settings: SettingsDep,
     if_match: RequiredIfMatchDep,
     body: Annotated[ScenarioPatch, Body()],
@@ -270,7 +274,7 @@ def update_scenario(
     dependencies=[Depends(require_api_key)],
 )
 def delete_scenario(
-    scenario_id: ScenarioIdPath, store: StoreDep, if_match: RequiredIfMatchDep
+    scenario_id: ScenarioIdPath, store: WriteStoreDep, if_match: RequiredIfMatchDep
 ) -> Response:
     """Remove the scenario."""
     store.delete_scenario(scenario_id, if_match=if_match)
@@ -286,7 +290,7 @@ def delete_scenario(
     dependencies=[Depends(require_api_key)],
 )
 def promote_scenario(
-    scenario_id: ScenarioIdPath, request: Request, store: StoreDep, settings: SettingsDep
+    scenario_id: ScenarioIdPath, request: Request, store: WriteStoreDep, settings: SettingsDep
 ) -> ScenarioDocument:
     """Apply the changes to the stored assets in one transaction; the scenario is then frozen."""
     scenario = store.promote_scenario(scenario_id)

@@ -3,6 +3,7 @@
 
 from mobility.store.base import (
     ASSET_PAGE_SIZE,
+    ApiKeyRecord,
     AssetJson,
     AssetJsonPage,
     AssetPage,
@@ -12,6 +13,7 @@ from mobility.store.base import (
     CommuneRecord,
     Precondition,
     Store,
+    WriteRecord,
     check_precondition,
 )
 from mobility.store.sql import SqlStore
@@ -32,6 +34,7 @@ def open_store(url: str) -> SqlStore:
 __all__ = [
     "ASSET_PAGE_SIZE",
     "DEFAULT_DATABASE_URL",
+    "ApiKeyRecord",
     "AssetJson",
     "AssetJsonPage",
     "AssetPage",
@@ -42,6 +45,7 @@ __all__ = [
     "Precondition",
     "SqlStore",
     "Store",
+    "WriteRecord",
     "check_precondition",
     "open_store",
 ]

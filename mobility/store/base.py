@@ -164,6 +164,34 @@ def check_precondition(if_match: Precondition | None, revision: int, what: str) 
         )
 
 
+@dataclass(frozen=True)
+class ApiKeyRecord:
+    """An API key as stored: its public id, the SHA-256 of its secret, and what it may do.
+
+    ``communes`` empty means every commune; ``expires_at`` None means no expiry.
+    """
+
+    id: str
+    name: str
+    secret_sha256: str
+    scopes: tuple[str, ...]
+    communes: tuple[str, ...]
+    expires_at: datetime | None
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class WriteRecord:
+    """One write request made with a key, as the audit table keeps it."""
+
+    key_id: str
+    method: str
+    path: str
+    status: int
+    at: datetime
+
+
 class Store(Protocol):
     """The persistence interface; see SqlStore for the one implementation over two engines."""
 
@@ -307,3 +335,23 @@ class Store(Protocol):
 
     def promote_scenario(self, scenario_id: str) -> Scenario:
         """Write a scenario's changes into the base data, all of them or none."""
+
+    # -- keys and the audit of writes ---------------------------------------------------------
+
+    def save_api_key(self, record: ApiKeyRecord) -> None:
+        """Store a new key (its id must be new)."""
+
+    def get_api_key(self, key_id: str) -> ApiKeyRecord | None:
+        """Return the key of an id, revoked or not, or None."""
+
+    def list_api_keys(self) -> list[ApiKeyRecord]:
+        """Return every key, oldest first."""
+
+    def revoke_api_key(self, key_id: str) -> ApiKeyRecord:
+        """Mark a key revoked from now on; NotFoundError for an unknown id."""
+
+    def record_write(self, entry: WriteRecord) -> None:
+        """Append one write to the audit table."""
+
+    def list_writes(self, key_id: str | None = None, limit: int = 100) -> list[WriteRecord]:
+        """Return the latest writes (of one key, or of all), newest first."""

@@ -28,11 +28,12 @@ from sqlalchemy import (
 
 from mobility.store.rows import first_revision
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """2 added the scenarios and commune_inputs tables; 3 the communes' margin and surroundings box,
 the asset_places membership table, and assets no longer tied to a loaded commune by a foreign key
 (an asset keeps its own commune code, which may name a commune that is not loaded); 4 a revision
-to each asset and commune input (their ETag)."""
+to each asset and commune input (their ETag); 5 the api_keys and write_audit tables (added by
+``create_all``, nothing else changes)."""
 
 metadata = MetaData()
 
@@ -142,6 +143,33 @@ commune_inputs = Table(
         comment="the ETag, as for assets",
     ),
 )
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(32), primary_key=True, comment="the public part of the key"),
+    Column("name", Text, nullable=False),
+    Column("secret_sha256", String(64), nullable=False, comment="hex SHA-256 of the secret"),
+    Column("scopes", String(64), nullable=False, comment="comma-separated: read, write, admin"),
+    Column("communes", Text, nullable=True, comment="comma-separated codes; null: every one"),
+    Column("expires_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    comment="API keys, hashed: the secret itself is shown once and never stored",
+)
+
+write_audit = Table(
+    "write_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key_id", String(32), nullable=False),
+    Column("method", String(8), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    comment="every write request made with a key: which key, what, when, with what answer",
+)
+Index("write_audit_key", write_audit.c.key_id, write_audit.c.at)
 
 store_meta = Table(
     "store_meta",

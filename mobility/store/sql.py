@@ -31,6 +31,7 @@ from mobility.store.base import (
 )
 from mobility.store.rows import asset_from_row, asset_json_from_row, locked_row
 from mobility.store.sql_communes import CommuneTables
+from mobility.store.sql_keys import KeyTables
 from mobility.store.sql_places import (
     bump_revisions,
     delete_asset_rows,
@@ -40,7 +41,7 @@ from mobility.store.sql_places import (
 from mobility.store.sql_plans import PlanTables
 
 
-class SqlStore(CommuneTables, PlanTables):
+class SqlStore(CommuneTables, PlanTables, KeyTables):
     """The store, on SQLite (``sqlite:///path``) or PostGIS (``postgresql://...``)."""
 
     # -- assets -----------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def empty_postgis(url: str) -> SqlStore:
         conn.execute(
             text(
                 "TRUNCATE scenarios, commune_inputs, asset_places, assets, commune_files, "
-                "communes CASCADE"
+                "communes, api_keys, write_audit CASCADE"
             )
         )
     return store

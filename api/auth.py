@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: MIT
+"""Who a request acts for: the ``X-API-Key`` checked against the stored keys, and what it may do.
+
+Writes need a key with the ``write`` scope; the store a write route receives is bound to the
+key's communes (:mod:`mobility.keys.bound`), so a key of 92048 cannot change 75110. Reads are
+open unless ``MOBILITY_READ_REQUIRES_KEY`` is set. The keys of the deprecated
+``MOBILITY_API_KEYS`` list still work, as read-and-write keys of every commune. The key id is
+left on the request's state for the audit of writes (:mod:`api.audit`); the key itself is never
+logged or stored.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from api.deps import SettingsDep, StoreDep, require_json_body
+from api.errors import ApiProblem
+from api.settings import Settings
+from mobility.keys import Principal, Scope, authenticate, legacy_principal
+from mobility.keys.bound import store_for
+from mobility.store import Store
+
+KeyHeader = Annotated[
+    str | None,
+    Header(
+        description="An API key (`mobility keys create`); writes need the write scope, and a key "
+        "bound to communes writes only there."
+    ),
+]
+OPEN_READ_PATHS = ("/docs", "/redoc", "/api", "/static/", "/ocpi/")
+"""Readable without a key even when reads are closed: the documentation, and OCPI (own tokens)."""
+
+
+def identify(
+    request: Request, settings: Settings, store: Store, presented: str | None
+) -> Principal:
+    """Return the key's Principal; 401 without a key, 403 for a key that is not valid."""
+    if not presented:
+        raise ApiProblem(
+            401, "this operation needs an X-API-Key header", headers={"WWW-Authenticate": "ApiKey"}
+        )
+    legacy = [key.get_secret_value() for key in settings.api_keys]
+    principal = authenticate(store, presented) or legacy_principal(presented, legacy)
+    if principal is None:
+        raise ApiProblem(403, "the X-API-Key is not valid (unknown, revoked or expired)")
+    request.state.key_id = principal.key_id
+    return principal
+
+
+def _needing(scope: Scope, principal: Principal) -> Principal:
+    if not principal.may(scope):
+        raise ApiProblem(403, f"the key {principal.key_id} lacks the {scope} scope")
+    return principal
+
+
+def require_api_key(
+    request: Request, settings: SettingsDep, store: StoreDep, x_api_key: KeyHeader = None
+) -> Principal:
+    """Return the Principal of a key with the write scope (401 without a key, 403 otherwise)."""
+    return _needing("write", identify(request, settings, store, x_api_key))
+
+
+WriterDep = Annotated[Principal, Depends(require_api_key)]
+
+
+def get_write_store(store: StoreDep, principal: WriterDep) -> Store:
+    """Return the store as the writing key may use it (bound to its communes, if it is)."""
+    return store_for(store, principal)
+
+
+WriteStoreDep = Annotated[Store, Depends(get_write_store)]
+WriteGuard = [Depends(require_api_key), Depends(require_json_body)]
+
+
+def require_read(request: Request, settings: SettingsDep, store: StoreDep) -> None:
+    """When reads are closed, refuse a read without a key holding the read scope."""
+    if not settings.read_requires_key or request.method not in ("GET", "HEAD"):
+        return
+    if request.url.path.startswith(OPEN_READ_PATHS):
+        return
+    presented = request.headers.get("x-api-key")
+    _needing("read", identify(request, settings, store, presented))
