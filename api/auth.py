@@ -11,12 +11,14 @@ logged or stored.
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
 from api.deps import SettingsDep, StoreDep, require_json_body
 from api.errors import ApiProblem
+from api.rate_limits import over_budget, retry_after, too_many
 from api.settings import Settings
 from mobility.keys import Principal, Scope, authenticate, legacy_principal
 from mobility.keys.bound import store_for
@@ -36,17 +38,46 @@ OPEN_READ_PATHS = ("/docs", "/redoc", "/api", "/static/", "/ocpi/")
 def identify(
     request: Request, settings: Settings, store: Store, presented: str | None
 ) -> Principal:
-    """Return the key's Principal; 401 without a key, 403 for a key that is not valid."""
+    """Return the key's Principal; 401 without a key, 403 for a key that is not valid.
+
+    A client that sent too many wrong keys gets 429 for any key until its window ends; a key
+    over its own budget gets 429 too.
+    """
     if not presented:
         raise ApiProblem(
             401, "this operation needs an X-API-Key header", headers={"WWW-Authenticate": "ApiKey"}
         )
+    refuse_locked_out_client(request, settings, store)
     legacy = [key.get_secret_value() for key in settings.api_keys]
     principal = authenticate(store, presented) or legacy_principal(presented, legacy)
     if principal is None:
+        count_failed_attempt(request, settings, store)
         raise ApiProblem(403, "the X-API-Key is not valid (unknown, revoked or expired)")
     request.state.key_id = principal.key_id
+    if settings.rate_limit_per_key:
+        limit, window = settings.rate_limit_per_key, settings.rate_limit_window_s
+        wait = over_budget(store, f"key:{principal.key_id}", limit, window)
+        if wait is not None:
+            raise too_many(f"the key {principal.key_id} is over {limit} per {window} s", wait)
     return principal
+
+
+def _failures(request: Request) -> str:
+    return f"failed-keys:{request.client.host if request.client else 'unknown'}"
+
+
+def refuse_locked_out_client(request: Request, settings: Settings, store: Store) -> None:
+    """429 while the client's wrong keys (or OCPI tokens) are over the limit of their window."""
+    limit, window = settings.failed_key_limit, settings.failed_key_window_s
+    if limit and store.hits(_failures(request), window, time.time()) >= limit:
+        wait = retry_after(window, time.time())
+        raise too_many(f"too many wrong keys from this client: retry in {wait} s", wait)
+
+
+def count_failed_attempt(request: Request, settings: Settings, store: Store) -> None:
+    """Count a wrong key or token of the client (the next ones may then be refused with 429)."""
+    if settings.failed_key_limit:
+        store.count_hit(_failures(request), settings.failed_key_window_s, time.time())
 
 
 def _needing(scope: Scope, principal: Principal) -> Principal:

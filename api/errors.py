@@ -9,6 +9,7 @@ internal text.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -55,6 +56,7 @@ TITLES = {
     413: "Request body too large",
     415: "Unsupported media type",
     422: "Invalid input",
+    429: "Too many requests",
     428: "Precondition required",
     500: "Internal error",
     503: "Service unavailable",
@@ -87,7 +89,9 @@ def problem_response(
     problems: list[FieldProblem] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    """Build an ``application/problem+json`` response."""
+    """Build an ``application/problem+json`` response (the OCPI envelope under ``/ocpi``)."""
+    if request.url.path.startswith(OCPI_PREFIX):
+        return ocpi_error(status, detail, problems=problems, headers=headers)
     body: dict[str, Any] = {
         "type": f"https://clean-mobility-planner.fr/problems/{status}",
         "title": TITLES.get(status, "Error"),
@@ -98,6 +102,35 @@ def problem_response(
     if problems:
         body["errors"] = [problem.to_dict() for problem in problems]
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+OCPI_PREFIX = "/ocpi/"
+OCPI_CLIENT_ERROR, OCPI_INVALID_PARAMETERS, OCPI_SERVER_ERROR = 2000, 2001, 3000
+
+
+def ocpi_error(
+    status: int,
+    message: str,
+    *,
+    problems: list[FieldProblem] | None = None,
+    headers: dict[str, str] | None = None,
+    ocpi_status: int | None = None,
+) -> JSONResponse:
+    """Build an OCPI 2.2.1 envelope without data: 2001 for bad parameters, 3000 server side."""
+    code = ocpi_status or (
+        OCPI_SERVER_ERROR
+        if status >= 500
+        else OCPI_INVALID_PARAMETERS
+        if status in (400, 422)
+        else OCPI_CLIENT_ERROR
+    )
+    details = "; ".join(f"{problem.field}: {problem.message}" for problem in problems or [])
+    body = {
+        "status_code": code,
+        "status_message": f"{message} ({details})" if details else message,
+        "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _status_for(error: MobilityError) -> int:

@@ -15,6 +15,7 @@ from api.errors import install_error_handlers
 from api.layers import LAYER_SPECS
 from api.limits import BodySizeLimit
 from api.map_page import static_files
+from api.rate_limits import RateLimits
 from api.routers import (
     analysis,
     communes,
@@ -23,6 +24,7 @@ from api.routers import (
     imports,
     intermodality,
     ocpi,
+    ocpi_credentials,
     ogc,
     regulation,
     scenarios,
@@ -32,6 +34,7 @@ from api.routers import (
 from api.routers.assets import build_layer_router
 from api.security_headers import SecurityHeaders
 from api.settings import Settings
+from api.time_limit import AnalysisTimeLimit
 from mobility.coverage.context import ContextCache
 from mobility.datafiles import use_data_dir
 from mobility.store import open_store
@@ -86,6 +89,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", static_files(), name="static")
     app.include_router(imports.router)
     app.include_router(exports.router)
+    app.include_router(ocpi_credentials.router)
     app.include_router(ocpi.router)
     app.include_router(scenarios.router)
     app.include_router(regulation.router)
@@ -98,7 +102,9 @@ def create_app(settings: Settings) -> FastAPI:
             expose_headers=["Location", "ETag"],
         )
     app.add_middleware(BodySizeLimit, max_bytes=int(settings.max_upload_mb * 1_000_000))
+    app.add_middleware(AnalysisTimeLimit, limit_s=settings.analysis_time_limit_s)
     app.add_middleware(WriteAudit, store=lambda: app.state.store)
+    app.add_middleware(RateLimits, store=lambda: app.state.store, settings=settings)
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -24,6 +24,44 @@ class Settings(MobilitySettings):
         description="Deprecated: plain keys accepted in X-API-Key as read-and-write keys of "
         "every commune, comma-separated; prefer `mobility keys create` (hashed, scoped).",
     )
+    ocpi_country_code: str = Field(
+        default="FR", pattern=r"^[A-Z]{2}$", description="This CPO's OCPI country_code."
+    )
+    ocpi_party_id: str = Field(
+        default="CMP", pattern=r"^[A-Z0-9]{3}$", description="This CPO's OCPI party_id."
+    )
+    ocpi_business_name: str = Field(
+        default="Clean Mobility Planner",
+        min_length=1,
+        max_length=100,
+        description="The business_details name this server gives in OCPI credentials.",
+    )
+    rate_limit_window_s: int = Field(
+        default=60, ge=1, le=86_400, description="Length of the fixed rate-limit windows."
+    )
+    rate_limit_per_client: int = Field(
+        default=0, ge=0, description="Requests per window from one client address; 0: no limit."
+    )
+    rate_limit_per_key: int = Field(
+        default=0, ge=0, description="Requests per window made with one API key; 0: no limit."
+    )
+    rate_limit_costly: int = Field(
+        default=120,
+        ge=0,
+        description="Siting and service-area requests per window from one client; 0: no limit.",
+    )
+    failed_key_limit: int = Field(
+        default=30,
+        ge=0,
+        description="Wrong keys or OCPI tokens from one client per failed_key_window_s before "
+        "every key it sends is refused with 429; 0: no limit.",
+    )
+    failed_key_window_s: int = Field(default=600, ge=1, le=86_400)
+    analysis_time_limit_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="Longest an analysis may take before the answer is 503; 0: no limit.",
+    )
     read_requires_key: bool = Field(
         default=False,
         description="Close reads: every GET needs a key with the read scope (docs and OCPI aside).",

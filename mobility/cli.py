@@ -43,7 +43,7 @@ from mobility.importing.options import (
     attributions_from_args,
     request_from_args,
 )
-from mobility.keys.commands import add_key_commands, run_keys
+from mobility.keys.commands import add_key_commands, run_keys, run_ocpi
 from mobility.loading import load_asset_file
 from mobility.manifest import load_manifest, read_manifest
 from mobility.progress import ProgressBar
@@ -236,6 +236,8 @@ def _run(args: argparse.Namespace, store: Store, database_url: str) -> int:
         return _run_scenario(args, store)
     if args.group == "keys":
         return run_keys(args, store, _print)
+    if args.group == "ocpi":
+        return run_ocpi(args, store, _print)
     if args.group == "assets" and args.command == "load":
         if not args.file.is_file():
             raise MobilityError(f"file not found: {args.file}")

@@ -12,6 +12,7 @@ from api.main import create_app
 from tests.conftest import make_settings
 from tests.support import builders
 from tests.support.communes import run_cli
+from tests.support.ocpi import emsp_credentials, token_header
 
 ITEMS = "/collections/charging-points/items"
 
@@ -76,3 +77,19 @@ def test_bad_options_are_explained(
 def test_revoking_an_unknown_key(sample_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(sample_url, "keys", "revoke", "ffffffffffff") == 1
     assert "no API key has the id ffffffffffff" in capsys.readouterr().err
+
+
+def test_ocpi_token_then_registration(sample_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(sample_url, "--json", "ocpi", "token", "--name", "Example eMSP") == 0
+    made = json.loads(capsys.readouterr().out)
+    assert run_cli(sample_url, "ocpi", "list") == 0
+    listing = capsys.readouterr().out
+    assert "awaiting registration" in listing and made["token_a"] not in listing
+    with TestClient(create_app(make_settings(sample_url))) as client:
+        headers = token_header(made["token_a"])
+        answer = client.post("/ocpi/2.2.1/credentials", json=emsp_credentials(), headers=headers)
+        assert answer.status_code == 200
+    assert run_cli(sample_url, "--json", "ocpi", "list") == 0
+    [party] = json.loads(capsys.readouterr().out)
+    assert party["id"] == made["id"] and party["registered_at"] is not None
+    assert party["roles"] == ["FR*EXA"]

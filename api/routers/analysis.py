@@ -15,7 +15,8 @@ from mobility.coverage.report import coverage_report, demand_collection
 from mobility.coverage.run import run_coverage, run_gaps, run_service_areas
 
 router = APIRouter(prefix="/communes/{code}", tags=["Coverage and gaps"])
-PROBLEMS = problem_responses(404, 422)
+PROBLEMS = problem_responses(404, 422, 503)
+COSTLY_PROBLEMS = problem_responses(404, 422, 429, 503)
 
 
 @router.get(
@@ -54,7 +55,7 @@ def get_coverage(
     summary="The streets within reach of each asset (or of all, dissolved)",
     response_model=AnalysisFeatureCollection,
     response_class=JSONResponse,
-    responses=PROBLEMS,
+    responses=COSTLY_PROBLEMS,
 )
 def get_service_areas(
     question: CoverageQuestionDep,

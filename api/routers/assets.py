@@ -28,7 +28,7 @@ from mobility.store import AssetJson
 FEATURE_ID_PATH = r"^[A-Za-z0-9][A-Za-z0-9._:*\-]{0,127}$"
 FeatureIdPath = Annotated[str, Path(pattern=FEATURE_ID_PATH, description="Feature id.")]
 PROBLEM_RESPONSES = problem_responses(400, 404, 422)
-WRITE_RESPONSES = problem_responses(400, 401, 403, 404, 409, 412, 413, 415, 422)
+WRITE_RESPONSES = problem_responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 429)
 
 
 def build_layer_router(spec: LayerSpec) -> APIRouter:
@@ -150,7 +150,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         summary=f"{spec.title}: remove a feature (API key)",
         status_code=204,
         response_class=Response,
-        responses=problem_responses(400, 401, 403, 404, 412, 422),
+        responses=problem_responses(400, 401, 403, 404, 412, 422, 429),
         dependencies=WriteGuard[:1],
     )
     def delete_item(

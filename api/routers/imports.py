@@ -97,7 +97,7 @@ class ImportProblem(schemas.Problem):
 def _problem_responses() -> dict[int | str, dict[str, Any]]:
     responses: dict[int | str, dict[str, Any]] = {
         status: {"model": schemas.Problem, "content": {PROBLEM_MEDIA_TYPE: {}}}
-        for status in (401, 403, 404, 413, 415)
+        for status in (401, 403, 404, 413, 415, 429)
     }
     responses[422] = {
         "model": ImportProblem,

@@ -2,7 +2,8 @@
 """OCPI 2.2.1 *Locations* (CPO interface, GET only) over the stored IRVE charging points.
 
 The mapping lives in :mod:`mobility.formats.ocpi` and is written out in ``docs/ocpi-mapping.md``.
-The data is public open data, so no OCPI token is asked. Answers use the OCPI envelope; an
+Every request needs the token C of a registered party (see :mod:`api.routers.ocpi_credentials`),
+as OCPI clients expect, though the data is public open data. Answers use the OCPI envelope; an
 unknown location id is HTTP 404 with OCPI ``status_code`` 2003 ("Unknown Location"), the
 status the specification gives to a request for an object the server does not know.
 """
@@ -12,15 +13,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api import schemas
 from api.deps import SettingsDep, StoreDep
-from api.errors import PROBLEM_MEDIA_TYPE
 from api.links import url_for_path
+from api.ocpi_auth import registered_call
 from mobility.formats.ocpi import OCPI_VERSION
 from mobility.ocpi_locations import (
     DEFAULT_PAGE,
@@ -30,7 +30,9 @@ from mobility.ocpi_locations import (
     page_locations,
 )
 
-router = APIRouter(prefix=f"/ocpi/{OCPI_VERSION}", tags=["OCPI 2.2.1"])
+router = APIRouter(
+    prefix=f"/ocpi/{OCPI_VERSION}", tags=["OCPI 2.2.1"], dependencies=[Depends(registered_call)]
+)
 
 LOCATION_ID_PATTERN = r"^[A-Za-z0-9._:*\-]{1,36}$"
 SUCCESS, UNKNOWN_LOCATION = 1000, 2003
@@ -163,7 +165,9 @@ class OcpiError(BaseModel):
 
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
-    422: {"model": schemas.Problem, "content": {PROBLEM_MEDIA_TYPE: {}}},
+    401: {"model": OcpiError, "description": "No token C: OCPI status_code 2000."},
+    422: {"model": OcpiError, "description": "Invalid parameters: OCPI status_code 2001."},
+    429: {"model": OcpiError, "description": "Too many wrong tokens from this client."},
 }
 
 

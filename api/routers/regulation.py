@@ -155,9 +155,9 @@ def _read_input(store: Store, code: str, key: str, response: Response) -> Commun
     return _document(stored, response)
 
 
-INPUT_WRITE_PROBLEMS = with_etag(problem_responses(400, 401, 403, 404, 412, 415, 422, 428))
+INPUT_WRITE_PROBLEMS = with_etag(problem_responses(400, 401, 403, 404, 412, 415, 422, 428, 429))
 INPUT_READ_PROBLEMS = with_etag(problem_responses(404, 422))
-INPUT_DELETE_PROBLEMS = problem_responses(400, 401, 403, 404, 412, 422, 428)
+INPUT_DELETE_PROBLEMS = problem_responses(400, 401, 403, 404, 412, 422, 428, 429)
 PUT_DESCRIPTION = (
     "Without If-Match the inputs are created when none are stored; stored inputs are replaced "
     "only with If-Match carrying their ETag (428 without, 412 when they changed since)."

@@ -51,7 +51,7 @@ from mobility.scenarios.served import scenario_layer_features
 from mobility.store import Store
 
 router = APIRouter(prefix="/scenarios", tags=["Scenarios"])
-WRITE_PROBLEMS = problem_responses(400, 401, 403, 404, 409, 412, 415, 422, 428)
+WRITE_PROBLEMS = problem_responses(400, 401, 403, 404, 409, 412, 415, 422, 428, 429)
 
 
 def _change_request(body: ScenarioChanges) -> ChangeRequest:
@@ -160,7 +160,7 @@ def list_scenarios(
     summary="Create a scenario: assets added, changed or removed, the base untouched (API key)",
     status_code=201,
     response_model=ScenarioDocument,
-    responses=with_etag(problem_responses(401, 403, 404, 415, 422), 201),
+    responses=with_etag(problem_responses(401, 403, 404, 415, 422, 429), 201),
     dependencies=WriteGuard,
 )
 def create_scenario(
@@ -270,7 +270,7 @@ def update_scenario(
     summary="Delete a scenario; the base data is untouched (API key)",
     status_code=204,
     response_class=Response,
-    responses=problem_responses(400, 401, 403, 404, 412, 422, 428),
+    responses=problem_responses(400, 401, 403, 404, 412, 422, 428, 429),
     dependencies=[Depends(require_api_key)],
 )
 def delete_scenario(
@@ -286,7 +286,7 @@ def delete_scenario(
     operation_id="promoteScenario",
     summary="Write a scenario's changes into the base data, all or none (API key)",
     response_model=ScenarioDocument,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(401, 403, 404, 409, 422, 429),
     dependencies=[Depends(require_api_key)],
 )
 def promote_scenario(

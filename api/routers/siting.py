@@ -126,7 +126,7 @@ class SitingBody(BaseModel):
     summary="Suggest where the next sites should go, ranked, with what each one gains",
     response_model=AnalysisFeatureCollection,
     response_class=JSONResponse,
-    responses=problem_responses(404, 422),
+    responses=problem_responses(404, 422, 429, 503),
 )
 def suggest(
     code: CodePath,

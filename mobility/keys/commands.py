@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: MIT
-"""``mobility keys create | list | revoke``: the command line of API keys.
+"""``mobility keys create | list | revoke`` and ``mobility ocpi token | list``: keys and tokens.
 
-``create`` prints the key once (it is not stored, only its hash is); ``list`` shows ids, names,
-scopes, communes, expiry and state, never a secret; ``revoke`` stops a key at once.
+``keys create`` prints the key once (it is not stored, only its hash is); ``keys list`` shows ids,
+names, scopes, communes, expiry and state, never a secret; ``keys revoke`` stops a key at once.
+``ocpi token`` prints a token A once, for an OCPI party to register with; ``ocpi list`` shows the
+parties and whether they registered.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.keys import SCOPES, create_key
+from mobility.keys.ocpi import create_party
 from mobility.store.base import ApiKeyRecord, Store
 
 Printer = Callable[[argparse.Namespace, Any, str], None]
@@ -34,6 +37,11 @@ def add_key_commands(groups: Any) -> None:
     create.add_argument("--name", default="unnamed", help="who or what the key is for")
     commands.add_parser("list", help="list the keys (never their secrets)")
     commands.add_parser("revoke", help="stop a key at once").add_argument("id", help="key id")
+    ocpi = groups.add_parser("ocpi", help="OCPI 2.2.1 parties: give a token A, list them")
+    ocpi_commands = ocpi.add_subparsers(dest="command", required=True)
+    token = ocpi_commands.add_parser("token", help="make a token A for a party to register with")
+    token.add_argument("--name", required=True, help="the party, e.g. an eMSP's name")
+    ocpi_commands.add_parser("list", help="list the OCPI parties")
 
 
 def _expiry(text: str | None) -> date | None:
@@ -91,4 +99,31 @@ def run_keys(args: argparse.Namespace, store: Store, show: Printer) -> int:
         return 0
     record = store.revoke_api_key(args.id)
     show(args, key_row(record), f"revoked key {record.id} ({record.name})")
+    return 0
+
+
+def run_ocpi(args: argparse.Namespace, store: Store, show: Printer) -> int:
+    """Run one ``ocpi`` command; return the exit code."""
+    if args.command == "token":
+        token, party = create_party(store, args.name)
+        text = (
+            f"{token}\n(token A of OCPI party {party.id}, {party.name}): shown once; the party "
+            "registers with it by POSTing its credentials to /ocpi/2.2.1/credentials"
+        )
+        show(args, {"id": party.id, "name": party.name, "token_a": token}, text)
+        return 0
+    rows = [
+        {
+            "id": party.id,
+            "name": party.name,
+            "registered_at": party.registered_at.isoformat() if party.registered_at else None,
+            "url": party.their_url,
+            "roles": [f"{r.get('country_code')}*{r.get('party_id')}" for r in party.their_roles],
+        }
+        for party in store.list_ocpi_parties()
+    ]
+    lines = [
+        f"{r['id']}  {r['registered_at'] or 'awaiting registration':32}  {r['name']}" for r in rows
+    ]
+    show(args, rows, "\n".join(lines) or "no OCPI party")
     return 0

@@ -192,6 +192,21 @@ class WriteRecord:
     at: datetime
 
 
+@dataclass(frozen=True)
+class OcpiParty:
+    """An OCPI party: token A (hash) until it registers, then token C (hash) and its credentials."""
+
+    id: str
+    name: str
+    token_a_sha256: str | None
+    token_c_sha256: str | None
+    their_token: str | None
+    their_url: str | None
+    their_roles: tuple[dict[str, Any], ...]
+    created_at: datetime
+    registered_at: datetime | None = None
+
+
 class Store(Protocol):
     """The persistence interface; see SqlStore for the one implementation over two engines."""
 
@@ -355,3 +370,18 @@ class Store(Protocol):
 
     def list_writes(self, key_id: str | None = None, limit: int = 100) -> list[WriteRecord]:
         """Return the latest writes (of one key, or of all), newest first."""
+
+    def save_ocpi_party(self, party: OcpiParty) -> None:
+        """Store an OCPI party, new or changed (by id)."""
+
+    def ocpi_party_by_token(self, token_sha256: str) -> OcpiParty | None:
+        """Return the party whose token A or token C has this hash, or None."""
+
+    def list_ocpi_parties(self) -> list[OcpiParty]:
+        """Return every OCPI party, oldest first."""
+
+    def count_hit(self, bucket: str, window_s: int, now_s: float) -> int:
+        """Count one hit in the fixed window holding ``now_s``; return the window's count so far."""
+
+    def hits(self, bucket: str, window_s: int, now_s: float) -> int:
+        """Return the hits counted in the window holding ``now_s``, without counting one."""

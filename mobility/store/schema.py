@@ -32,8 +32,8 @@ SCHEMA_VERSION = 5
 """2 added the scenarios and commune_inputs tables; 3 the communes' margin and surroundings box,
 the asset_places membership table, and assets no longer tied to a loaded commune by a foreign key
 (an asset keeps its own commune code, which may name a commune that is not loaded); 4 a revision
-to each asset and commune input (their ETag); 5 the api_keys and write_audit tables (added by
-``create_all``, nothing else changes)."""
+to each asset and commune input (their ETag); 5 the api_keys, write_audit, ocpi_parties and
+rate_counters tables (added by ``create_all``, nothing else changes)."""
 
 metadata = MetaData()
 
@@ -170,6 +170,31 @@ write_audit = Table(
     comment="every write request made with a key: which key, what, when, with what answer",
 )
 Index("write_audit_key", write_audit.c.key_id, write_audit.c.at)
+
+ocpi_parties = Table(
+    "ocpi_parties",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("token_a_sha256", String(64), nullable=True, unique=True, comment="until registered"),
+    Column("token_c_sha256", String(64), nullable=True, unique=True, comment="once registered"),
+    Column("their_token", Text, nullable=True, comment="token B: what we would present to them"),
+    Column("their_url", Text, nullable=True, comment="their versions endpoint"),
+    Column("their_roles", Text, nullable=False, default="[]", comment="JSON CredentialsRole list"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("registered_at", DateTime(timezone=True), nullable=True),
+    comment="OCPI 2.2.1 parties: token A given out, then the credentials exchanged for token C",
+)
+
+rate_counters = Table(
+    "rate_counters",
+    metadata,
+    Column("bucket", String(200), primary_key=True, comment="what is counted: client, key..."),
+    Column("window_start", BigInteger, primary_key=True, comment="Unix seconds"),
+    Column("count", Integer, nullable=False),
+    comment="fixed-window request counters shared by every worker (rate limits)",
+)
+Index("rate_counters_window", rate_counters.c.window_start)
 
 store_meta = Table(
     "store_meta",

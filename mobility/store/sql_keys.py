@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The store's key tables: API keys (hashed) and the audit of the writes made with them.
+"""The store's key tables: API keys (hashed), the audit of writes, OCPI parties, rate counters.
 
 Kept apart from the data tables: a key is read on every authenticated request and an audit row
 appended after every write, each in its own short transaction, never inside a data write.
@@ -7,20 +7,24 @@ appended after every write, each in its own short transaction, never inside a da
 
 from __future__ import annotations
 
+import json
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from mobility.errors import ConflictError, NotFoundError
 from mobility.store import schema
-from mobility.store.base import ApiKeyRecord, WriteRecord
+from mobility.store.base import ApiKeyRecord, OcpiParty, WriteRecord
 from mobility.store.rows import aware
 
 
 class KeyTables:
-    """API keys and the write audit; mixed into SqlStore, which provides the transaction."""
+    """Keys, audit, OCPI parties and counters; mixed into SqlStore, which gives the transaction."""
+
+    backend: Literal["sqlite", "postgis"]
 
     def _transaction(self) -> AbstractContextManager[Connection]:
         raise NotImplementedError
@@ -97,6 +101,89 @@ class KeyTables:
             WriteRecord(row["key_id"], row["method"], row["path"], row["status"], aware(row["at"]))
             for row in rows
         ]
+
+    def save_ocpi_party(self, party: OcpiParty) -> None:
+        """Store an OCPI party, new or changed (by id)."""
+        table = schema.ocpi_parties
+        values = {
+            "name": party.name,
+            "token_a_sha256": party.token_a_sha256,
+            "token_c_sha256": party.token_c_sha256,
+            "their_token": party.their_token,
+            "their_url": party.their_url,
+            "their_roles": json.dumps(list(party.their_roles), ensure_ascii=False),
+            "created_at": party.created_at,
+            "registered_at": party.registered_at,
+        }
+        with self._transaction() as conn:
+            changed = conn.execute(update(table).where(table.c.id == party.id).values(**values))
+            if changed.rowcount == 0:
+                conn.execute(insert(table).values(id=party.id, **values))
+
+    def ocpi_party_by_token(self, token_sha256: str) -> OcpiParty | None:
+        """Return the party whose token A or token C has this hash, or None."""
+        table = schema.ocpi_parties
+        query = select(table).where(
+            or_(table.c.token_a_sha256 == token_sha256, table.c.token_c_sha256 == token_sha256)
+        )
+        with self._transaction() as conn:
+            row = conn.execute(query).mappings().first()
+        return None if row is None else _party(row)
+
+    def list_ocpi_parties(self) -> list[OcpiParty]:
+        """Return every OCPI party, oldest first."""
+        table = schema.ocpi_parties
+        with self._transaction() as conn:
+            rows = conn.execute(select(table).order_by(table.c.created_at, table.c.id)).mappings()
+            return [_party(row) for row in rows]
+
+    def count_hit(self, bucket: str, window_s: int, now_s: float) -> int:
+        """Count one hit in the fixed window holding ``now_s``; return the window's count so far.
+
+        One statement (insert, or add one on conflict, returning the count), so concurrent
+        workers never lose a hit. The first hit of a bucket's window also deletes that bucket's
+        older windows, so the table holds about one row per active bucket.
+        """
+        table = schema.rate_counters
+        start = int(now_s // window_s) * window_s
+        dialect_insert = postgresql.insert if self.backend == "postgis" else sqlite.insert
+        statement = (
+            dialect_insert(table)
+            .values(bucket=bucket, window_start=start, count=1)
+            .on_conflict_do_update(
+                index_elements=[table.c.bucket, table.c.window_start],
+                set_={"count": table.c.count + 1},
+            )
+            .returning(table.c.count)
+        )
+        with self._transaction() as conn:
+            count = int(conn.execute(statement).scalar_one())
+            if count == 1:
+                stale = and_(table.c.bucket == bucket, table.c.window_start < start - window_s)
+                conn.execute(delete(table).where(stale))
+        return count
+
+    def hits(self, bucket: str, window_s: int, now_s: float) -> int:
+        """Return the hits counted in the window holding ``now_s``, without counting one."""
+        table = schema.rate_counters
+        start = int(now_s // window_s) * window_s
+        query = select(table.c.count).where(table.c.bucket == bucket, table.c.window_start == start)
+        with self._transaction() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
+
+def _party(row: Any) -> OcpiParty:
+    return OcpiParty(
+        id=row["id"],
+        name=row["name"],
+        token_a_sha256=row["token_a_sha256"],
+        token_c_sha256=row["token_c_sha256"],
+        their_token=row["their_token"],
+        their_url=row["their_url"],
+        their_roles=tuple(json.loads(row["their_roles"])),
+        created_at=aware(row["created_at"]),
+        registered_at=aware(row["registered_at"]) if row["registered_at"] else None,
+    )
 
 
 def _key(row: Any) -> ApiKeyRecord:

@@ -49,7 +49,7 @@ def test_the_url_finder_sees_a_cdn() -> None:
         ("GET", "/collections", 200),
         ("GET", "/collections/communes/items/75110", 200),
         ("GET", "/collections/communes/items/99999", 404),
-        ("GET", "/ocpi/2.2.1/locations/FRXXXPNOPE", 404),
+        ("GET", "/ocpi/2.2.1/locations/FRXXXPNOPE", 401),
         ("DELETE", "/collections/charging-points/items/nope", 401),
         ("GET", "/api", 200),
     ],

@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import API_KEY
+from tests.support.ocpi import register
 from tests.support.paths import DATA, FIXTURES, PARIS
 
 PARIS_IRVE = PARIS / "irve_statique_75110.csv"
@@ -114,6 +115,7 @@ def _validator(schema: dict[str, Any], definition: str) -> jsonschema.Draft20201
 def test_ocpi_locations_are_valid_and_complete(
     client: TestClient, ocpi_schema: dict[str, Any]
 ) -> None:
+    client.headers.update(register(client))
     response = client.get("/ocpi/2.2.1/locations", params={"limit": 1000})
     assert response.status_code == 200
     body = response.json()
@@ -147,6 +149,7 @@ def test_ocpi_reserved_access_and_three_phase_voltage(
     client: TestClient, ocpi_schema: dict[str, Any]
 ) -> None:
     """The reserved-access station says so on every EVSE; three-phase AC is 230 V per phase."""
+    client.headers.update(register(client))
     body = client.get("/ocpi/2.2.1/locations/FRELCPPARIGE").json()["data"]
     _validator(ocpi_schema, "Location").validate(body)
     assert body["publish"] is True
@@ -182,6 +185,7 @@ def test_the_schema_refuses_a_line_to_line_voltage(ocpi_schema: dict[str, Any]) 
 
 
 def test_ocpi_paging_headers_and_dates(client: TestClient, ocpi_schema: dict[str, Any]) -> None:
+    client.headers.update(register(client))
     first = client.get("/ocpi/2.2.1/locations", params={"limit": 5})
     assert first.headers["x-total-count"] == "18" and first.headers["x-limit"] == "5"
     link = first.headers["link"]
@@ -215,6 +219,7 @@ def test_ocpi_paging_headers_and_dates(client: TestClient, ocpi_schema: dict[str
 def test_ocpi_one_location_and_an_unknown_one(
     client: TestClient, ocpi_schema: dict[str, Any]
 ) -> None:
+    client.headers.update(register(client))
     found = client.get("/ocpi/2.2.1/locations/FRELCPPARIGE")
     assert found.status_code == 200
     body = found.json()

@@ -39,7 +39,7 @@ def empty_postgis(url: str) -> SqlStore:
         conn.execute(
             text(
                 "TRUNCATE scenarios, commune_inputs, asset_places, assets, commune_files, "
-                "communes, api_keys, write_audit CASCADE"
+                "communes, api_keys, write_audit, ocpi_parties, rate_counters CASCADE"
             )
         )
     return store
