@@ -9,7 +9,11 @@ from pydantic import BaseModel, Field
 
 
 class Distribution(BaseModel):
-    """Population-weighted distance to the nearest asset (null: beyond reach)."""
+    """Population-weighted distance to the nearest asset.
+
+    Null beyond reach: coverage searches the streets only up to the threshold, so a figure
+    beyond it is not measured; gaps search the whole network and measure every reachable one.
+    """
 
     p50_m: float | None
     p90_m: float | None

@@ -21,6 +21,7 @@ from mobility.assets import Asset
 from mobility.commune import Mode, describe_population
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
+from mobility.coverage.measure import measure
 from mobility.coverage.surroundings import describe_surroundings
 from mobility.coverage.threshold import Threshold
 from mobility.network.snapping import SnappedPoints
@@ -34,6 +35,12 @@ SNAPPING_RULE = (
     "street + distance along the streets + straight line from the street to the asset. Points "
     "farther than {max_snap_m:g} m from every street are reported and never counted as covered."
 )
+
+SEARCH_BOUNDED = (
+    "the streets are searched up to the threshold only: an inhabitant beyond it is not covered "
+    "and its distance is not measured (null)"
+)
+SEARCH_WHOLE = "the whole street network is searched: every reachable distance is measured"
 
 
 def population_missing_reason(code: str, *, layer_loaded: bool) -> str:
@@ -202,17 +209,20 @@ def compute_coverage(
     *,
     threshold: Threshold,
     asset_filter: AssetFilter,
+    bounded: bool = True,
 ) -> CoverageResult:
-    """Measure how much of the commune's population lives within the threshold of an asset."""
+    """Measure how much of the commune's population lives within the threshold of an asset.
+
+    ``bounded`` searches the streets only up to the threshold: the distances of the inhabitants
+    not covered are then ``inf`` (not searched). The gaps ask ``bounded=False`` to tell how far
+    the nearest asset is from those left out.
+    """
     mode = threshold.mode
     engine = context.engine(mode)
     demand = context.snapped_demand(mode)
     snapped_assets = snap_assets(context, mode, assets)
-    distance = engine.distances(demand, snapped_assets, cutoff_m=None, weight="length")
-    if threshold.weight == "time":
-        cost = engine.distances(demand, snapped_assets, cutoff_m=None, weight="time")
-    else:
-        cost = distance
+    measured = measure(engine, demand, snapped_assets, threshold, bounded=bounded)
+    distance, cost = measured.distance_m, measured.cost
     covered = cost <= threshold.cutoff
     points = context.demand.points if context.demand is not None else None
     if points is None or points.empty:
@@ -238,7 +248,8 @@ def compute_coverage(
         cost=cost,
         off_network=demand.too_far.copy(),
         covered=covered,
-        method=describe_method(context, threshold, asset_filter, assets),
+        method=describe_method(context, threshold, asset_filter, assets)
+        | {"search": SEARCH_BOUNDED if bounded else SEARCH_WHOLE},
         notes=notes,
         population_reason=missing_population_reason(context),
     )

@@ -43,8 +43,13 @@ def run_coverage(
     store: Store,
     question: CoverageQuestion,
     scenario: ScenarioChanges | None = None,
+    *,
+    bounded: bool = True,
 ) -> CoverageResult:
-    """Answer who lives within reach of the layer's assets (as the scenario has them)."""
+    """Answer who lives within reach of the layer's assets (as the scenario has them).
+
+    ``bounded`` searches only up to the threshold (see :func:`compute_coverage`).
+    """
     check_reach(context, question.threshold)
     assets = read_layer(store, context.record.code, question.layer, scenario)
     result = compute_coverage(
@@ -52,6 +57,7 @@ def run_coverage(
         question.asset_filter.apply(assets),
         threshold=question.threshold,
         asset_filter=question.asset_filter,
+        bounded=bounded,
     )
     result.method.update(describe_scenario(scenario))
     return result
@@ -87,8 +93,11 @@ def run_gaps(
     *,
     min_population: float = 0.0,
 ) -> AnalysisCollection:
-    """Answer where the uncovered inhabitants live, ranked by unserved population."""
-    result = run_coverage(context, store, question, scenario)
+    """Answer where the uncovered inhabitants live, ranked by unserved population.
+
+    The search is not bounded: each gap tells how far its nearest asset is.
+    """
+    result = run_coverage(context, store, question, scenario, bounded=False)
     spacing = demand_spacing_m(result)
     gaps = find_gaps(
         result, context.record.boundary, spacing_m=spacing, min_population=min_population

@@ -122,13 +122,16 @@ def compare_layer(
     *,
     threshold: Threshold,
 ) -> LayerComparison:
-    """Compute one layer's coverage and gaps on both sides with the same rules."""
+    """Compute one layer's coverage and gaps on both sides with the same rules.
+
+    Unbounded searches: the gaps tell how far their nearest asset is, beyond the threshold.
+    """
     rule = AssetFilter(layer)
     base = compute_coverage(
-        context, rule.apply(base_assets), threshold=threshold, asset_filter=rule
+        context, rule.apply(base_assets), threshold=threshold, asset_filter=rule, bounded=False
     )
     scenario = compute_coverage(
-        context, rule.apply(scenario_assets), threshold=threshold, asset_filter=rule
+        context, rule.apply(scenario_assets), threshold=threshold, asset_filter=rule, bounded=False
     )
     boundary = context.record.boundary
     return LayerComparison(

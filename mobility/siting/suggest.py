@@ -199,8 +199,8 @@ def suggest_sites(
         min_spacing_m=request.min_spacing_m,
     )
     solution = solve(problem, request.method, time_limit_s=request.time_limit_s)
-    before = compute_coverage(
-        context, existing, threshold=threshold, asset_filter=request.existing_filter
+    before = compute_coverage(  # unbounded: the gaps tell how far their nearest asset is
+        context, existing, threshold=threshold, asset_filter=request.existing_filter, bounded=False
     )
     gaps = find_gaps(before, context.record.boundary)
     sites = _explain(problem.matrix, solution, usable, snapped.edge_index, engine, before, gaps)

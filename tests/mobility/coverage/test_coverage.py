@@ -21,20 +21,28 @@ from tests.support import builders
 from tests.support.reference import reference_distances
 
 
+@pytest.mark.parametrize("bounded", [True, False])
 @pytest.mark.parametrize("mode", ["walk", "drive"])
 def test_covered_population_matches_a_networkx_reference(
-    paris_context: CommuneContext, paris_store: SqlStore, mode: str
+    paris_context: CommuneContext, paris_store: SqlStore, mode: str, bounded: bool
 ) -> None:
     assets = base_assets(paris_store, "75110", Layer.CHARGING_POINTS)
     threshold = make_threshold(mode, within_m=300)  # type: ignore[arg-type]
     result = compute_coverage(
-        paris_context, assets, threshold=threshold, asset_filter=AssetFilter(Layer.CHARGING_POINTS)
+        paris_context,
+        assets,
+        threshold=threshold,
+        asset_filter=AssetFilter(Layer.CHARGING_POINTS),
+        bounded=bounded,
     )
     engine = paris_context.engine(mode)  # type: ignore[arg-type]
     demand = paris_context.snapped_demand(mode)  # type: ignore[arg-type]
     snapped = engine.snap([a.lon for a in assets], [a.lat for a in assets])
     view, _ = paris_context.model.mode_view(mode)  # type: ignore[arg-type]
     expected = reference_distances(view, engine, demand, snapped)
+    if bounded:  # beyond the threshold, not searched
+        expected = np.where(expected <= 300, expected, np.inf)
+    assert np.isinf(expected).any() == bounded
     assert np.allclose(result.distance_m, expected, atol=0.01, rtol=0, equal_nan=False)
     covered_by_hand = float(result.population[expected <= 300].sum())
     assert result.population_covered == pytest.approx(covered_by_hand)
