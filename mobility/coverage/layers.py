@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from mobility.assets import Asset, Layer
-from mobility.store.base import AssetQuery, Store
+from mobility.store.base import Store
 
 
 class ScenarioChanges(Protocol):
@@ -35,8 +35,11 @@ class ScenarioChanges(Protocol):
 def read_layer(
     store: Store, code: str, layer: Layer, scenario: ScenarioChanges | None = None
 ) -> list[Asset]:
-    """Return every asset of the commune's layer and its surroundings (id order), as changed."""
-    assets = list(store.iter_assets(AssetQuery(layer=layer, commune=code, surroundings=True)))
+    """Return every asset of the commune's layer and its surroundings (id order), as changed.
+
+    The stored layer is read once per commune revision (:meth:`Store.asset_view`).
+    """
+    assets = list(store.asset_view(code, layer).assets)
     return scenario.apply(layer, assets) if scenario is not None else assets
 
 

@@ -14,11 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from mobility.assets import Asset, Layer
 from mobility.errors import PreconditionFailedError
 from mobility.plans import AssetChange, Scenario
+
+if TYPE_CHECKING:
+    from mobility.store.sql_views import AssetView
 
 ASSET_PAGE_SIZE = 5000
 """Assets read per round trip when a whole query is streamed (:meth:`Store.iter_assets`)."""
@@ -253,6 +256,12 @@ class Store(Protocol):
         """Yield every asset matching the query's filters, in id order, ``page_size`` per read.
 
         The query's ``limit`` and ``offset`` are not used: the stream is the whole match.
+        """
+
+    def asset_view(self, code: str, layer: Layer, *, surroundings: bool = True) -> AssetView:
+        """Return the layer's assets the commune sees, read again only after a write.
+
+        Kept per revision, which every write bumps (see :mod:`mobility.store.sql_views`).
         """
 
     def get_asset(self, layer: Layer, asset_id: str) -> Asset:
