@@ -21,7 +21,7 @@ from mobility.network.csr import BoolArray, FloatArray, Weight
 from mobility.network.engine import DistanceEngine
 from mobility.network.engine_search import Direction
 from mobility.network.snapping import SnappedPoints
-from mobility.siting.matrix import coverage_matrix
+from mobility.siting.matrix_cache import kept_coverage_matrix
 from mobility.siting.problem import SitingProblem
 
 
@@ -51,7 +51,7 @@ def network_problem(
     InvalidInputError
         Naming the field at fault (see :class:`SitingProblem` and :func:`coverage_matrix`).
     """
-    matrix = coverage_matrix(
+    matrix = kept_coverage_matrix(
         engine, demand, candidates, cutoff=cutoff, weight=weight, direction=direction
     )
     before = None
