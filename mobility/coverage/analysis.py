@@ -143,18 +143,20 @@ class CoverageResult:
         return self.population_reason or population_missing_reason(self.commune, layer_loaded=True)
 
     def zones(self) -> list[ZoneCoverage]:
-        """Return coverage per zone, in zone order."""
-        rows = []
-        for zone in sorted(set(self.zone.tolist())):
-            inside = self.zone == zone
-            rows.append(
-                ZoneCoverage(
-                    zone=zone,
-                    population=float(self.population[inside].sum()),
-                    population_covered=float(self.population[inside & self.covered].sum()),
-                )
-            )
-        return rows
+        """Return coverage per zone, in zone order.
+
+        One pass over the demand points (a sort and two weighted counts): a city of a thousand
+        zones and a hundred thousand points would spend most of its answer comparing names.
+        """
+        names, index = np.unique(self.zone, return_inverse=True)
+        size = len(names)
+        population = np.bincount(index, weights=self.population, minlength=size)
+        served = np.where(self.covered, self.population, 0.0)
+        covered = np.bincount(index, weights=served, minlength=size)
+        return [
+            ZoneCoverage(zone=str(name), population=float(total), population_covered=float(inside))
+            for name, total, inside in zip(names.tolist(), population, covered, strict=True)
+        ]
 
     def distribution(self) -> dict[str, float | None]:
         """Return population-weighted p50, p90 and max of the distance (None when unreachable)."""

@@ -178,3 +178,23 @@ def test_service_area_holds_the_covered_homes(
     )
     assert [a.asset_id for a in per_asset] == [a.id for a in assets[:5]]
     assert all(a.reached_street_m > 0 for a in per_asset)
+
+
+def test_zone_rows_equal_a_zone_by_zone_sum(
+    paris_context: CommuneContext, paris_store: SqlStore
+) -> None:
+    result = compute_coverage(
+        paris_context,
+        base_assets(paris_store, "75110", Layer.CHARGING_POINTS),
+        threshold=make_threshold("walk", within_m=250),
+        asset_filter=AssetFilter(Layer.CHARGING_POINTS),
+    )
+    rows = result.zones()
+    names = sorted(set(result.zone.tolist()))
+    assert [row.zone for row in rows] == names
+    for row, name in zip(rows, names, strict=True):
+        inside = result.zone == name
+        assert row.population == pytest.approx(float(result.population[inside].sum()))
+        expected = float(result.population[inside & result.covered].sum())
+        assert row.population_covered == pytest.approx(expected)
+    assert any(0 < row.population_covered < row.population for row in rows)
