@@ -18,7 +18,7 @@ WEB_SOURCES := web/build.mjs $(wildcard web/src/*)
 
 .DEFAULT_GOAL := help
 .PHONY: help install web seed run serve-prod test pytest lint format openapi bench clean bench-siting \
-	bench-import bench-load
+	bench-import bench-load bench-city
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -82,3 +82,6 @@ bench-import: install ## Benchmark IRVE imports and the national file cut to one
 bench-load: install ## HTTP load on 1/2/4 workers (DURATION, CONNECTIONS, BENCH_POSTGIS_URL=postgresql://...)
 	$(BIN)/python scripts/bench_load.py --duration $(DURATION) --connections $(CONNECTIONS) \
 		$(if $(BENCH_POSTGIS_URL),--postgis-url $(BENCH_POSTGIS_URL)) $(BENCH_ARGS)
+
+bench-city: install ## Paris as one commune through HTTP: first and warm answers, floor, ratios, peak RSS
+	$(BIN)/python scripts/bench_city.py $(BENCH_ARGS)

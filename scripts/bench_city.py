@@ -1,0 +1,235 @@
+# SPDX-License-Identifier: MIT
+"""Paris as one commune through HTTP: first and warm answers against the floor of the same run.
+
+Builds Paris (75056) from ``data/idf-context`` through ``mobility commune import`` into a store
+of its own (``var/bench/paris.sqlite``) when absent, starts the app in a fresh process and times
+every analysis endpoint through HTTP: the first answer after the start, then the warm answer
+(median). Beside them, in this process, the domain share of the warm coverage (the function the
+route calls) and the floor: one scipy multi-source Dijkstra from the charging points' crossings,
+cut at the reach. Prints the table, the ratios against the goals and the worker's peak RSS.
+
+    python scripts/bench_city.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "idf-context"
+STORE = ROOT / "var" / "bench" / "paris.sqlite"
+CODE = "75056"
+WITHIN_M = 300.0
+MARGIN_M = 500.0
+QUERY: dict[str, str | float] = {"layer": "charging-points", "mode": "walk", "within_m": WITHIN_M}
+SITING: dict[str, str | float] = {
+    "layer": "charging-points",
+    "mode": "walk",
+    "within_m": WITHIN_M,
+    "count": 20,
+}
+GOALS = {
+    "coverage_http_x_floor": 10.0,
+    "coverage_domain_x_floor": 3.0,
+    "first_coverage_s": 1.0,
+    "siting_x_solve": 3.0,
+    "gaps_x_coverage": 10.0,
+    "service_areas_x_coverage": 10.0,
+    "peak_rss_mb": 1024.0,
+}
+
+
+def build_store(url: str) -> None:
+    """Import Paris with its 500 m surroundings through the command a planner would run."""
+    files = {
+        "boundaries": "communes_75_92_93_94_adminexpress2018_simplified.geojson.gz",
+        "streets": "paris_voies_centrelines_villedeparis.geojson.gz",
+        "population": "paris_iris_2013_pop15p_2011.geojson.gz",
+        "irve": "irve_statique_subset_75_92_93_94.csv.gz",
+    }
+    args = [sys.executable, "-m", "mobility.cli", "--database-url", url, "commune", "import"]
+    args += [CODE, *(f"--{k}={DATA / v}" for k, v in files.items())]
+    args += ["--population-field", "C11_POP15P", "--zone-id-field", "DCOMIRIS"]
+    args += ["--hubs", str(DATA / "emplacement_des_gares_idf.geojson.gz")]
+    args += ["--hubs", str(DATA / "velib_stations_snapshot_2026-03.geojson.gz")]
+    args += ["--margin-m", f"{MARGIN_M:g}"]
+    started = time.perf_counter()
+    subprocess.run(args, cwd=ROOT, check=True)
+    print(f"built {STORE} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(url: str) -> Iterator[tuple[str, int]]:
+    """Run the app in a fresh uvicorn process; yield its base URL and process id."""
+    port = free_port()
+    env = {**os.environ, "MOBILITY_DATABASE_URL": url}
+    command = [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port)]
+    process = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"uvicorn exited with code {process.returncode}")
+            try:
+                if httpx.get(f"{base}/conformance", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base, process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Return a process's peak resident set (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def timed_request(call: Callable[[], httpx.Response]) -> tuple[float, httpx.Response]:
+    started = time.perf_counter()
+    response = call()
+    elapsed = time.perf_counter() - started
+    response.raise_for_status()
+    return elapsed, response
+
+
+def endpoint_times(base: str, runs: int) -> dict[str, dict[str, Any]]:
+    """First and warm (median) answer of every analysis endpoint on Paris, through HTTP."""
+    client = httpx.Client(base_url=base, timeout=600)
+    calls: dict[str, Callable[[], httpx.Response]] = {
+        "GET /coverage": lambda: client.get(f"/communes/{CODE}/coverage", params=QUERY),
+        "GET /coverage?f=geojson": lambda: client.get(
+            f"/communes/{CODE}/coverage", params={**QUERY, "f": "geojson"}
+        ),
+        "GET /gaps": lambda: client.get(f"/communes/{CODE}/gaps", params=QUERY),
+        "GET /service-areas": lambda: client.get(
+            f"/communes/{CODE}/service-areas", params={**QUERY, "dissolve": "true"}
+        ),
+        "POST /siting (20 sites)": lambda: client.post(f"/communes/{CODE}/siting", json=SITING),
+    }
+    rows: dict[str, dict[str, Any]] = {}
+    for name, call in calls.items():
+        first, response = timed_request(call)
+        warm = [timed_request(call)[0] for _ in range(runs)]
+        rows[name] = {"first_s": first, "warm_s": statistics.median(warm), "body": response}
+    client.close()
+    return rows
+
+
+def domain_and_floor(url: str, runs: int) -> dict[str, float]:
+    """The warm domain coverage (as the route calls it) and the raw multi-source search floor."""
+    from scipy.sparse.csgraph import dijkstra
+
+    from mobility.assets import Layer
+    from mobility.coverage.context import ContextCache
+    from mobility.coverage.filters import AssetFilter
+    from mobility.coverage.run import CoverageQuestion, run_coverage
+    from mobility.coverage.threshold import make_threshold
+    from mobility.store import open_store
+
+    store = open_store(url)
+    try:
+        context = ContextCache().get(store, CODE)
+        question = CoverageQuestion(
+            make_threshold("walk", within_m=WITHIN_M), AssetFilter(Layer.CHARGING_POINTS)
+        )
+        run_coverage(context, store, question)
+        domain = [_timed(lambda: run_coverage(context, store, question)) for _ in range(runs)]
+        engine = context.engine("walk")
+        view = store.asset_view(CODE, Layer.CHARGING_POINTS)
+        snapped = engine.snap(view.lon, view.lat)
+        usable = ~snapped.too_far
+        sources = np.unique(engine.edges.u_index[snapped.edge_index[usable]])
+        graph = engine.edges.csr("length", transpose=True)
+
+        def floor() -> None:
+            dijkstra(graph, directed=True, indices=sources, min_only=True, limit=WITHIN_M)
+
+        floor()
+        floors = [_timed(floor) for _ in range(max(runs, 20))]
+        return {
+            "domain_s": statistics.median(domain),
+            "floor_s": statistics.median(floors),
+            "assets": float(view.lon.size),
+            "nodes": float(engine.edges.n_nodes),
+            "edges": float(engine.edges.n_edges),
+        }
+    finally:
+        store.close()
+
+
+def _timed(call: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=5, help="warm answers timed per endpoint")
+    args = parser.parse_args()
+    url = f"sqlite:///{STORE}"
+    if not STORE.exists():
+        STORE.parent.mkdir(parents=True, exist_ok=True)
+        build_store(url)
+    with serve(url) as (base, pid):
+        rows = endpoint_times(base, args.runs)
+        rss_mb = peak_rss_mb(pid)
+    figures = domain_and_floor(url, args.runs)
+    coverage = rows["GET /coverage"]
+    solve_s = float(rows["POST /siting (20 sites)"]["body"].json()["summary"]["solve_time_s"])
+    floor_s = figures["floor_s"]
+    print(
+        f"Paris {CODE}, walk {WITHIN_M:g} m: {figures['nodes']:.0f} nodes, "
+        f"{figures['edges']:.0f} edges, {figures['assets']:.0f} charging points seen"
+    )
+    print("| request | first after start | warm (median) |")
+    print("|---|---|---|")
+    for name, row in rows.items():
+        print(f"| `{name}` | {row['first_s'] * 1000:.0f} ms | {row['warm_s'] * 1000:.1f} ms |")
+    print(f"| coverage, domain (run_coverage) | | {figures['domain_s'] * 1000:.1f} ms |")
+    print(
+        f"| floor: scipy multi-source Dijkstra cut at {WITHIN_M:g} m | | {floor_s * 1000:.2f} ms |"
+    )
+    ratios = {
+        "coverage_http_x_floor": coverage["warm_s"] / floor_s,
+        "coverage_domain_x_floor": figures["domain_s"] / floor_s,
+        "first_coverage_s": coverage["first_s"],
+        "siting_x_solve": rows["POST /siting (20 sites)"]["warm_s"] / solve_s,
+        "gaps_x_coverage": rows["GET /gaps"]["warm_s"] / coverage["warm_s"],
+        "service_areas_x_coverage": rows["GET /service-areas"]["warm_s"] / coverage["warm_s"],
+        "peak_rss_mb": rss_mb,
+    }
+    print()
+    print("| goal | measured | target | met |")
+    print("|---|---|---|---|")
+    for name, value in ratios.items():
+        target = GOALS[name]
+        print(f"| {name} | {value:.2f} | < {target:g} | {'yes' if value < target else 'no'} |")
+
+
+if __name__ == "__main__":
+    main()
