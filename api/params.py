@@ -22,17 +22,10 @@ from mobility.regulation.inputs import VehicleCount
 INSEE_PATTERN = INSEE_CODE_PATTERN
 SCENARIO_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
-SHIPPED_COMMUNE = "75110"
-"""Paris 10e, the commune that ships with the code: the example every ``code`` gives."""
-
-CodePath = Annotated[
-    str,
-    Path(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.", examples=[SHIPPED_COMMUNE]),
-]
+CodePath = Annotated[str, Path(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.")]
 """The ``{code}`` of every ``/communes/{code}/…`` route."""
 CommuneQuery = Annotated[
-    str | None,
-    Query(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.", examples=[SHIPPED_COMMUNE]),
+    str | None, Query(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.")
 ]
 """An optional commune to narrow a list to."""
 ScenarioIdPath = Annotated[str, Path(pattern=SCENARIO_ID_PATTERN, description="Scenario id.")]
@@ -52,8 +45,7 @@ WithinM = Annotated[
     Query(
         gt=0,
         le=MAX_WITHIN_M,
-        description=f"Reach along the streets, metres (at most {MAX_WITHIN_M:,.0f}); give "
-        "within_m or within_min, not both.",
+        description=f"Reach along the streets, metres (at most {MAX_WITHIN_M:,.0f}).",
     ),
 ]
 WithinMin = Annotated[
@@ -61,8 +53,7 @@ WithinMin = Annotated[
     Query(
         gt=0,
         le=MAX_WITHIN_MIN,
-        description=f"Reach in travel time, minutes (at most {MAX_WITHIN_MIN:g}); give "
-        "within_min or within_m, not both.",
+        description=f"Reach in travel time, minutes (at most {MAX_WITHIN_MIN:g}).",
     ),
 ]
 HubWithinM = Annotated[
@@ -87,34 +78,17 @@ def hub_reach_override(label: str) -> object:
 
 MinPowerKw = Annotated[
     float | None,
-    Query(
-        ge=0,
-        le=MAX_POWER_KW,
-        description="Charging points of at least this power (kW); not above max_power_kw "
-        "(layer charging-points).",
-    ),
+    Query(ge=0, le=MAX_POWER_KW, description="Charging points of at least this power (kW)."),
 ]
 MaxPowerKw = Annotated[
     float | None,
-    Query(
-        ge=0,
-        le=MAX_POWER_KW,
-        description="Charging points of at most this power (kW); not below min_power_kw.",
-    ),
+    Query(ge=0, le=MAX_POWER_KW, description="Charging points of at most this power (kW)."),
 ]
-ParkingKindQuery = Annotated[
-    ParkingKind | None, Query(description="Parking for this vehicle (layer parking).")
-]
-HubModeQuery = Annotated[
-    HubMode | None, Query(description="Hubs served by this mode (layer hubs).")
-]
+ParkingKindQuery = Annotated[ParkingKind | None, Query(description="Parking for this vehicle.")]
+HubModeQuery = Annotated[HubMode | None, Query(description="Hubs served by this mode.")]
 BevQuery = Annotated[
-    VehicleCount | None,
-    Query(description="Registered battery-electric cars (AFIR); give bev and phev together."),
+    VehicleCount | None, Query(description="Registered battery-electric cars (AFIR).")
 ]
-PhevQuery = Annotated[
-    VehicleCount | None,
-    Query(description="Registered plug-in hybrids (AFIR); give phev and bev together."),
-]
+PhevQuery = Annotated[VehicleCount | None, Query(description="Registered plug-in hybrids (AFIR).")]
 AnswerFormat = Literal["json", "geojson"]
 """``f``: the JSON report, or the same answer as a GeoJSON FeatureCollection."""

@@ -96,7 +96,6 @@ FLOORS: tuple[tuple[str, ...], ...] = (
         "mobility.datafiles",
         "mobility.geojson",
         "mobility.progress",
-        "mobility.text",
     ),
     (
         "mobility.assets",
