@@ -37,6 +37,21 @@ IntArray = NDArray[np.int64]
 
 CONSOLIDATED_LON = "consolidated_longitude"
 CONSOLIDATED_LAT = "consolidated_latitude"
+CONSOLIDATION_COLUMNS = (
+    "last_modified",
+    "datagouv_dataset_id",
+    "datagouv_resource_id",
+    "datagouv_organization_or_owner",
+    "created_at",
+    CONSOLIDATED_LON,
+    CONSOLIDATED_LAT,
+    "consolidated_code_postal",
+    "consolidated_commune",
+    "consolidated_is_lon_lat_correct",
+    "consolidated_is_code_insee_verified",
+    "consolidated_is_code_insee_modified",
+)
+"""The columns data.gouv.fr's national consolidation appends to the schema's 40, in its order."""
 _NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
 _PAIR = rf"^\[\s*(?P<lon>{_NUMBER})\s*,\s*(?P<lat>{_NUMBER})\s*\]$"
 _DATE = r"^\d{4}-\d{2}-\d{2}$"

@@ -36,24 +36,15 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from bench.harness import max_rss_mb
+from mobility.formats.irve_cleaning import (
+    CONSOLIDATED_LAT,
+    CONSOLIDATED_LON,
+    CONSOLIDATION_COLUMNS,
+)
 
 COMMUNE = "93048"
 MARGIN_M = 2000.0
 FRANCE_BOX = (-4.5, 43.0, 7.5, 50.5)
-CONSOLIDATION = (
-    "last_modified",
-    "datagouv_dataset_id",
-    "datagouv_resource_id",
-    "datagouv_organization_or_owner",
-    "created_at",
-    "consolidated_longitude",
-    "consolidated_latitude",
-    "consolidated_code_postal",
-    "consolidated_commune",
-    "consolidated_is_lon_lat_correct",
-    "consolidated_is_code_insee_verified",
-    "consolidated_is_code_insee_modified",
-)
 
 
 def _data(root: Path, name: str) -> bytes:
@@ -72,7 +63,7 @@ def build_national_file(root: Path, target: Path, rows_wanted: int, seed: int = 
     written = 0
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([*header, *CONSOLIDATION])
+        writer.writerow([*header, *CONSOLIDATION_COLUMNS])
         copy = 0
         while written < rows_wanted:
             for row in base:
@@ -94,8 +85,9 @@ def build_national_file(root: Path, target: Path, rows_wanted: int, seed: int = 
                     new[at["coordonneesXY"]] = f"[{lat}, {lon}]"
                 elif draw < 0.015:
                     new[at["code_insee_commune"]] = ""
-                consolidated = [""] * len(CONSOLIDATION)
-                consolidated[5], consolidated[6] = str(lon), str(lat)
+                extra = dict.fromkeys(CONSOLIDATION_COLUMNS, "")
+                extra[CONSOLIDATED_LON], extra[CONSOLIDATED_LAT] = str(lon), str(lat)
+                consolidated = list(extra.values())
                 writer.writerow([*new, *consolidated])
                 written += 1
                 if draw > 0.98 and written < rows_wanted:
@@ -109,7 +101,7 @@ def build_national_file(root: Path, target: Path, rows_wanted: int, seed: int = 
                 typo[at["id_pdc_itinerance"]] = "FRTYPO0000001"
                 typo[at["coordonneesXY"]] = "[5.369780, 43.296482]"
                 if written < rows_wanted:
-                    writer.writerow([*typo, *([""] * len(CONSOLIDATION))])
+                    writer.writerow([*typo, *([""] * len(CONSOLIDATION_COLUMNS))])
                     written += 1
             copy += 1
     return written

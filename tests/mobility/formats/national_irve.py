@@ -28,23 +28,8 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from mobility.datafiles import data_file
+from mobility.formats.irve_cleaning import CONSOLIDATION_COLUMNS
 from mobility.geo import to_metric, to_wire
-
-CONSOLIDATION_COLUMNS = (
-    "last_modified",
-    "datagouv_dataset_id",
-    "datagouv_resource_id",
-    "datagouv_organization_or_owner",
-    "created_at",
-    "consolidated_longitude",
-    "consolidated_latitude",
-    "consolidated_code_postal",
-    "consolidated_commune",
-    "consolidated_is_lon_lat_correct",
-    "consolidated_is_code_insee_verified",
-    "consolidated_is_code_insee_modified",
-)
-"""The columns the national consolidation appends to the schema's 40."""
 
 COMMUNE = "93048"
 MARGIN_M = 500.0
