@@ -323,6 +323,19 @@ class Asset:
         """Return the attributes as JSON-ready values, every field present (null when unknown)."""
         return self.attributes.model_dump(mode="json")
 
+    def same_content(self, other: Asset) -> bool:
+        """Tell whether storing ``other`` in place of this asset would change nothing a user sees.
+
+        The time stamp and the revision are the store's bookkeeping, not content: an import
+        that writes the same point again reports it unchanged.
+        """
+        return (
+            self.commune == other.commune
+            and (self.lon, self.lat) == (other.lon, other.lat)
+            and self.footprint == other.footprint
+            and self.properties() == other.properties()
+        )
+
 
 def natural_id_problem(asset_id: str, attributes: AssetAttributes) -> tuple[str, str] | None:
     """Return ``(field, reason)`` when a charging point's id is not the id the point carries.

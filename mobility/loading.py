@@ -195,22 +195,13 @@ def note_existing(store: Store, assets: Sequence[Asset], report: LoadReport) -> 
             before = stored.get(asset.id)
             if before is None:
                 continue
-            if _same(before, asset):
+            if before.same_content(asset):
                 unchanged += 1
             else:
                 changed.append(asset.id)
     report.changed_existing = len(changed)
     report.changed_existing_ids = sorted(changed)[:CHANGED_IDS_LISTED]
     report.unchanged_existing = unchanged
-
-
-def _same(stored: Asset, incoming: Asset) -> bool:
-    return (
-        stored.commune == incoming.commune
-        and (stored.lon, stored.lat) == (incoming.lon, incoming.lat)
-        and stored.attributes == incoming.attributes
-        and stored.footprint == incoming.footprint
-    )
 
 
 def prepare_load(

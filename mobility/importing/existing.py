@@ -35,19 +35,8 @@ def compare_existing(store: Store, assets: Sequence[Asset]) -> ExistingChanges:
             before = stored.get(asset.id)
             if before is None:
                 changes.new += 1
-            elif same_asset(before, asset):
+            elif before.same_content(asset):
                 changes.unchanged += 1
             else:
                 changes.add_changed(f"{layer.value}/{asset.id}")
     return changes
-
-
-def same_asset(stored: Asset, written: Asset) -> bool:
-    """Tell whether writing ``written`` would leave ``stored`` as it is (its time stamp aside)."""
-    return (
-        stored.commune == written.commune
-        and stored.lon == written.lon
-        and stored.lat == written.lat
-        and stored.footprint == written.footprint
-        and stored.properties() == written.properties()
-    )
