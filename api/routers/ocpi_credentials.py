@@ -44,6 +44,25 @@ def _registered(call: OcpiCall, registered: bool) -> None:
         raise ApiProblem(405, f"this party is {state}")
 
 
+def _exchange(
+    request: Request,
+    settings: SettingsDep,
+    store: StoreDep,
+    call: OcpiCall,
+    body: Any,
+    *,
+    registered: bool,
+) -> JSONResponse:
+    """Store the party's credentials and answer with a new token C.
+
+    Registering (POST, token A) and renewing (PUT, token C) are the same exchange; only the
+    state the party must be in differs.
+    """
+    _registered(call, registered)
+    token_c, _ = register(store, call.caller, body)
+    return envelope(our_credentials(request, settings, token_c))
+
+
 @router.get(
     VERSIONS_PATH, operation_id="getOcpiVersions", response_model=Envelope, responses=ANSWERS
 )
@@ -78,9 +97,7 @@ def post_credentials(
     body: CredentialsBody,
 ) -> JSONResponse:
     """Register with token A: store the party's credentials, answer with token C."""
-    _registered(call, False)
-    token_c, _ = register(store, call.caller, body)
-    return envelope(our_credentials(request, settings, token_c))
+    return _exchange(request, settings, store, call, body, registered=False)
 
 
 @router.put(
@@ -94,9 +111,7 @@ def put_credentials(
     body: CredentialsBody,
 ) -> JSONResponse:
     """Renew a registration (token C): new credentials in, a new token C out."""
-    _registered(call, True)
-    token_c, _ = register(store, call.caller, body)
-    return envelope(our_credentials(request, settings, token_c))
+    return _exchange(request, settings, store, call, body, registered=True)
 
 
 @router.delete(
