@@ -50,8 +50,13 @@ class SqlConnections:
             with self._write_transaction() as conn:
                 create_or_upgrade(conn, self.backend)
         except StoreUnavailableError as exc:
+            self._engine.dispose()
             if isinstance(exc.__cause__, OperationalError):
                 raise StoreUnavailableError(f"cannot open the {self.backend} store") from exc
+            raise
+        except BaseException:
+            # a store that failed to open is never returned: release its pooled connections
+            self._engine.dispose()
             raise
 
     @property

@@ -8,6 +8,7 @@ foreign key, communes without a margin), so the test does not depend on the code
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,9 +28,11 @@ from sqlalchemy import (
     Text,
     create_engine,
     insert,
+    inspect,
     select,
     text,
 )
+from sqlalchemy.exc import SAWarning
 
 from mobility.assets import Asset, Layer
 from mobility.store import AssetQuery, open_store
@@ -207,3 +210,40 @@ def test_a_version_2_store_opens_at_the_current_version_with_every_asset_kept(
         assert sorted(ids) == sorted([a.id for a in _v2_assets()] + ["h-own"])
     finally:
         reopened.close()
+
+
+def _table_shapes(url: str) -> dict[str, list[str]]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn, warnings.catch_warnings():
+            # PostGIS columns are of a type SQLAlchemy does not know: their names are enough
+            warnings.simplefilter("ignore", SAWarning)
+            inspector = inspect(conn)
+            return {
+                name: sorted(column["name"] for column in inspector.get_columns(name))
+                for name in inspector.get_table_names()
+                if name != "spatial_ref_sys"
+            }
+    finally:
+        engine.dispose()
+
+
+def test_a_migration_that_fails_half_way_leaves_the_version_2_store_as_it_was(
+    v2_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _table_shapes(v2_url)
+
+    def fail_after_the_tables_changed(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full while placing the communes")
+
+    # the assets have been renamed aside and copied back, the new tables made: then it fails
+    monkeypatch.setattr("mobility.store.migration.place_commune", fail_after_the_tables_changed)
+    with pytest.raises(RuntimeError, match="disk full"):
+        open_store(v2_url)
+    assert _table_shapes(v2_url) == before
+    monkeypatch.undo()
+    store = open_store(v2_url)  # the next opening migrates from the untouched version 2
+    try:
+        assert store.count_assets(Layer.CHARGING_POINTS, "75110") == 2
+    finally:
+        store.close()
