@@ -7,10 +7,10 @@ that one rule table (:mod:`mobility.network.classes`, :mod:`mobility.network.spe
 walk, drive, direction and speed for every format, and into a level (0 on the ground, 1 a bridge,
 -1 a tunnel) so that crossings at different levels stay apart.
 
-:data:`LINE_FIELD_RULES` is tried in order and the first rule set whose ``matches`` accepts the
-file's columns reads it; :data:`OSM_STYLE` (the last) accepts any file. A national referential
-such as IGN's BD TOPO (``nature``, ``sens_de_circulation``, ``position_par_rapport_au_sol``) plugs
-in as another rule set placed before it.
+:data:`mobility.network.line_rules.LINE_FIELD_RULES` is tried in order and the first rule set
+whose ``matches`` accepts the file's columns reads it; :data:`OSM_STYLE` (the last) accepts any
+file. IGN's BD TOPO (``nature``, ``sens_de_circulation``, ``position_par_rapport_au_sol``) has
+its own rule set placed before it (:mod:`mobility.network.bdtopo_fields`).
 
 OSM-style rules
     Field names are matched without regard to case (a Shapefile's ``HIGHWAY`` is ``highway``).
@@ -65,13 +65,18 @@ _INTEGER = re.compile(r"^\s*([+-]?\d+)")
 
 @dataclass(frozen=True, slots=True)
 class FieldReading:
-    """What a rule set read from a file's rows: per row its tags and, when known, its level."""
+    """What a rule set read from a file's rows: per row its tags and, when known, its level.
+
+    ``ends_only`` is true for a topological file, whose lines meet only at their ends (see
+    :func:`mobility.network.noding.node_lines`).
+    """
 
     rules: str
     tags: list[dict[str, str]]
     has_classes: bool
     levels: npt.NDArray[np.int64] | None
     level_fields: tuple[str, ...]
+    ends_only: bool = False
 
 
 class LineFields(Protocol):
@@ -124,12 +129,6 @@ class OsmStyleFields:
 
 
 OSM_STYLE = OsmStyleFields()
-LINE_FIELD_RULES: tuple[LineFields, ...] = (OSM_STYLE,)
-
-
-def choose_rules(columns: Sequence[str]) -> LineFields:
-    """Return the first rule set of :data:`LINE_FIELD_RULES` that reads these columns."""
-    return next((rules for rules in LINE_FIELD_RULES if rules.matches(columns)), OSM_STYLE)
 
 
 def osm_level(layer: str | None, bridge: str | None, tunnel: str | None) -> int:

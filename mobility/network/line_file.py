@@ -31,8 +31,9 @@ from shapely.geometry.base import BaseGeometry
 
 from mobility.geo import wire_transformer
 from mobility.network.classes import oneway_direction
-from mobility.network.line_fields import FieldReading, choose_rules, row_extras
+from mobility.network.line_fields import FieldReading, row_extras
 from mobility.network.line_kept import KeptLines, read_kept_lines
+from mobility.network.line_rules import choose_rules
 from mobility.network.model import EdgeRecord, NodeRecord, assemble_streets
 from mobility.network.noding import NodedLines, find_duplicate_pieces, node_lines
 
@@ -50,6 +51,7 @@ class LineFileReport:
     has_classes: bool
     level_info: bool
     level_fields: list[str] = field(default_factory=list)
+    junctions: str = "shared vertices and crossings"
     features_read: int = 0
     not_lines: int = 0
     lines_read: int = 0
@@ -107,6 +109,7 @@ def build_line_graph(kept: KeptLines) -> nx.MultiDiGraph:
         vertex_line,
         line_count=len(kept.cut.lines),
         levels=reading.levels[line_row] if reading.levels is not None else None,
+        ends_only=reading.ends_only,
     )
     same_fields = pd.util.hash_pandas_object(attributes.astype(str), index=False).to_numpy()
     duplicate = find_duplicate_pieces(
@@ -122,6 +125,7 @@ def build_line_graph(kept: KeptLines) -> nx.MultiDiGraph:
         has_classes=reading.has_classes,
         level_info=reading.levels is not None,
         level_fields=list(reading.level_fields),
+        junctions="line ends" if reading.ends_only else "shared vertices and crossings",
         features_read=len(kept.rows.frame),
         not_lines=kept.not_lines,
         lines_read=kept.lines_read,

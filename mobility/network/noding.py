@@ -9,7 +9,9 @@ one may turn, so a line is cut:
 - where the file has no level information, at every point where two lines cross or one line ends
   on another without a shared vertex: the point is inserted into both lines;
 - with level information, only where lines of the same level cross: a bridge passes over the
-  street below it, and only shared vertices connect lines of different levels (a ramp's end).
+  street below it, and only shared vertices connect lines of different levels (a ramp's end);
+- for a topological referential (``ends_only``: IGN's BD TOPO, where a section ends at every
+  junction), only at the lines' ends: an inner vertex or a crossing is never a junction there.
 
 Everything works on flat coordinate arrays in a metric CRS (Lambert-93), vectorised with numpy and
 shapely's STRtree, so a city's file is noded in well under a second.
@@ -117,6 +119,7 @@ def node_lines(
     *,
     line_count: int,
     levels: IntArray | None = None,
+    ends_only: bool = False,
 ) -> NodedLines:
     """Cut lines at shared vertices and at crossings (same-level crossings with ``levels``).
 
@@ -131,6 +134,10 @@ def node_lines(
     levels
         One level per line (0 ground, 1 bridge, -1 tunnel...), or ``None`` when the file says
         nothing of levels: then every crossing is a junction.
+    ends_only
+        Join lines only where their ends meet, leaving every line whole: the file is already
+        topological (each line runs from one junction to the next), so a line passing over an
+        inner vertex or across another line is a bridge, a tunnel or a mistake, never a turn.
 
     Returns
     -------
@@ -142,6 +149,8 @@ def node_lines(
     zero_length = int(np.count_nonzero(sizes < 2))
     keep = sizes[line_of] >= 2
     coords, line_of = coords[keep], line_of[keep]
+    if ends_only:
+        return _cut(coords, line_of, 0, zero_length, ends_only=True)
     coords, line_of, crossings = _insert_crossings(coords, line_of, levels)
     return _cut(coords, line_of, crossings, zero_length)
 
@@ -234,13 +243,20 @@ def _snap_to_ends(points: FloatArray, ends: list[FloatArray]) -> FloatArray:
     return snapped
 
 
-def _cut(coords: FloatArray, line_of: IntArray, crossings: int, zero_length: int) -> NodedLines:
-    """Cut each line at its ends and at every vertex whose position occurs more than once."""
+def _cut(
+    coords: FloatArray,
+    line_of: IntArray,
+    crossings: int,
+    zero_length: int,
+    *,
+    ends_only: bool = False,
+) -> NodedLines:
+    """Cut each line at its ends and (unless ``ends_only``) at every vertex met more than once."""
     node_xy, vertex_node, occurrences = np.unique(
         coords, axis=0, return_inverse=True, return_counts=True
     )
     vertex_node = vertex_node.reshape(-1)
-    cut = occurrences[vertex_node] > 1
+    cut = occurrences[vertex_node] > 1 if not ends_only else np.zeros(len(vertex_node), bool)
     if len(cut):
         cut[0] = cut[-1] = True
         boundary = np.flatnonzero(line_of[1:] != line_of[:-1])
