@@ -50,6 +50,11 @@ def add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "(overrides the streets of --osm)",
     )
     parser.add_argument(
+        "--streets-layer",
+        help="layer of the street file to read (default: its only layer of lines, or "
+        "troncon_de_route in an IGN BD TOPO GeoPackage)",
+    )
+    parser.add_argument(
         "--osm",
         type=Path,
         help="OpenStreetMap .osm.pbf of the region: its streets, parking and stations",
@@ -105,6 +110,7 @@ def request_from_args(args: argparse.Namespace) -> ImportRequest:
         code=args.code,
         boundaries=_read(args.boundaries),
         streets=_read(args.streets) if args.streets is not None else None,
+        streets_layer=args.streets_layer,
         osm=_read(args.osm) if args.osm is not None else None,
         population=_read(population) if population is not None else None,
         population_field=args.population_field,

@@ -67,7 +67,8 @@ class ImportRequest:
     """Everything ``mobility commune import`` needs: the boundaries, and streets or an OSM file.
 
     ``osm`` is a region's ``.osm.pbf``: its streets (unless ``streets`` is given, which wins) and
-    its parking and hubs.
+    its parking and hubs. ``streets_layer`` names the layer of a street file holding several
+    (by default its only layer of lines, or BD TOPO's ``troncon_de_route``).
 
     ``name`` defaults to the name the boundaries file gives the commune. The population's
     description and year are stated in every answer that counts it (checked when the commune is
@@ -79,6 +80,7 @@ class ImportRequest:
     code: str
     boundaries: InputFile
     streets: InputFile | None = None
+    streets_layer: str | None = None
     osm: InputFile | None = None
     population: InputFile | None = None
     population_field: str | None = None
@@ -100,8 +102,8 @@ def check_request(request: ImportRequest) -> None:
     InvalidInputError
         When the code is not an INSEE code, the margin is not between 0 and 10,000 metres
         (:func:`mobility.places.margin_problems`), a population file comes without its field
-        (or a field without its file), neither streets nor an OSM file is given, or a name is
-        given empty.
+        (or a field without its file), neither streets nor an OSM file is given, a streets
+        layer comes without its street file, or a name is given empty.
     """
     problems: list[FieldProblem] = []
     if not re.match(INSEE_CODE_PATTERN, request.code):
@@ -109,6 +111,8 @@ def check_request(request: ImportRequest) -> None:
     problems += margin_problems(request.margin_m)
     if request.streets is None and request.osm is None:
         problems.append(FieldProblem("streets", "give a street file, or an OSM file (--osm)"))
+    if request.streets_layer is not None and request.streets is None:
+        problems.append(FieldProblem("streets_layer", "a layer needs a street file (--streets)"))
     if request.population is not None and not request.population_field:
         problems.append(
             FieldProblem("population_field", "name the field that holds the population count")

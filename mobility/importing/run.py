@@ -147,7 +147,7 @@ def _streets(
 ) -> tuple[ClippedStreets, StageReport]:
     """Return the commune's streets: the street file when given, else the OSM file's."""
     if request.streets is not None:
-        return clip_streets(request.streets, area)
+        return clip_streets(request.streets, area, layer=request.streets_layer)
     assert osm is not None  # noqa: S101 (check_request asks for one of the two)
     return osm.streets, osm.streets_report
 
