@@ -162,9 +162,12 @@ def _describe_graph(report: StageReport, streets: dict[str, Any]) -> None:
             if lines.get("level_info")
             else "no level field: every crossing is a junction"
         )
+        noding = f"{lines.get('crossings_split', 0):,} crossings split, {levels}"
+        if lines.get("junctions") == "line ends":
+            noding = f"{lines.get('field_rules')} sections joined at their ends only"
         report.notes.append(
             f"{lines.get('lines_read', 0):,} lines noded into {lines.get('pieces', 0):,} pieces "
-            f"({lines.get('crossings_split', 0):,} crossings split, {levels})"
+            f"({noding})"
         )
     for mode, view in streets.get("modes", {}).items():
         report.notes.append(f"{mode}: {view.get('summary', '')}")

@@ -195,6 +195,7 @@ def test_distances_on_a_bdtopo_import_equal_dijkstra_on_its_sections(
     assert streets["facts"]["layer"] == "troncon_de_route"
     assert streets["facts"]["field_rules"] == "bdtopo"
     assert streets["facts"]["crs_read"] == "EPSG:2154"
+    assert any("bdtopo sections joined at their ends only" in note for note in streets["notes"])
     store = open_store(url)
     try:
         stored = store.get_commune_file("75110", "streets")
