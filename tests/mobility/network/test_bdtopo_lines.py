@@ -9,6 +9,7 @@ hand from BD TOPO's definitions, not computed by the code under test.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -284,3 +285,36 @@ def test_the_rules_are_chosen_from_the_columns_long_or_shapefile_short() -> None
     assert choose_rules(gpkg) is BDTOPO and choose_rules(shapefile) is BDTOPO
     assert choose_rules(["highway", "nature", "oneway"]).name == "osm-style"
     assert choose_rules(["nature", "sens"]).name == "osm-style"  # too little to be BD TOPO
+
+
+SHAPEFILE_NAMES = {
+    "nature": "NATURE",
+    "importance": "IMPORTANCE",
+    "sens_de_circulation": "SENS",
+    "vitesse_moyenne_vl": "VIT_MOY_VL",
+    "position_par_rapport_au_sol": "POS_SOL",
+    "acces_vehicule_leger": "ACCES_VL",
+    "acces_pieton": "ACCES_PED",
+    "etat_de_l_objet": "ETAT",
+    "prive": "PRIVE",
+    "fictif": "FICTIF",
+    "nom_collaboratif_gauche": "NOM_COLL_G",
+}
+"""BD TOPO's Shapefile names: ten characters at most, in capitals."""
+
+
+def test_the_shapefile_edition_with_its_short_names_gives_the_same_edges(
+    tmp_path: Path,
+) -> None:
+    roads = pyogrio.read_dataframe(write_bdtopo(tmp_path, SECTIONS), layer="troncon_de_route")
+    shapefile = tmp_path / "TRONCON_DE_ROUTE.shp"
+    pyogrio.write_dataframe(roads.rename(columns=SHAPEFILE_NAMES), shapefile)
+    archive = tmp_path / "TRONCON_DE_ROUTE.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for part in tmp_path.glob("TRONCON_DE_ROUTE.*"):
+            if part.suffix != ".zip":
+                zipped.write(part, part.name)
+    graph = load_streets(archive)
+    assert graph.graph["line_file"]["field_rules"] == "bdtopo"
+    assert graph.graph["line_file"]["level_fields"] == ["POS_SOL"]
+    assert _edges_by_name(graph) == EXPECTED
