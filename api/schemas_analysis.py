@@ -20,6 +20,27 @@ class Distribution(BaseModel):
     max_m: float | None
 
 
+class PovertyFigures(BaseModel):
+    """Poor households within reach and living standards of the covered and the uncovered.
+
+    Given when the population source carries them (INSEE's Filosofi 200 m grid); a figure whose
+    count the source lacks is null.
+    """
+
+    poor_households: float | None = Field(description="Poor households (men_pauv) in the commune.")
+    poor_households_covered: float | None = Field(description="Those within reach.")
+    poor_households_share_covered: float | None = Field(
+        description="Share of the poor households within reach, 0 to 1; null when none."
+    )
+    living_standard_covered_eur: float | None = Field(
+        description="Mean standard of living of the inhabitants within reach (euros a year)."
+    )
+    living_standard_uncovered_eur: float | None = Field(
+        description="Mean standard of living of the inhabitants beyond reach (euros a year)."
+    )
+    method: str
+
+
 class CoverageFigures(BaseModel):
     """Commune-wide figures."""
 
@@ -38,6 +59,13 @@ class CoverageFigures(BaseModel):
     assets_used: int
     assets_off_network: int
     distance: Distribution
+    poverty: PovertyFigures | None = Field(
+        description="Poverty within reach; null when the population source carries no poverty "
+        "figure (see poverty_unavailable_reason)."
+    )
+    poverty_unavailable_reason: str | None = Field(
+        description="Why poverty is null and which source gives it; null otherwise."
+    )
 
 
 class ZoneRow(BaseModel):

@@ -72,6 +72,10 @@ class CommuneInputs:
     zone_id_field: str | None = None
     population_description: str | None = None
     population_year: int | None = None
+    population_facts: dict[str, Any] = field(default_factory=dict)
+    """What an INSEE source tells beside the count, kept with the population file: its
+    ``age_group``, the ``commune_total`` in the source and its ``commune_total_rule``, and the
+    ``carried`` counts (``{"poor_households": "men_pauv"}``) the demand points carry."""
     buildings: SourceFile | None = None
     spacing_m: float = DEFAULT_SPACING_M
     extra_sources: list[dict[str, Any]] = field(default_factory=list)
@@ -140,6 +144,7 @@ def build_commune(inputs: CommuneInputs) -> tuple[CommuneRecord, list[CommuneFil
                 "spacing_m": inputs.spacing_m,
                 "population_description": _stripped(inputs.population_description),
                 "population_year": inputs.population_year,
+                **inputs.population_facts,
             },
         )
         buildings = (
@@ -181,10 +186,11 @@ def describe_population(record: CommuneRecord) -> dict[str, Any] | None:
         return None
     named = demand.get("population")
     if isinstance(named, dict):
-        return dict(named)
+        return {"age_group": None} | dict(named)
     return {
         "field": demand.get("population_field"),
         "description": None,
+        "age_group": None,
         "year": None,
         "source": demand.get("population_source"),
     }
@@ -273,6 +279,10 @@ def spread_commune_population(
         population_description=meta.get("population_description"),
         population_year=None if year is None else int(year),
         outline=shape(boundary),
+        age_group=meta.get("age_group"),
+        commune_total=meta.get("commune_total"),
+        commune_total_rule=meta.get("commune_total_rule"),
+        carried=meta.get("carried"),
     )
 
 

@@ -64,6 +64,7 @@ def test_a_commune_from_regional_geopackages_names_its_population(
     assert info["demand"]["population"] == {
         "field": "C11_POP15P",
         "description": "residents aged 15 or more",
+        "age_group": None,
         "year": 2011,
         "source": "iris_paris.gpkg",
     }
@@ -87,6 +88,7 @@ def test_without_a_description_only_the_field_is_stated(
     assert population == {
         "field": "C11_POP15P",
         "description": None,
+        "age_group": None,
         "year": None,
         "source": "iris_paris.gpkg",
     }

@@ -11,6 +11,7 @@ from api.params import AnswerFormat
 from api.questions import CoverageQuestionDep
 from api.responses import GeoJSONResponse, problem_responses
 from api.schemas_analysis import AnalysisFeatureCollection, CoverageReport
+from mobility.coverage.gaps import GapRanking
 from mobility.coverage.report import coverage_report, demand_collection
 from mobility.coverage.run import run_coverage, run_gaps, run_service_areas
 
@@ -87,7 +88,15 @@ def get_gaps(
     min_population: Annotated[
         float, Query(ge=0, le=10_000_000, description="Leave out smaller gaps (inhabitants).")
     ] = 0.0,
+    by: Annotated[
+        GapRanking,
+        Query(
+            description="Rank the gaps by the inhabitants (population) or the poor households "
+            "(poverty) they leave out; poverty needs a population source that counts them "
+            "(INSEE's Filosofi grid), else 422."
+        ),
+    ] = "population",
 ) -> JSONResponse:
     """Return the gap polygons with their unserved population, area and nearest asset."""
-    gaps = run_gaps(context, store, question, scenario, min_population=min_population)
+    gaps = run_gaps(context, store, question, scenario, min_population=min_population, by=by)
     return GeoJSONResponse(gaps.to_geojson())

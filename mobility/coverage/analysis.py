@@ -22,6 +22,7 @@ from mobility.commune import Mode, describe_population
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
 from mobility.coverage.measure import measure
+from mobility.coverage.poverty import PovertyPoints, absent_reason, poverty_figures
 from mobility.coverage.surroundings import describe_surroundings
 from mobility.coverage.threshold import Threshold
 from mobility.network.snapping import SnappedPoints
@@ -118,6 +119,8 @@ class CoverageResult:
     notes: list[str] = field(default_factory=list)
     population_reason: str | None = None
     """Why the commune counts no inhabitants (see :func:`missing_population_reason`)."""
+    poverty: PovertyPoints = field(default_factory=lambda: PovertyPoints(None, None))
+    """The poor households and living standards the demand points carry (Filosofi grid)."""
 
     @property
     def population_total(self) -> float:
@@ -181,6 +184,12 @@ class CoverageResult:
             "assets_used": self.assets_used,
             "assets_off_network": self.assets_off_network,
             "distance": self.distribution(),
+            "poverty": poverty_figures(self.poverty, self.population, self.covered),
+            "poverty_unavailable_reason": (
+                None
+                if self.poverty.available
+                else absent_reason((self.method.get("population") or {}).get("source"))
+            ),
         }
 
 
@@ -254,6 +263,7 @@ def compute_coverage(
         | {"search": SEARCH_BOUNDED if bounded else SEARCH_WHOLE},
         notes=notes,
         population_reason=missing_population_reason(context),
+        poverty=PovertyPoints.of(points, len(population)),
     )
 
 

@@ -16,7 +16,7 @@ from mobility.coverage.analysis import CoverageResult, compute_coverage, describ
 from mobility.coverage.areas import compute_service_areas, describe_drawing
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
-from mobility.coverage.gaps import demand_spacing_m, find_gaps
+from mobility.coverage.gaps import RANKING_RULES, GapRanking, demand_spacing_m, find_gaps
 from mobility.coverage.layers import ScenarioChanges, describe_scenario, read_layer
 from mobility.coverage.surroundings import check_reach
 from mobility.coverage.threshold import Threshold
@@ -92,15 +92,16 @@ def run_gaps(
     scenario: ScenarioChanges | None = None,
     *,
     min_population: float = 0.0,
+    by: GapRanking = "population",
 ) -> AnalysisCollection:
-    """Answer where the uncovered inhabitants live, ranked by unserved population.
+    """Answer where the uncovered inhabitants live, ranked by unserved population (or poverty).
 
     The search is not bounded: each gap tells how far its nearest asset is.
     """
     result = run_coverage(context, store, question, scenario, bounded=False)
     spacing = demand_spacing_m(result)
     gaps = find_gaps(
-        result, context.record.boundary, spacing_m=spacing, min_population=min_population
+        result, context.record.boundary, spacing_m=spacing, min_population=min_population, by=by
     )
     return AnalysisCollection(
         features=[gap.to_feature() for gap in gaps],
@@ -109,7 +110,8 @@ def run_gaps(
         method=result.method
         | {
             "gaps": f"uncovered demand points grown by {spacing:g} m (the demand "
-            "spacing), merged where they touch and clipped to the commune boundary"
+            "spacing), merged where they touch and clipped to the commune boundary",
+            "ranking": RANKING_RULES[by],
         },
     )
 

@@ -43,18 +43,41 @@ class DemandMethod:
     population_description: str | None = None
     population_year: int | None = None
     boundary_clip: ZonesClip | None = None
+    age_group: str | None = None
+    commune_total: float | None = None
+    commune_total_rule: str | None = None
+    carried: tuple[tuple[str, str], ...] = ()
+    """The figures the points carry beside the inhabitants: (name, source field) pairs."""
 
     def population(self) -> dict[str, object]:
-        """Name the population counted: its field, what it counts, its year and its file.
+        """Name the population counted: its field, what it counts, its age group, year and file.
 
-        ``description`` and ``year`` are what the commune's loader stated, None when nobody
-        said: the field's name is then all an answer can tell, and nothing is guessed from it.
+        ``description``, ``age_group`` and ``year`` are what the commune's loader stated or the
+        INSEE column's name tells (``P21_POP1529``: 2021, aged 15 to 29), None when nobody said:
+        the field's name is then all an answer can tell, and nothing is guessed from it.
         """
         return {
             "field": self.population_field,
             "description": self.population_description,
+            "age_group": self.age_group,
             "year": self.population_year,
             "source": self.population_source,
+        }
+
+    def totals(self) -> dict[str, object] | None:
+        """Return the commune's own total in the source next to the total used, or None.
+
+        Known when the source counts the commune itself (INSEE's table by its ``COM`` code, the
+        grid by the squares' area inside): the difference is what the zones without a row,
+        the rows without a zone and the cuts at the boundary left out.
+        """
+        if self.commune_total is None:
+            return None
+        return {
+            "commune_total_in_source": round(self.commune_total, 1),
+            "used": round(self.total_population, 1),
+            "difference": round(self.total_population - self.commune_total, 1),
+            "rule": self.commune_total_rule,
         }
 
     def to_dict(self) -> dict[str, object]:
@@ -76,6 +99,8 @@ class DemandMethod:
             "description": self.description,
             "population": self.population(),
             "boundary_clip": None if self.boundary_clip is None else self.boundary_clip.to_dict(),
+            "totals": self.totals(),
+            "carried": {name: field for name, field in self.carried},
         }
 
 
@@ -176,4 +201,9 @@ def describe(method: DemandMethod) -> str:
         )
     if m.boundary_clip is not None:
         sentence += m.boundary_clip.sentence()
+    if m.commune_total is not None:
+        sentence += (
+            f" The source counts {_people(m.commune_total)} in the commune itself; "
+            f"{_people(m.total_population)} are used."
+        )
     return sentence

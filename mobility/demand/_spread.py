@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import replace
 from numbers import Real
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from numpy.typing import NDArray
 from pyproj import CRS
@@ -17,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from mobility.demand._checks import check_inputs, project
 from mobility.demand._clip import ZonesClip, clip_zones
 from mobility.demand._model import DemandMethod, DemandPoints, Weighting, describe
+from mobility.errors import FieldProblem, InvalidInputError
 from mobility.geo import WIRE_CRS, metric_transformer, wire_transformer
 
 _LINESTRING, _MULTIPOINT = 1, 4
@@ -144,6 +147,10 @@ def spread_population(
     population_description: str | None = None,
     population_year: int | None = None,
     outline: BaseGeometry | None = None,
+    age_group: str | None = None,
+    commune_total: float | None = None,
+    commune_total_rule: str | None = None,
+    carried: Mapping[str, str] | None = None,
 ) -> DemandPoints:
     """Turn population zones into weighted demand points that sit where people live.
 
@@ -192,6 +199,17 @@ def spread_population(
         The commune's boundary (lon/lat): zones are kept to it first by
         :func:`~mobility.demand.clip_zones` (cut at the line, a straddling zone's population
         shared by area), so that every point lies inside; None keeps the zones as given.
+    age_group
+        The age group the field counts ("aged 15 to 29"), named in the method; None when unknown.
+    commune_total, commune_total_rule
+        The source's own total for the commune and how it was summed, stated next to the total
+        used (:meth:`DemandMethod.totals`); None when the source has none.
+    carried
+        Other counts of the zones the points carry, by the name of the points' column and the
+        zones' field (``{"poor_households": "men_pauv"}``): each point takes the zone's count in
+        the proportion of the zone's inhabitants it stands for, so a zone cut at the boundary
+        keeps the same ratio of the count to its inhabitants. A zone with no inhabitant carries
+        nothing; a missing value counts 0.
 
     Returns
     -------
@@ -203,6 +221,7 @@ def spread_population(
     InvalidInputError
         One error listing every problem found in the inputs, each naming its field.
     """
+    ratios = _ratios(zones, population_field, zone_id_field, carried or {})
     clip: ZonesClip | None = None
     if outline is not None and _clippable(zones, population_field):
         zones, clip = clip_zones(
@@ -256,34 +275,71 @@ def spread_population(
     totals = np.bincount(zone_idx, weights=weights, minlength=len(ids))
     shares = populations[zone_idx] * weights / totals[zone_idx]
 
-    frame = gpd.GeoDataFrame(
-        {
-            "point_id": np.arange(len(zone_idx), dtype=np.int64),
-            "zone": [ids[i] for i in zone_idx],
-            "population": shares.astype(np.float64),
-            "source": list(sources),
-        },
-        geometry=gpd.GeoSeries(point_geoms, crs=WIRE_CRS),
+    point_zones = [ids[i] for i in zone_idx]
+    columns: dict[str, object] = {
+        "point_id": np.arange(len(zone_idx), dtype=np.int64),
+        "zone": point_zones,
+        "population": shares.astype(np.float64),
+        "source": list(sources),
+    }
+    for name, by_zone in ratios.items():
+        columns[name] = shares * np.array([by_zone.get(z, 0.0) for z in point_zones])
+    frame = gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(point_geoms, crs=WIRE_CRS))
+    method = _method(
+        ids=ids,
+        populations=populations,
+        by_buildings=by_buildings,
+        by_streets=by_streets,
+        centred=centred,
+        points_count=len(frame),
+        population_source=population_source,
+        population_field=population_field,
+        spacing=spacing,
+        levels_field=levels_field if buildings is not None else None,
+        default_levels=float(default_levels),
+        population_description=population_description,
+        population_year=population_year,
+        boundary_clip=clip,
     )
-    return DemandPoints(
-        points=frame,
-        method=_method(
-            ids=ids,
-            populations=populations,
-            by_buildings=by_buildings,
-            by_streets=by_streets,
-            centred=centred,
-            points_count=len(frame),
-            population_source=population_source,
-            population_field=population_field,
-            spacing=spacing,
-            levels_field=levels_field if buildings is not None else None,
-            default_levels=float(default_levels),
-            population_description=population_description,
-            population_year=population_year,
-            boundary_clip=clip,
-        ),
+    method = replace(
+        method,
+        age_group=age_group,
+        commune_total=commune_total,
+        commune_total_rule=commune_total_rule,
+        carried=tuple((carried or {}).items()),
     )
+    return DemandPoints(points=frame, method=replace(method, description=describe(method)))
+
+
+def _ratios(
+    zones: object, population_field: str, zone_id_field: str | None, carried: Mapping[str, str]
+) -> dict[str, dict[str, float]]:
+    """Return, per carried count, each zone's count per inhabitant, by zone id (before any cut).
+
+    Wrong inputs carry nothing here: the checks refuse them with their reasons.
+    """
+    if not carried or not isinstance(zones, gpd.GeoDataFrame):
+        return {}
+    if population_field not in zones.columns or any(
+        f not in zones.columns for f in carried.values()
+    ):
+        missing = [f for f in carried.values() if f not in zones.columns]
+        raise InvalidInputError(
+            "the zones lack the counts to carry",
+            problems=[FieldProblem("carried", f"zones have no field '{f}'") for f in missing],
+        )
+    labels = (
+        zones[zone_id_field].astype(str).tolist()
+        if zone_id_field is not None and zone_id_field in zones.columns
+        else [str(i) for i in zones.index]
+    )
+    people = pd.to_numeric(zones[population_field], errors="coerce").fillna(0).to_numpy(float)
+    ratios: dict[str, dict[str, float]] = {}
+    for name, field in carried.items():
+        counts = pd.to_numeric(zones[field], errors="coerce").fillna(0).to_numpy(float)
+        per_person = np.divide(counts, people, out=np.zeros_like(counts), where=people > 0)
+        ratios[name] = dict(zip(labels, per_person.tolist(), strict=True))
+    return ratios
 
 
 def _clippable(zones: object, population_field: str) -> bool:

@@ -59,8 +59,22 @@ def add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         type=Path,
         help="OpenStreetMap .osm.pbf of the region: its streets, parking and stations",
     )
-    parser.add_argument("--population", type=Path, help="population zones (e.g. INSEE IRIS)")
-    parser.add_argument("--population-field", help="field holding the number of inhabitants")
+    parser.add_argument(
+        "--population",
+        type=Path,
+        help="population zones (any vector file), INSEE's IRIS table (base-ic-evol-struct-pop, "
+        "with --zones) or INSEE's Filosofi 200 m grid (CSV, GeoPackage or Parquet)",
+    )
+    parser.add_argument(
+        "--zones",
+        type=Path,
+        help="IGN's IRIS contours (CONTOURS-IRIS) the INSEE table is joined to by IRIS code",
+    )
+    parser.add_argument(
+        "--population-field",
+        help="field holding the number of inhabitants; for INSEE's table a count column such as "
+        "P21_POP1529 (default: the P??_POP total)",
+    )
     parser.add_argument("--zone-id-field", help="field naming each zone (e.g. DCOMIRIS)")
     parser.add_argument(
         "--population-description", help="what the field counts: residents aged 15 or more"
@@ -114,6 +128,7 @@ def request_from_args(args: argparse.Namespace) -> ImportRequest:
         osm=_read(args.osm) if args.osm is not None else None,
         population=_read(population) if population is not None else None,
         population_field=args.population_field,
+        zones=_read(args.zones) if args.zones is not None else None,
         zone_id_field=args.zone_id_field,
         population_description=args.population_description,
         population_year=args.population_year,
@@ -135,7 +150,7 @@ def attributions_from_args(args: argparse.Namespace) -> dict[str, str]:
 def _paths(args: argparse.Namespace) -> list[tuple[str, Path]]:
     named = [("boundaries", args.boundaries)]
     named += [(option, getattr(args, option)) for option in ("streets", "osm")]
-    named.append(("population", args.population))
+    named += [("population", args.population), ("zones", args.zones)]
     named += [(kind, path) for kind in ASSET_KINDS for path in getattr(args, kind)]
     return [(option, path) for option, path in named if path is not None]
 

@@ -70,6 +70,10 @@ class ImportRequest:
     its parking and hubs. ``streets_layer`` names the layer of a street file holding several
     (by default its only layer of lines, or BD TOPO's ``troncon_de_route``).
 
+    ``population`` is a zones file with a count (``population_field`` names it), INSEE's IRIS
+    table (then ``zones`` are IGN's IRIS contours, and ``population_field`` picks a count column
+    such as ``P21_POP1529``, the ``P??_POP`` total by default) or INSEE's Filosofi 200 m grid.
+
     ``name`` defaults to the name the boundaries file gives the commune. The population's
     description and year are stated in every answer that counts it (checked when the commune is
     built). ``mode`` is the policy
@@ -84,6 +88,7 @@ class ImportRequest:
     osm: InputFile | None = None
     population: InputFile | None = None
     population_field: str | None = None
+    zones: InputFile | None = None
     zone_id_field: str | None = None
     population_description: str | None = None
     population_year: int | None = None
@@ -101,9 +106,10 @@ def check_request(request: ImportRequest) -> None:
     ------
     InvalidInputError
         When the code is not an INSEE code, the margin is not between 0 and 10,000 metres
-        (:func:`mobility.places.margin_problems`), a population file comes without its field
-        (or a field without its file), neither streets nor an OSM file is given, a streets
-        layer comes without its street file, or a name is given empty.
+        (:func:`mobility.places.margin_problems`), a population field or IRIS contours come
+        without a population file, neither streets nor an OSM file is given, a streets layer
+        comes without its street file, or a name is given empty. A zones file without its field
+        is refused once read (INSEE's files need none).
     """
     problems: list[FieldProblem] = []
     if not re.match(INSEE_CODE_PATTERN, request.code):
@@ -113,12 +119,12 @@ def check_request(request: ImportRequest) -> None:
         problems.append(FieldProblem("streets", "give a street file, or an OSM file (--osm)"))
     if request.streets_layer is not None and request.streets is None:
         problems.append(FieldProblem("streets_layer", "a layer needs a street file (--streets)"))
-    if request.population is not None and not request.population_field:
-        problems.append(
-            FieldProblem("population_field", "name the field that holds the population count")
-        )
     if request.population is None and request.population_field:
         problems.append(FieldProblem("population", "a population field needs a population file"))
+    if request.population is None and request.zones is not None:
+        problems.append(
+            FieldProblem("population", "IRIS contours (--zones) need INSEE's table (--population)")
+        )
     if request.name is not None and not request.name.strip():
         problems.append(FieldProblem("name", "must not be empty"))
     if problems:

@@ -23,7 +23,7 @@ from mobility.importing.area import CommuneArea, read_area
 from mobility.importing.assets import PlacedAssets, place_file
 from mobility.importing.existing import compare_existing
 from mobility.importing.osm import OsmRead, read_osm
-from mobility.importing.population import select_zones
+from mobility.importing.population_sources import SelectedPopulation, select_population
 from mobility.importing.report import ImportReport, StageReport
 from mobility.importing.request import AssetInput, ImportRequest, InputFile, check_request
 from mobility.importing.streets import ClippedStreets, clip_streets
@@ -73,16 +73,14 @@ def import_commune(
     report.stages.append(streets_report)
     step("streets", 1, 1)
     population: SourceFile | None = None
-    if request.population is not None and request.population_field:
+    selected: SelectedPopulation | None = None
+    if request.population is not None:
         step("population", 0, 1)
-        zones, zones_name, zones_report = select_zones(
-            request.population,
-            area,
-            population_field=request.population_field,
-            zone_id_field=request.zone_id_field,
+        selected = select_population(request, area)
+        report.stages.append(selected.report)
+        population = SourceFile(
+            "population", selected.stored_as, selected.content, roles_credit.get("population")
         )
-        report.stages.append(zones_report)
-        population = SourceFile("population", zones_name, zones, roles_credit.get("population"))
         step("population", 1, 1)
     placed: list[tuple[StageReport, PlacedAssets]] = []
     if osm is not None and request.osm is not None:
@@ -112,10 +110,11 @@ def import_commune(
                 "streets", streets.filename, streets.content, roles_credit.get("streets")
             ),
             population=population,
-            population_field=request.population_field,
-            zone_id_field=request.zone_id_field,
-            population_description=request.population_description,
-            population_year=request.population_year,
+            population_field=None if selected is None else selected.population_field,
+            zone_id_field=None if selected is None else selected.zone_id_field,
+            population_description=None if selected is None else selected.description,
+            population_year=None if selected is None else selected.year,
+            population_facts={} if selected is None else selected.facts,
             margin_m=request.margin_m,
         )
     )
@@ -211,6 +210,7 @@ def _with_sources(
         ("boundary", request.boundaries),
         ("streets", request.streets or request.osm),
         ("population", request.population),
+        ("population", request.zones),
     ]
     sources: list[dict[str, Any]] = []
     for role, original in originals:
@@ -220,7 +220,7 @@ def _with_sources(
         entry["attribution"] = roles_credit.get(role)
         entry["licence"] = None
         kept = stored.get(role)
-        if kept is not None:
+        if kept is not None and original is not request.zones:
             entry["stored_as"] = InputFile(kept.filename, kept.content).describe()
         sources.append(entry)
     osm_assets = [AssetInput("osm", request.osm)] if request.osm is not None else []

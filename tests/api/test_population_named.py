@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 SHIPPED = {
     "field": "C11_POP15P",
     "description": "residents aged 15 or more",
+    "age_group": None,
     "year": 2011,
     "source": "iris_75110_pop15p_2011.geojson",
 }

@@ -127,6 +127,7 @@ def test_the_report_counts_what_the_files_hold(
         assert record.info["demand"]["population"] == {
             "field": "C11_POP15P",
             "description": "residents aged 15 or more",
+            "age_group": None,
             "year": 2011,
             "source": stage(report, "population")["facts"]["stored_as"],
         }
