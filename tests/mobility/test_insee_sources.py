@@ -134,7 +134,10 @@ def test_squares_are_rebuilt_from_their_ids_whatever_the_container(tmp_path: obj
         assert looks_like_grid(data)
     first = reads[0].squares
     assert reads[0].squares_read == 13
-    assert reads[0].poverty_fields == {"poor_households": "men_pauv", "living_standard_sum": "ind_snv"}
+    assert reads[0].poverty_fields == {
+        "poor_households": "men_pauv",
+        "living_standard_sum": "ind_snv",
+    }
     for other in reads[1:]:
         assert other.squares["idcar_200m"].tolist() == first["idcar_200m"].tolist()
         assert other.squares["ind"].tolist() == first["ind"].tolist()
@@ -262,9 +265,10 @@ def test_gaps_ranked_by_poverty_put_the_poorest_first() -> None:
     assert [g.rank for g in by_poverty] == [1, 2, 3]
     assert by_poverty[0].to_feature()["properties"]["poor_households_unserved"] == 9.0
     without = _result([2.31], [100.0], None, [False])
-    assert find_gaps(without, boundary)[0].to_feature()["properties"][
-        "poor_households_unserved"
-    ] is None
+    assert (
+        find_gaps(without, boundary)[0].to_feature()["properties"]["poor_households_unserved"]
+        is None
+    )
     with pytest.raises(InvalidInputError) as refused:
         find_gaps(without, boundary, by="poverty")
     assert refused.value.problems[0].field == "by"
