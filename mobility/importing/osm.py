@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mobility.errors import FieldProblem, InvalidInputError
+from mobility.formats.geojson_osm import OSM_PROPERTIES
 from mobility.formats.osm_elements import relevant
 from mobility.formats.osm_pbf import assets_from_pass
 from mobility.formats.report import ReadReport
@@ -44,11 +45,17 @@ def read_osm(osm: InputFile, area: CommuneArea) -> OsmRead:
     InvalidInputError
         When no street of the file reaches the surroundings (naming ``osm``).
     """
-    found = read_pbf_pass(osm.plain(), keep=relevant, clip=area.surroundings)
+    found = read_pbf_pass(
+        osm.plain(),
+        keep=relevant,
+        keys=OSM_PROPERTIES,
+        clip=area.surroundings,
+        elements_within=area.surroundings,
+    )
     report = StageReport(stage="streets", unit="ways", source=osm.describe())
     coords = found.streets.coords
     inside = [sum(ref in coords for ref in refs) for _, refs, _ in found.streets.ways]
-    report.read = len(inside)
+    report.read = found.street_ways_read
     report.kept = sum(count >= 2 for count in inside)
     report.drop("outside the surroundings", report.read - report.kept)
     if report.kept == 0:

@@ -7,7 +7,12 @@ rules: street ways (:func:`~mobility.network.osm_xml.is_street`) and ``highway``
 the street graph through :func:`~mobility.network.osm_xml.build_street_graph`; elements whose
 tags the caller wants (parking, hubs, charging points) are handed back with their positions.
 A relation's members come after it in no order a single pass can use, so when kept relations
-exist a second, cheaper pass fetches just their members.
+exist a second pass over the ways alone, filtered by id in C++, fetches just their member ways.
+
+A region read for one commune must not cost a Python step per node: libosmium drops the
+untagged objects (and, for a commune, those without a key the caller wants) before Python sees
+them, and a street way far from the commune is passed over on its envelope, made in C++
+(:mod:`mobility.network.pbf_bounds`).
 
 Positions are rounded to 7 decimals, the precision both OSM formats store, so a PBF and the XML
 it was converted from give the same floats, hence the same graph.
@@ -15,9 +20,11 @@ it was converted from give the same floats, hence the same graph.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -26,7 +33,9 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from mobility.errors import UnsupportedFormatError
-from mobility.network.osm_xml import Extract, build_street_graph, is_street
+from mobility.network.classes import NOT_A_STREET
+from mobility.network.osm_xml import Extract, build_street_graph
+from mobility.network.pbf_bounds import COORDINATE_SCALE, UNDEFINED_COORDINATE, Bounds
 from mobility.network.sources import PBF_HEADER
 
 Position = tuple[float, float]
@@ -43,6 +52,8 @@ class TaggedElement:
     position: Position | None = None
     refs: list[int] = field(default_factory=list)
     members: list[tuple[str, int, str]] = field(default_factory=list)
+    timestamp: str | None = None
+    """The last edit, ISO 8601 (``None`` when the file does not record it)."""
 
 
 @dataclass
@@ -55,7 +66,10 @@ class PbfPass:
     tagged: list[TaggedElement] = field(default_factory=list)
     ways: dict[int, list[int]] = field(default_factory=dict)
     other: int = 0
-    """Tagged elements the caller did not ask for (streets, buildings...)."""
+    """Tagged elements the caller did not ask for (streets, buildings...); not counted when the
+    elements are read only within an area (those objects are then filtered out unread)."""
+    street_ways_read: int = 0
+    """Street ways met in the whole file (``streets.ways`` holds only those near ``clip``)."""
 
 
 def _position(location: osmium.osm.Location) -> Position | None:
@@ -64,90 +78,128 @@ def _position(location: osmium.osm.Location) -> Position | None:
     return (round(location.lon, 7), round(location.lat, 7))
 
 
-class _Reader(osmium.SimpleHandler):
-    """Keep street ways, highway nodes and the wanted elements, with their node positions."""
+def _edited(item: osmium.osm.Node | osmium.osm.Way | osmium.osm.Relation) -> str | None:
+    """Return the object's last edit as ISO 8601 (``None`` when the file leaves it unset)."""
+    stamp = item.timestamp
+    return None if stamp.timestamp() <= 0 else stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    def __init__(self, keep: KeepFn, found: PbfPass) -> None:
-        super().__init__()
-        self.keep = keep
-        self.found = found
+
+def _tag_map(tags: osmium.osm.TagList) -> dict[str, str]:
+    return {tag.k: tag.v for tag in tags}
+
+
+def _flags(positions: list[Position], area: BaseGeometry) -> list[bool]:
+    """Tell, for each position (lon/lat), whether it lies inside ``area``."""
+    if not positions:
+        return []
+    xy = np.asarray(positions, dtype=float).reshape(-1, 2)
+    shapely.prepare(area)
+    return [bool(flag) for flag in shapely.intersects_xy(area, xy[:, 0], xy[:, 1])]
+
+
+class _Reader:
+    """Keep street ways, highway nodes and the wanted elements, with their node positions.
+
+    With ``near`` (the bounds of the streets' clip), a street way is first tested on its
+    envelope, made in C++ from its located nodes, and only a way reaching the bounds has its
+    nodes read one by one; positions outside the bounds are not kept. With ``within`` (the
+    bounds of the elements' area), the wanted elements lying wholly outside are dropped unread.
+    """
+
+    def __init__(
+        self,
+        keep: KeepFn,
+        keys: frozenset[str],
+        found: PbfPass,
+        near: Bounds | None,
+        within: Bounds | None,
+    ) -> None:
+        self.keep, self.found = keep, found
+        self.street_keys = tuple(sorted(keys - {"highway"}))
+        self.near, self.within = near, within
 
     def node(self, node: osmium.osm.Node) -> None:
-        if not node.visible or not len(node.tags):
-            return
-        tags = {tag.k: tag.v for tag in node.tags}
-        if "highway" in tags:
-            self.found.streets.node_highway[node.id] = tags["highway"]
+        tags = node.tags
+        location = node.location
+        if self.within is not None and not self.within.holds(location.x, location.y):
+            if self.near is None or not self.near.holds(location.x, location.y):
+                return
+        highway = tags.get("highway")
+        if highway and (self.near is None or self.near.holds(location.x, location.y)):
+            self.found.streets.node_highway[node.id] = highway
+        tag_map = _tag_map(tags)
+        if not self.keep(tag_map):
+            self.found.other += 1
+        elif self.within is None or self.within.holds(location.x, location.y):
+            element = TaggedElement("node", node.id, tag_map, _position(location))
+            element.timestamp = _edited(node)
+            self.found.tagged.append(element)
+
+    def way(self, way: osmium.osm.Way) -> None:
+        tags = way.tags
+        highway = tags.get("highway")
+        street = bool(highway) and highway not in NOT_A_STREET
+        kept = False
+        if not street or any(key in tags for key in self.street_keys):
+            tag_map = _tag_map(tags)
+            kept = self.keep(tag_map)
+        if street:
+            self.found.street_ways_read += 1
+            if self.near is None or self.near.reaches(way):
+                refs = self._located_refs(way, self.near)
+                self.found.streets.ways.append((way.id, refs, _tag_map(tags)))
+        if not kept:
+            self.found.other += 1
+        elif self.within is None or self.within.reaches(way):
+            refs = self._located_refs(way, None)
+            element = TaggedElement("way", way.id, tag_map, refs=refs, timestamp=_edited(way))
+            self.found.tagged.append(element)
+            self.found.ways[way.id] = refs
+
+    def relation(self, relation: osmium.osm.Relation) -> None:
+        tags = _tag_map(relation.tags)
         if self.keep(tags):
-            element = TaggedElement("node", node.id, tags, _position(node.location))
+            kinds = {"n": "node", "w": "way", "r": "relation"}
+            members = [(kinds[m.type], m.ref, m.role) for m in relation.members]
+            element = TaggedElement(
+                "relation", relation.id, tags, members=members, timestamp=_edited(relation)
+            )
             self.found.tagged.append(element)
         else:
             self.found.other += 1
 
-    def way(self, way: osmium.osm.Way) -> None:
-        if not way.visible or not len(way.tags):
-            return
-        tags = {tag.k: tag.v for tag in way.tags}
-        street, kept = is_street(tags), self.keep(tags)
-        if street or kept:
-            refs = self._located_refs(way)
-            if street:
-                self.found.streets.ways.append((way.id, refs, tags))
-            if kept:
-                self.found.tagged.append(TaggedElement("way", way.id, tags, refs=refs))
-                self.found.ways[way.id] = refs
-        if not kept:
-            self.found.other += 1
-
-    def relation(self, relation: osmium.osm.Relation) -> None:
-        if not relation.visible or not len(relation.tags):
-            return
-        tags = {tag.k: tag.v for tag in relation.tags}
-        if self.keep(tags):
-            kinds = {"n": "node", "w": "way", "r": "relation"}
-            members = [(kinds[m.type], m.ref, m.role) for m in relation.members]
-            self.found.tagged.append(TaggedElement("relation", relation.id, tags, members=members))
-        else:
-            self.found.other += 1
-
-    def _located_refs(self, way: osmium.osm.Way) -> list[int]:
+    def _located_refs(self, way: osmium.osm.Way, near: Bounds | None) -> list[int]:
+        """Return the way's node ids; keep the positions of those located (within ``near``)."""
         refs: list[int] = []
         coords = self.found.positions
         for node in way.nodes:
-            refs.append(node.ref)
-            position = _position(node.location)
-            if position is not None:
-                coords[node.ref] = position
+            ref = node.ref
+            refs.append(ref)
+            x, y = node.x, node.y
+            if near is None:
+                if x != UNDEFINED_COORDINATE:
+                    coords[ref] = (round(x / COORDINATE_SCALE, 7), round(y / COORDINATE_SCALE, 7))
+            elif near.holds(x, y):
+                coords[ref] = (round(x / COORDINATE_SCALE, 7), round(y / COORDINATE_SCALE, 7))
         return refs
 
 
-class _Members(_Reader):
-    """The second pass: positions and node lists of the kept relations' members only."""
-
-    def __init__(self, found: PbfPass, nodes: set[int], ways: set[int]) -> None:
-        super().__init__(lambda _tags: False, found)
-        self.wanted_nodes, self.wanted_ways = nodes, ways
-
-    def node(self, node: osmium.osm.Node) -> None:
-        position = _position(node.location)
-        if node.id in self.wanted_nodes and node.visible and position is not None:
-            self.found.positions[node.id] = position
-
-    def way(self, way: osmium.osm.Way) -> None:
-        if way.id in self.wanted_ways and way.visible:
-            self.found.ways[way.id] = self._located_refs(way)
-
-    def relation(self, relation: osmium.osm.Relation) -> None:
-        return
-
-
 def read_pbf_pass(
-    source: Path | bytes, *, keep: KeepFn, clip: BaseGeometry | None = None
+    source: Path | bytes,
+    *,
+    keep: KeepFn,
+    keys: Iterable[str] = (),
+    clip: BaseGeometry | None = None,
+    elements_within: BaseGeometry | None = None,
 ) -> PbfPass:
     """Read a PBF file (path or bytes) into the street extract and the elements ``keep`` wants.
 
-    ``clip`` (lon/lat) drops the street nodes outside it: a street leaving it is cut at its last
-    node inside, as a way leaving an XML extract is (the elements keep all their positions).
+    ``keep`` is only asked about elements carrying one of ``keys``, and about a street way only
+    when it carries one of them besides ``highway``. ``clip`` (lon/lat) drops the street nodes
+    outside it: a street leaving it is cut at its last node inside, as a way leaving an XML
+    extract is (the elements keep all their positions). ``elements_within`` (lon/lat) keeps
+    only the elements with a position inside it, and lets libosmium drop every object without
+    one of ``keys`` before Python sees it: what a regional file needs, with one commune taken.
 
     Raises
     ------
@@ -155,12 +207,15 @@ def read_pbf_pass(
         When the data is not an OSM PBF file, or is broken or truncated.
     """
     found = PbfPass()
-    _apply(_Reader(keep, found), source)
-    relations = [element for element in found.tagged if element.kind == "relation"]
-    nodes = {ref for r in relations for kind, ref, _ in r.members if kind == "node"}
-    ways = {ref for r in relations for kind, ref, _ in r.members if kind == "way"}
-    if nodes or ways:
-        _apply(_Members(found, nodes, ways), source)
+    wanted = frozenset(keys) | {"highway"}
+    near = None if clip is None else Bounds.around(clip)
+    within = None if elements_within is None else Bounds.around(elements_within)
+    reader = _Reader(keep, wanted, found, near, within)
+    only = osmium.filter.KeyFilter(*sorted(wanted)) if within is not None else None
+    storage = _apply(reader, source, only)
+    _add_members(found, source, storage)
+    if elements_within is not None:
+        _drop_elements_outside(found, elements_within)
     found.streets.coords = found.positions if clip is None else _inside(found.positions, clip)
     return found
 
@@ -176,7 +231,13 @@ def read_osm_pbf(source: Path | bytes, *, clip: BaseGeometry | None = None) -> n
     return build_street_graph(read_pbf_pass(source, keep=lambda _tags: False, clip=clip).streets)
 
 
-def _apply(handler: _Reader, source: Path | bytes) -> None:
+def _processor(source: Path | bytes, entities: osmium.osm.osm_entity_bits) -> Any:
+    data = osmium.io.FileBuffer(source, "pbf") if isinstance(source, bytes) else str(source)
+    return osmium.FileProcessor(data, entities)
+
+
+def _apply(reader: _Reader, source: Path | bytes, only: Any) -> Any:
+    """Run the main pass; return the node location storage (for the relations' members)."""
     if isinstance(source, Path):
         with source.open("rb") as file:
             head = file.read(64)
@@ -186,11 +247,80 @@ def _apply(handler: _Reader, source: Path | bytes) -> None:
         raise UnsupportedFormatError(
             "The file is not an OpenStreetMap PBF file (no OSMHeader block at its start)."
         )
+    processor = _processor(source, osmium.osm.ALL).with_locations("flex_mem")
+    processor = processor.with_filter(osmium.filter.EmptyTagFilter())
+    if only is not None:
+        processor = processor.with_filter(only)
+    with _broken_as_unsupported():
+        for item in processor:
+            if item.is_node():
+                reader.node(item)
+            elif item.is_way():
+                reader.way(item)
+            elif item.is_relation():
+                reader.relation(item)
+    return processor.node_location_storage
+
+
+def _add_members(found: PbfPass, source: Path | bytes, storage: Any) -> None:
+    """Give the kept relations' members their node lists and positions.
+
+    A relation comes after its members in the file, so its member ways are read in a second,
+    cheap pass over the ways alone (filtered by id in C++), their nodes located with the first
+    pass's location index.
+    """
+    relations = [element for element in found.tagged if element.kind == "relation"]
+    nodes = {ref for r in relations for kind, ref, _ in r.members if kind == "node"}
+    ways = {ref for r in relations for kind, ref, _ in r.members if kind == "way"}
+    ways -= found.ways.keys()
+    if ways:
+        tracker = osmium.IdTracker()
+        for way_id in ways:
+            tracker.add_way(way_id)
+        processor = _processor(source, osmium.osm.WAY).with_filter(tracker.id_filter())
+        with _broken_as_unsupported():
+            for way in processor:
+                refs = [node.ref for node in way.nodes]
+                found.ways[way.id] = refs
+                nodes.update(refs)
+    for node_id in nodes - found.positions.keys():
+        try:
+            location = storage.get(node_id)
+        except KeyError:
+            continue
+        position = _position(location)
+        if position is not None:
+            found.positions[node_id] = position
+
+
+def _drop_elements_outside(found: PbfPass, area: BaseGeometry) -> None:
+    """Keep the elements with at least one position inside ``area`` (lon/lat)."""
+    points: list[Position] = []
+    owners: list[int] = []
+    for index, element in enumerate(found.tagged):
+        for position in _element_positions(element, found):
+            points.append(position)
+            owners.append(index)
+    inside = {owner for owner, flag in zip(owners, _flags(points, area), strict=True) if flag}
+    found.tagged = [element for index, element in enumerate(found.tagged) if index in inside]
+
+
+def _element_positions(element: TaggedElement, found: PbfPass) -> list[Position]:
+    if element.kind == "node":
+        return [] if element.position is None else [element.position]
+    refs = list(element.refs)
+    for kind, ref, _role in element.members:
+        if kind == "node":
+            refs.append(ref)
+        elif kind == "way":
+            refs.extend(found.ways.get(ref, ()))
+    return [found.positions[ref] for ref in refs if ref in found.positions]
+
+
+@contextmanager
+def _broken_as_unsupported() -> Iterator[None]:
     try:
-        if isinstance(source, Path):
-            handler.apply_file(str(source), locations=True, idx="flex_mem")
-        else:
-            handler.apply_buffer(source, "pbf", locations=True, idx="flex_mem")
+        yield
     except RuntimeError as error:
         raise UnsupportedFormatError(f"The PBF file is broken or truncated: {error}.") from None
 
