@@ -31,9 +31,11 @@ tagged ``public_transport=station`` stays a car park):
   ``public_transport=stop_position`` is skipped: it is where vehicles halt on the track, mapped
   beside the platform or station that the hub already stands for; importing both would count
   every stop twice;
-* skipped and counted in the report: ``parking_entrance`` (an entrance, not a facility),
-  ``charging_station`` (OSM tags lack most IRVE fields: import the IRVE file instead), any other
-  ``amenity``, and features with none of these tags.
+* ``amenity=charging_station`` → a charging point, its IRVE record built from the tags by
+  :mod:`mobility.formats.osm_chargers` (id ``local-osm-node-123``); a station stating no power
+  or no date is skipped and counted;
+* skipped and counted in the report: ``parking_entrance`` (an entrance, not a facility), any
+  other ``amenity``, and features with none of these tags.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mobility.assets import HUB_MODES, Hub, HubMode, Layer, Parking, ParkingKind
+from mobility.assets import HUB_MODES, ChargingPoint, Hub, HubMode, Layer, Parking, ParkingKind
 from mobility.formats.geojson_common import (
     iter_features,
     load_feature_collection,
@@ -53,6 +55,7 @@ from mobility.formats.geojson_common import (
     whole_number,
 )
 from mobility.formats.geometry import FeatureProblem
+from mobility.formats.osm_chargers import Skipped, charger_id, charging_point
 from mobility.formats.report import ParsedAsset, ReadReport, ReportBuilder
 
 OSM_FORMAT = "geojson-osm"
@@ -70,12 +73,8 @@ HUB_AMENITIES: dict[str, HubMode] = {
     "car_sharing": "car_share",
     "bus_station": "bus",
 }
-SKIPPED_AMENITIES = {
-    "parking_entrance": "parking_entrance: an entrance, not a facility",
-    "charging_station": (
-        "charging_station: OSM tags are not enough for an IRVE record (import the IRVE file)"
-    ),
-}
+SKIPPED_AMENITIES = {"parking_entrance": "parking_entrance: an entrance, not a facility"}
+CHARGER = "charging_station"
 ACCESS = {
     "yes": "public",
     "permissive": "public",
@@ -249,6 +248,8 @@ def _classify(tags: dict[str, Any]) -> tuple[Layer | None, str]:
         return Layer.PARKING, f"amenity={amenity}"
     if amenity in HUB_AMENITIES:
         return Layer.HUBS, f"amenity={amenity}"
+    if amenity == CHARGER:
+        return Layer.CHARGING_POINTS, f"amenity={amenity}"
     if amenity in SKIPPED_AMENITIES:
         return None, SKIPPED_AMENITIES[amenity]
     label = _transport_label(tags)
@@ -288,13 +289,18 @@ def osm_from_features(
             )
             continue
         asset_id, source_id = reference
+        element, number = source_id.split("/")
+        if target == Layer.CHARGING_POINTS:
+            asset_id = charger_id(element, number)
         position = locate(builder, line, asset_id, feature)
         if position is None:
             continue
-        attributes: Parking | Hub
+        attributes: Parking | Hub | ChargingPoint
         try:
             amenity = _tag(tags, "amenity") or ""
-            if target == Layer.PARKING:
+            if target == Layer.CHARGING_POINTS:
+                attributes = charging_point(tags, element, number)
+            elif target == Layer.PARKING:
                 attributes = _parking(tags, PARKING_KINDS[amenity], source_id)
             elif amenity in HUB_AMENITIES:
                 attributes = _hub(tags, [HUB_AMENITIES[amenity]], source_id, amenity_hub=True)
@@ -302,6 +308,9 @@ def osm_from_features(
                 attributes = _hub(tags, transport_modes(tags), source_id, amenity_hub=False)
         except FeatureProblem as problem:
             builder.reject(line, asset_id, problem.field, problem.reason)
+            continue
+        except Skipped as skipped:
+            builder.skip(skipped.reason)
             continue
         except ValidationError as error:
             known = ("ev_ready_spaces", "pmr_spaces")

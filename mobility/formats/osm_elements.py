@@ -52,6 +52,8 @@ class OsmElement:
     tags: dict[str, str] = field(default_factory=dict)
     refs: list[int] = field(default_factory=list)
     members: Members = field(default_factory=list)
+    timestamp: str | None = None
+    """The element's last edit (ISO 8601), when the file gives it: a charger's ``date_maj``."""
 
 
 @dataclass
@@ -89,6 +91,8 @@ def assets_from_elements(
             continue
         properties: dict[str, Any] = dict(element.tags)
         properties["@id"] = f"{element.kind}/{element.id}"
+        if element.timestamp:
+            properties["@timestamp"] = element.timestamp
         features.append({"type": "Feature", "geometry": geometry, "properties": properties})
         lines.append(element.line)
     report = osm_from_features(features, source_name=source_name, layer=layer)

@@ -70,6 +70,7 @@ def assets_from_pass(found: PbfPass, source_name: str, layer: Layer | None) -> R
                 tags=element.tags,
                 refs=element.refs,
                 members=element.members,
+                timestamp=element.timestamp,
             )
         )
     report, _lines = assets_from_elements(collection, source_name=source_name, layer=layer)

@@ -65,7 +65,7 @@ class _Collector:
             return
         line = self.parser.CurrentLineNumber
         if name in ("node", "way", "relation"):
-            element = OsmElement(name, attrs.get("id", ""), line)
+            element = OsmElement(name, attrs.get("id", ""), line, timestamp=attrs.get("timestamp"))
             if attrs.get("action") == "delete" or attrs.get("visible") == "false":
                 element.kind = "deleted"
             if name == "node":

@@ -133,10 +133,15 @@ def place_file(
             "is the source's, else unknown"
         )
     for row in read.rejected[:REFUSALS_LISTED]:
-        report.notes.append(f"refused line {row.line}: {row.field}: {row.reason}")
+        report.notes.append(f"refused {refused_where(row)}: {row.field}: {row.reason}")
     if len(read.rejected) > REFUSALS_LISTED:
         report.notes.append(f"… and {len(read.rejected) - REFUSALS_LISTED} more (use --json)")
     return placed, report
+
+
+def refused_where(row: RejectedRow) -> str:
+    """Name a refused row: its line, else (a PBF has no lines) its element, e.g. osm-node-12."""
+    return f"line {row.line}" if row.line else (row.id or "a row without an id")
 
 
 def _read(

@@ -20,7 +20,8 @@ from mobility.assets import Asset
 from mobility.commune import CommuneInputs, SourceFile, build_commune
 from mobility.errors import ConflictError
 from mobility.importing.area import CommuneArea, read_area
-from mobility.importing.assets import PlacedAssets, place_file
+from mobility.importing.assets import REFUSALS_LISTED, PlacedAssets, place_file, refused_where
+from mobility.importing.charger_matches import SAME_PLACE_M, drop_known_chargers
 from mobility.importing.existing import compare_existing
 from mobility.importing.osm import OsmRead, read_osm
 from mobility.importing.population_sources import SelectedPopulation, select_population
@@ -99,6 +100,7 @@ def import_commune(
         step(source.kind, 1, 1)
         report.stages.append(stage)
         placed.append((stage, files_assets))
+    _irve_wins(placed)
     assets, in_commune = _merge(placed, report)
     step("build", 0, 1)
     record, files = build_commune(
@@ -130,9 +132,11 @@ def import_commune(
     refused = [row for _, placed_file in placed for row in placed_file.refused]
     if refused and request.mode == "all-or-nothing":
         report.status = "refused"
+        first = refused[0]
         report.refusal = (
             f"{len(refused)} refusal(s) within the commune and its surroundings in "
-            "all-or-nothing mode (use --mode valid-rows to write the valid rows)"
+            "all-or-nothing mode (use --mode valid-rows to write the valid rows); the first: "
+            f"{refused_where(first)}: {first.field}: {first.reason}"
         )
         return report
     step("write", 0, len(assets))
@@ -191,6 +195,26 @@ def _merge(
             stage.notes.append(f"{again} asset(s) also in an earlier file: this file's kept")
             stage.facts["replacing_an_earlier_file"] = again
     return [asset for asset, _ in chosen.values()], [flag for _, flag in chosen.values()]
+
+
+def _irve_wins(placed: list[tuple[StageReport, PlacedAssets]]) -> None:
+    """Drop the OSM stations an IRVE point stands near; the OSM stage reports each match."""
+    irve = [asset for stage, files in placed if stage.stage == "irve" for asset in files.assets]
+    for index, (stage, files) in enumerate(placed):
+        if stage.stage != "osm":
+            continue
+        remaining, matches = drop_known_chargers(files, irve)
+        placed[index] = (stage, remaining)
+        reason = f"same place as an IRVE point (within {SAME_PLACE_M:.0f} m): the IRVE record kept"
+        stage.kept -= len(matches)
+        stage.drop(reason, len(matches))
+        stage.facts["irve_matches"] = [match.to_dict() for match in matches]
+        for match in matches[:REFUSALS_LISTED]:
+            stage.notes.append(
+                f"{match.osm_id} is IRVE {match.irve_id} ({match.distance_m:.1f} m): not imported"
+            )
+        if len(matches) > REFUSALS_LISTED:
+            stage.notes.append(f"… and {len(matches) - REFUSALS_LISTED} more (use --json)")
 
 
 def _boundary(area: CommuneArea) -> bytes:

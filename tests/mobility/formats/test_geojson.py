@@ -388,7 +388,7 @@ def test_osm_transport_hubs_and_skips() -> None:
     assert report.skipped == {
         "public_transport=stop_position: the platform or station is the hub": 1,
         "public_transport=platform: no mode tag (train, subway, tram, bus...)": 1,
-        "charging_station: OSM tags are not enough for an IRVE record (import the IRVE file)": 1,
+        "charging_station without a stated power (socket:*:output): IRVE needs one": 1,
         "amenity=bench: not a parking, hub or charging point": 1,
         "no amenity or public transport tag this reader imports": 1,
         "parking_entrance: an entrance, not a facility": 1,
