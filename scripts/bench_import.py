@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Import throughput of a large IRVE statique file: rows/s and peak memory, as a table.
+"""Import throughput: a large IRVE statique file, and one commune from a regional OSM PBF.
 
 The file is built in a temporary folder from the real 3,679-row subset shipped in
 ``tests/fixtures/irve/`` (75/92/93/94), repeated with new roaming ids until it holds about
@@ -18,13 +18,20 @@ commune and its margin are selected and cleaned:
 * ``naive``: the row reader over the whole file, then the points in the outline; the ratio
   column is its time over ``national``'s.
 
+And a synthetic regional OSM PBF of 2.2 million nodes (``scripts/bench/osm_region.py``) from
+which one 2 km commune and its 2,000 m margin are imported (``scripts/bench/pbf_import.py``):
+``pbf`` runs the floor (one plain pyosmium pass with a location index touching every way's node
+locations), the bare libosmium pass, the OSM stage and the whole import, each three times in
+turn; the table gives the medians, the ratios to the floor (goal: the import within 2×) and
+the peak memory (goal: under 4 GB).
+
 Each measurement runs in its own process so that ``ru_maxrss`` (the process's peak resident
 memory) is that run's; a second run of the same case under ``tracemalloc`` gives the peak of
 Python allocations (slower, so its time is not the one reported).
 
     .venv/bin/python scripts/bench_import.py [--rows 150000] [--national-rows 200000]
-        [--cases sqlite,postgis,http,national,naive]
-    .venv/bin/python scripts/bench_import.py --quick    # 20,000 rows for every case
+        [--cases sqlite,postgis,http,national,naive,pbf] [--pbf-columns 360 --pbf-rows 400]
+    .venv/bin/python scripts/bench_import.py --quick    # 20,000 rows, a region of 0.5 M nodes
 
 The figures of the last run are in ``docs/performance.md``.
 
@@ -43,14 +50,18 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from importlib.metadata import version
 from pathlib import Path
 
 from bench.harness import bench_parser, describe_machine, max_rss_mb, use_repository
 from bench.irve_national import build_national_file, run_selection
+from bench.osm_region import write_region
+from bench.pbf_import import FLOOR, PBF_CASES, run_pbf_case, write_boundaries
 from bench.tables import table
 
 ROOT = use_repository()
 SELECTIONS = ("national", "naive")
+PBF_REPEATS = 3
 
 SUBSET = ROOT / "data" / "idf-context" / "irve_statique_subset_75_92_93_94.csv.gz"
 CODE = "75056"
@@ -189,20 +200,28 @@ def main() -> int:
     parser = bench_parser(__doc__.split("\n")[0], quick_help="20,000 rows instead of 150,000")
     parser.add_argument("--rows", type=int, default=None)
     parser.add_argument("--national-rows", type=int, default=None)
-    parser.add_argument("--cases", default="sqlite,postgis,http,national,naive")
+    parser.add_argument("--cases", default="sqlite,postgis,http,national,naive,pbf")
+    parser.add_argument("--pbf-columns", type=int, default=None, help="grid columns (360)")
+    parser.add_argument("--pbf-rows", type=int, default=None, help="grid rows (400)")
     parser.add_argument("--child", nargs=3, metavar=("CASE", "FILE", "URL"))
     parser.add_argument("--trace", action="store_true")
     args = parser.parse_args()
     if args.child:
         case, file, url = args.child
-        print(json.dumps(run_case(case, Path(file), url, args.trace)))
+        if case in PBF_CASES:
+            print(json.dumps(run_pbf_case(case, Path(file), Path(url))))
+        else:
+            print(json.dumps(run_case(case, Path(file), url, args.trace)))
         return 0
 
     for text in describe_machine(("numpy", "pydantic", "shapely", "pyarrow")):
         print(text)
     cases = args.cases.split(",")
     with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
-        loads = [case for case in cases if case not in SELECTIONS]
+        if "pbf" in cases:
+            columns = args.pbf_columns or (180 if args.quick else 360)
+            _bench_pbf(Path(folder), columns, args.pbf_rows or (200 if args.quick else 400))
+        loads = [case for case in cases if case not in (*SELECTIONS, "pbf")]
         if loads:
             _bench_loads(Path(folder), loads, args.rows or (20_000 if args.quick else 150_000))
         selections = [case for case in cases if case in SELECTIONS]
@@ -304,6 +323,62 @@ def _bench_selections(folder: Path, cases: list[str], rows_wanted: int) -> None:
         "ru_maxrss MB",
     ]
     print(table(headers, lines, left=1))
+
+
+def _bench_pbf(folder: Path, columns: int, rows: int) -> None:
+    started = time.perf_counter()
+    region = write_region(folder / "region-latest.osm.pbf", columns=columns, rows=rows)
+    boundaries = write_boundaries(region, folder / "communes.geojson")
+    print(
+        f"pyosmium {version('osmium')}; regional PBF: {region.nodes:,} nodes, "
+        f"{region.ways:,} ways, {region.relations:,} relations, "
+        f"{region.chargers:,} charging stations, "
+        f"{region.path.stat().st_size / 1e6:.1f} MB (written in "
+        f"{time.perf_counter() - started:.0f} s); one 2 km commune, 2,000 m margin"
+    )
+    runs: dict[str, list[dict[str, object]]] = {case: [] for case in PBF_CASES}
+    for _ in range(PBF_REPEATS):  # in turn, so a change of load touches every case alike
+        for case in PBF_CASES:
+            runs[case].append(_child(case, region.path, str(boundaries), trace=False))
+    medians = {case: _median_run(items) for case, items in runs.items()}
+    for case, item in medians.items():
+        print(f"{case}: {item['summary']}")
+    floor = float(medians[FLOOR]["seconds"])  # type: ignore[arg-type]
+    floor_cpu = float(medians[FLOOR]["cpu_seconds"])  # type: ignore[arg-type]
+    bare = float(medians["pbf-libosmium"]["seconds"])  # type: ignore[arg-type]
+    lines = []
+    for case, item in medians.items():
+        seconds = float(item["seconds"])  # type: ignore[arg-type]
+        cpu = float(item["cpu_seconds"])  # type: ignore[arg-type]
+        peak = max(float(run["maxrss_mb"]) for run in runs[case])  # type: ignore[arg-type]
+        lines.append(
+            [
+                case,
+                f"{seconds:.2f}",
+                f"{cpu:.2f}",
+                f"{seconds / floor:.2f}×",
+                f"{cpu / floor_cpu:.2f}×",
+                f"{seconds / bare:.1f}×",
+                f"{peak:,.0f}",
+            ]
+        )
+    headers = [
+        "case",
+        "seconds",
+        "cpu s",
+        "time / floor",
+        "cpu / floor",
+        "time / libosmium",
+        "peak ru_maxrss MB",
+    ]
+    print(f"medians of {PBF_REPEATS} runs each; goal: pbf-import within 2× pbf-floor, under 4 GB")
+    print(table(headers, lines, left=1))
+
+
+def _median_run(items: list[dict[str, object]]) -> dict[str, object]:
+    """The run of median wall-clock time."""
+    ordered = sorted(items, key=lambda item: float(item["seconds"]))  # type: ignore[arg-type]
+    return ordered[len(ordered) // 2]
 
 
 if __name__ == "__main__":
