@@ -76,7 +76,7 @@ clean: ## Remove the virtual environment, the embedded store and the map's built
 bench-siting: install ## Benchmark the siting solvers vs spopt and PuLP+CBC (BENCH_ARGS=--quick)
 	$(BIN)/python scripts/bench_siting.py $(BENCH_ARGS)
 
-bench-import: install ## Benchmark IRVE imports and the national file cut to one commune (BENCH_ARGS=--quick)
+bench-import: install ## Benchmark IRVE imports, the national file cut to one commune, a commune from a regional PBF (BENCH_ARGS=--quick)
 	$(BIN)/python scripts/bench_import.py $(BENCH_ARGS)
 
 bench-load: install ## HTTP load on 1/2/4 workers (DURATION, CONNECTIONS, BENCH_POSTGIS_URL=postgresql://...)

@@ -369,7 +369,7 @@ def _bench_pbf(folder: Path, columns: int, rows: int) -> None:
         "time / floor",
         "cpu / floor",
         "time / libosmium",
-        "peak ru_maxrss MB",
+        "peak VmHWM MB",
     ]
     print(f"medians of {PBF_REPEATS} runs each; goal: pbf-import within 2× pbf-floor, under 4 GB")
     print(table(headers, lines, left=1))

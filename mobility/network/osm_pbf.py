@@ -139,22 +139,28 @@ class _Reader:
         tags = way.tags
         highway = tags.get("highway")
         street = bool(highway) and highway not in NOT_A_STREET
-        kept = False
-        if not street or any(key in tags for key in self.street_keys):
-            tag_map = _tag_map(tags)
-            kept = self.keep(tag_map)
+        near_reached: bool | None = None
         if street:
             self.found.street_ways_read += 1
-            if self.near is None or self.near.reaches(way):
+            near_reached = self.near is None or self.near.reaches(way)
+            if near_reached:
                 refs = self._located_refs(way, self.near)
                 self.found.streets.ways.append((way.id, refs, _tag_map(tags)))
-        if not kept:
+        if self.within is not None:
+            same = self.within is self.near and near_reached is not None
+            if not (near_reached if same else self.within.reaches(way)):
+                return  # an element there would be dropped: its tags are not even read
+        if street and not any(key in tags for key in self.street_keys):
             self.found.other += 1
-        elif self.within is None or self.within.reaches(way):
-            refs = self._located_refs(way, None)
-            element = TaggedElement("way", way.id, tag_map, refs=refs, timestamp=_edited(way))
-            self.found.tagged.append(element)
-            self.found.ways[way.id] = refs
+            return
+        tag_map = _tag_map(tags)
+        if not self.keep(tag_map):
+            self.found.other += 1
+            return
+        refs = self._located_refs(way, None)
+        element = TaggedElement("way", way.id, tag_map, refs=refs, timestamp=_edited(way))
+        self.found.tagged.append(element)
+        self.found.ways[way.id] = refs
 
     def relation(self, relation: osmium.osm.Relation) -> None:
         tags = _tag_map(relation.tags)
@@ -210,6 +216,8 @@ def read_pbf_pass(
     wanted = frozenset(keys) | {"highway"}
     near = None if clip is None else Bounds.around(clip)
     within = None if elements_within is None else Bounds.around(elements_within)
+    if near is not None and within is not None and near.same_box(within):
+        within = near  # one envelope test per way serves both
     reader = _Reader(keep, wanted, found, near, within)
     only = osmium.filter.KeyFilter(*sorted(wanted)) if within is not None else None
     storage = _apply(reader, source, only)
@@ -251,14 +259,16 @@ def _apply(reader: _Reader, source: Path | bytes, only: Any) -> Any:
     processor = processor.with_filter(osmium.filter.EmptyTagFilter())
     if only is not None:
         processor = processor.with_filter(only)
+    handlers: dict[type, Callable[[Any], None]] = {
+        osmium.osm.Node: reader.node,
+        osmium.osm.Way: reader.way,
+        osmium.osm.Relation: reader.relation,
+    }
     with _broken_as_unsupported():
         for item in processor:
-            if item.is_node():
-                reader.node(item)
-            elif item.is_way():
-                reader.way(item)
-            elif item.is_relation():
-                reader.relation(item)
+            handler = handlers.get(type(item))
+            if handler is not None:
+                handler(item)
     return processor.node_location_storage
 
 

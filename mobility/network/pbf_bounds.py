@@ -46,6 +46,15 @@ class Bounds:
         west, south, east, north = geometry.bounds
         return cls(west, south, east, north)
 
+    def same_box(self, other: Bounds) -> bool:
+        """Tell whether two bounds are the same box."""
+        return (self.west, self.south, self.east, self.north) == (
+            other.west,
+            other.south,
+            other.east,
+            other.north,
+        )
+
     def holds(self, x: int, y: int) -> bool:
         """Tell whether a fixed-point location lies in the box (an unlocated node never does)."""
         west, south, east, north = self.fixed

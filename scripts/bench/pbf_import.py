@@ -2,8 +2,9 @@
 """One commune imported from a regional OSM PBF, against the floor of a plain pyosmium pass.
 
 The file is the synthetic region of :mod:`bench.osm_region` (over 2 million nodes). Each case
-runs in its own process, so that ``ru_maxrss`` (the process's peak resident memory, the C++
-location index included) is that run's:
+runs in its own process, so that its peak resident memory (``VmHWM``, the C++ location index
+included; not ``ru_maxrss``, which Linux carries over from the parent across ``exec``) is that
+run's:
 
 * ``pbf-floor``: the floor, one plain pyosmium pass over the file with a location index
   (``FileProcessor(path).with_locations()``, the default ``flex_mem`` index), touching every
@@ -28,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.harness import max_rss_mb
+from bench.harness import hwm_bytes
 from bench.osm_region import Region
 
 CODE = "75056"
@@ -54,7 +55,8 @@ def run_pbf_case(case: str, pbf: Path, boundaries: Path) -> dict[str, Any]:
     started, cpu_started = time.perf_counter(), time.process_time()
     facts = _CASES[case](pbf, boundaries)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    return {"case": case, "seconds": elapsed, "cpu_seconds": cpu, "maxrss_mb": max_rss_mb()} | facts
+    peak_mb = hwm_bytes() / 1e6
+    return {"case": case, "seconds": elapsed, "cpu_seconds": cpu, "maxrss_mb": peak_mb} | facts
 
 
 def _floor(pbf: Path, _boundaries: Path) -> dict[str, Any]:
