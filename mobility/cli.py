@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from pydantic import ValidationError
 from mobility.assets import Layer
 from mobility.batch.command import add_batch_parser, run_batch_command
 from mobility.commune import CommuneInputs, SourceFile, SourceRole, build_commune
+from mobility.coverage.context import prepare_commune
 from mobility.datafiles import use_data_dir
 from mobility.errors import MobilityError
 from mobility.formats.reader import ASSET_FORMATS
@@ -192,6 +194,7 @@ def _run(args: argparse.Namespace, store: Store, database_url: str) -> int:
         )
         stored = store.save_commune(record, files, replace=args.replace)
         _print(args, stored.info, _describe(stored.code, stored.name, stored.info))
+        _prepare(args, store, stored.code)
         return 0
     if args.group == "commune" and args.command == "load":
         if args.if_absent:
@@ -208,6 +211,7 @@ def _run(args: argparse.Namespace, store: Store, database_url: str) -> int:
         lines = [_describe(code, record.name, record.info)]
         lines += [f"  {report.read.source_name}: {report.summary()}" for report in reports]
         _print(args, {"code": code, "assets": [r.to_dict() for r in reports]}, "\n".join(lines))
+        _prepare(args, store, code)
         return 0
     if args.group == "commune" and args.command == "import":
         return _run_import(args, store)
@@ -279,7 +283,20 @@ def _run_import(args: argparse.Namespace, store: Store) -> int:
         if bar is not None:
             bar.close()
     _print(args, report.to_dict(), report.text())
-    return 1 if report.status == "refused" else 0
+    if report.status == "refused":
+        return 1
+    _prepare(args, store, request.code)
+    return 0
+
+
+def _prepare(args: argparse.Namespace, store: Store, code: str) -> None:
+    """Build the commune's engines and snapped demand once, kept with the store for workers."""
+    started = time.perf_counter()
+    written = prepare_commune(store, code)
+    if not args.json:
+        elapsed = time.perf_counter() - started
+        done = "prepared for analyses" if written else "already prepared for analyses"
+        print(f"commune {code}: {done} ({elapsed:.1f} s)", file=sys.stderr)
 
 
 def _run_scenario(args: argparse.Namespace, store: Store) -> int:

@@ -5,18 +5,27 @@ Rebuilding the street graph for every request would cost a second each time; a c
 answers a coverage query in milliseconds. The cache key is the commune's source files (their
 SHA-256, recorded when the commune was stored): replacing the streets or the population makes a
 new context. Asset edits need no invalidation: the engine caches searches per asset set.
+
+What a context builds from the sources is also kept with the store (:mod:`.prepared`): a
+worker that has not seen the commune reads it back in one go instead of building it, and the
+first worker to build it writes it for the others.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import cached_property
+from typing import Any, TypeVar
 
 from mobility.commune import CommuneModel, Mode
+from mobility.coverage.prepared import build_key, keep_prepared, read_prepared
+from mobility.coverage.prepared import fingerprint as fingerprint  # re-exported
+from mobility.coverage.prepared_codec import PreparedCommune, PreparedMode
 from mobility.demand import DemandPoints
+from mobility.errors import InvalidInputError, NotFoundError
+from mobility.network.bounded_cache import BoundedCache
 from mobility.network.engine import DistanceEngine
 from mobility.network.snapping import DEFAULT_MAX_SNAP_M, SnappedPoints
 from mobility.network.views import ComponentReport
@@ -25,16 +34,43 @@ from mobility.store.base import CommuneRecord, Store
 
 MODES: tuple[Mode, ...] = ("walk", "drive")
 
+KEPT_ANSWERS = 16
+"""Derived answers kept per commune (least recently used dropped first), see :meth:`kept`."""
+
+T = TypeVar("T")
+
 
 class CommuneContext:
-    """A commune ready for analyses: engines per mode and demand points snapped per mode."""
+    """A commune ready for analyses: engines per mode and demand points snapped per mode.
 
-    def __init__(self, model: CommuneModel, *, max_snap_m: float = DEFAULT_MAX_SNAP_M) -> None:
+    Given a ``prepared`` commune (read back from the store), engines, reports and demand come
+    from its arrays and the street graph is never parsed for them.
+    """
+
+    def __init__(
+        self,
+        model: CommuneModel,
+        *,
+        max_snap_m: float = DEFAULT_MAX_SNAP_M,
+        prepared: PreparedCommune | None = None,
+    ) -> None:
         self.model = model
         self.max_snap_m = max_snap_m
+        self.prepared = prepared
         self._lock = threading.Lock()
         self._engines: dict[Mode, DistanceEngine] = {}
         self._demand: dict[Mode, SnappedPoints] = {}
+        self._kept: BoundedCache[str, Any] = BoundedCache(KEPT_ANSWERS)
+
+    def kept(self, key: str, make: Callable[[], T]) -> T:
+        """Return what ``make`` gives, kept under ``key`` for the next requests.
+
+        For derived answers that cost far more than their inputs (the gaps' union of discs):
+        ``key`` must be a digest of every input ``make`` reads beyond this context's own
+        sources, so a key seen again is the same answer, whatever wrote in between.
+        """
+        value: T = self._kept.get_or_make(key, make)
+        return value
 
     @property
     def record(self) -> CommuneRecord:
@@ -49,20 +85,29 @@ class CommuneContext:
     @cached_property
     def demand(self) -> DemandPoints | None:
         """Return the demand points, or None when the commune has no population layer."""
+        if self.prepared is not None:
+            return self.prepared.demand
         return self.model.demand
 
     def report(self, mode: Mode) -> ComponentReport:
         """Return what the mode's street view kept and dropped."""
+        if self.prepared is not None and mode in self.prepared.reports:
+            return self.prepared.reports[mode]
         return self.model.mode_view(mode)[1]
 
     def engine(self, mode: Mode) -> DistanceEngine:
         """Return the mode's distance engine, built on first use."""
         with self._lock:
             if mode not in self._engines:
-                view, _ = self.model.mode_view(mode)
-                self._engines[mode] = DistanceEngine.build(
-                    view, mode=mode, max_snap_m=self.max_snap_m
-                )
+                kept = self._prepared_mode(mode)
+                if kept is not None:
+                    engine = DistanceEngine.from_table(
+                        kept.edges, mode=mode, max_snap_m=self.max_snap_m
+                    )
+                else:
+                    view, _ = self.model.mode_view(mode)
+                    engine = DistanceEngine.build(view, mode=mode, max_snap_m=self.max_snap_m)
+                self._engines[mode] = engine
             return self._engines[mode]
 
     def snapped_demand(self, mode: Mode) -> SnappedPoints:
@@ -70,59 +115,119 @@ class CommuneContext:
         engine = self.engine(mode)
         with self._lock:
             if mode not in self._demand:
+                kept = self._prepared_mode(mode)
                 demand = self.demand
-                if demand is None or demand.points.empty:
+                if kept is not None:
+                    self._demand[mode] = kept.demand
+                elif demand is None or demand.points.empty:
                     self._demand[mode] = SnappedPoints.empty()
                 else:
                     points = demand.points.geometry
                     self._demand[mode] = engine.snap(points.x.to_numpy(), points.y.to_numpy())
             return self._demand[mode]
 
+    def _prepared_mode(self, mode: Mode) -> PreparedMode | None:
+        return None if self.prepared is None else self.prepared.modes.get(mode)
 
-def fingerprint(record: CommuneRecord) -> str:
-    """Return a key that changes when a commune's source files change."""
-    sources = record.info.get("sources", [])
-    digest = json.dumps(
-        [(s.get("role"), s.get("sha256")) for s in sources if isinstance(s, dict)]
-        + [record.info.get("demand", {}).get("spacing_m"), record.margin_m],
-        sort_keys=True,
-    )
-    return hashlib.sha256(f"{record.code}:{digest}".encode()).hexdigest()
+    def prepare(self, key: str) -> PreparedCommune:
+        """Build everything the analyses need from the sources, for every mode, and return it.
+
+        A mode without streets has its report and no engine, as :meth:`engine` then refuses it.
+        """
+        modes: dict[Mode, PreparedMode] = {}
+        for mode in MODES:
+            try:
+                engine = self.engine(mode)
+            except InvalidInputError:
+                continue
+            modes[mode] = PreparedMode(edges=engine.edges, demand=self.snapped_demand(mode))
+        return PreparedCommune(
+            build_key=key,
+            demand=self.demand,
+            reports={mode: self.report(mode) for mode in MODES},
+            modes=modes,
+        )
 
 
 class ContextCache:
-    """Keeps the contexts of the most recently used communes (thread-safe)."""
+    """Keeps the contexts of the most recently used communes (thread-safe).
 
-    def __init__(self, *, capacity: int = 8, max_snap_m: float = DEFAULT_MAX_SNAP_M) -> None:
+    With ``keep`` (the default) a context is read from the commune prepared in the store when
+    one is kept under the current key, else built and its preparation written for other workers.
+    """
+
+    def __init__(
+        self, *, capacity: int = 8, max_snap_m: float = DEFAULT_MAX_SNAP_M, keep: bool = True
+    ) -> None:
         self.capacity = capacity
         self.max_snap_m = max_snap_m
+        self.keep = keep
         self._contexts: OrderedDict[str, CommuneContext] = OrderedDict()
         self._lock = threading.Lock()
+        self._building: dict[str, threading.Lock] = {}
 
     def get(self, store: Store, code: str) -> CommuneContext:
         """Return the context of a stored commune, building it when its sources changed."""
         record = store.get_commune(code)
-        key = fingerprint(record)
+        key = build_key(record, max_snap_m=self.max_snap_m)
+        context = self._cached(key, record)
+        if context is not None:
+            return context
+        with self._lock:
+            building = self._building.setdefault(key, threading.Lock())
+        with building:  # one build per commune at a time; the others wait and share it
+            context = self._cached(key, record)
+            if context is None:
+                context = self._make(store, record, key)
+                with self._lock:
+                    self._contexts[key] = context
+                    while len(self._contexts) > self.capacity:
+                        self._contexts.popitem(last=False)
+        with self._lock:
+            self._building.pop(key, None)
+        return context
+
+    def _cached(self, key: str, record: CommuneRecord) -> CommuneContext | None:
         with self._lock:
             context = self._contexts.get(key)
             if context is not None:
                 self._contexts.move_to_end(key)
                 context.model.record = record
-                return context
-        streets = store.get_commune_file(code, "streets")
-        if streets is None:
-            from mobility.errors import NotFoundError
+            return context
 
-            raise NotFoundError(f"commune {code} has no street graph stored")
-        model = CommuneModel(
-            record,
-            streets,
-            store.get_commune_file(code, "population"),
-            store.get_commune_file(code, "buildings"),
-        )
-        context = CommuneContext(model, max_snap_m=self.max_snap_m)
-        with self._lock:
-            self._contexts[key] = context
-            while len(self._contexts) > self.capacity:
-                self._contexts.popitem(last=False)
+    def _make(self, store: Store, record: CommuneRecord, key: str) -> CommuneContext:
+        """Read the commune's prepared arrays, or build them from its files and keep them."""
+        prepared = read_prepared(store, record.code, key) if self.keep else None
+        model = stored_model(store, record)
+        context = CommuneContext(model, max_snap_m=self.max_snap_m, prepared=prepared)
+        if self.keep and prepared is None:
+            keep_prepared(store, record.code, context.prepare(key))
         return context
+
+
+def stored_model(store: Store, record: CommuneRecord) -> CommuneModel:
+    """Return the commune as its stored files make it (nothing is parsed until asked)."""
+    code = record.code
+    streets = store.get_commune_file(code, "streets")
+    if streets is None:
+        raise NotFoundError(f"commune {code} has no street graph stored")
+    return CommuneModel(
+        record,
+        streets,
+        store.get_commune_file(code, "population"),
+        store.get_commune_file(code, "buildings"),
+    )
+
+
+def prepare_commune(store: Store, code: str, *, max_snap_m: float = DEFAULT_MAX_SNAP_M) -> bool:
+    """Build a stored commune's engines and snapped demand now and keep them with the store.
+
+    Run after an import, so that the first request of every worker reads them. Returns whether
+    a payload was written (False: one built under the same key was already kept).
+    """
+    record = store.get_commune(code)
+    key = build_key(record, max_snap_m=max_snap_m)
+    if read_prepared(store, code, key) is not None:
+        return False
+    context = CommuneContext(stored_model(store, record), max_snap_m=max_snap_m)
+    return keep_prepared(store, code, context.prepare(key))

@@ -178,6 +178,21 @@ class DistanceEngine:
         engine.build_s = time.perf_counter() - started
         return engine
 
+    @classmethod
+    def from_table(
+        cls, edges: EdgeTable, *, mode: Mode, max_snap_m: float = DEFAULT_MAX_SNAP_M
+    ) -> DistanceEngine:
+        """Build the engine on an edge table read back from a prepared commune.
+
+        The table was checked when it was first built from the view; only its search matrix
+        is made here (milliseconds), so a new worker answers without walking networkx.
+        """
+        started = time.perf_counter()
+        engine = cls(edges, mode=mode, max_snap_m=max_snap_m)
+        engine._warm()
+        engine.build_s = time.perf_counter() - started
+        return engine
+
     def _warm(self) -> None:
         """Build the default search matrix now, so the first query pays no build cost.
 

@@ -130,6 +130,19 @@ class AssetJsonPage:
 
 
 @dataclass(frozen=True)
+class PreparedPayload:
+    """A commune's prepared payload as stored, as :mod:`mobility.store.sql_prepared` reads it.
+
+    The key it was built under, its bytes, and whether they still match the checksum written
+    with them.
+    """
+
+    build_key: str
+    payload: bytes
+    intact: bool
+
+
+@dataclass(frozen=True)
 class CommuneInput:
     """A figure set a commune supplies itself (its fleet, its SDIRVE inputs), kept as sent."""
 
@@ -246,6 +259,12 @@ class Store(Protocol):
 
     def get_commune_file(self, code: str, role: FileRole) -> CommuneFile | None:
         """Return a source file of a commune (content decompressed), or None when absent."""
+
+    def get_prepared(self, code: str) -> PreparedPayload | None:
+        """Return the commune's prepared payload (engines, snapped demand), or None."""
+
+    def put_prepared(self, code: str, build_key: str, payload: bytes) -> bool:
+        """Keep a commune's prepared payload under its build key; False when it is gone."""
 
     def query_assets(self, query: AssetQuery) -> AssetPage:
         """Return one page of assets matching the query, in id order."""

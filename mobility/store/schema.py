@@ -33,7 +33,9 @@ SCHEMA_VERSION = 5
 the asset_places membership table, and assets no longer tied to a loaded commune by a foreign key
 (an asset keeps its own commune code, which may name a commune that is not loaded); 4 a revision
 to each asset and commune input (their ETag); 5 the api_keys, write_audit, ocpi_parties and
-rate_counters tables (added by ``create_all``, nothing else changes)."""
+rate_counters tables (added by ``create_all``, nothing else changes). The commune_prepared table
+came later without a new version: ``create_all`` adds it, and a program that ignores it leaves
+at worst a payload under a key no reader asks for (see :mod:`mobility.store.sql_prepared`)."""
 
 metadata = MetaData()
 
@@ -142,6 +144,18 @@ commune_inputs = Table(
         server_default=text("0"),
         comment="the ETag, as for assets",
     ),
+)
+
+commune_prepared = Table(
+    "commune_prepared",
+    metadata,
+    Column("commune", String(5), ForeignKey("communes.code", ondelete="CASCADE"), primary_key=True),
+    Column("build_key", String(64), nullable=False, comment="digest of sources and parameters"),
+    Column("checksum", String(32), nullable=False, comment="BLAKE2b-128 of the payload, hex"),
+    Column("payload", LargeBinary, nullable=False, comment="uncompressed .npz of the arrays"),
+    Column("built_at", DateTime(timezone=True), nullable=False),
+    comment="what analyses build from a commune's sources (engines, snapped demand), kept so a "
+    "new worker reads it in one go; rebuilt when the key or the checksum does not match",
 )
 
 api_keys = Table(

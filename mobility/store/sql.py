@@ -39,10 +39,11 @@ from mobility.store.sql_places import (
     update_asset_row,
 )
 from mobility.store.sql_plans import PlanTables
+from mobility.store.sql_prepared import PreparedTables
 from mobility.store.sql_views import LayerViews
 
 
-class SqlStore(CommuneTables, PlanTables, LayerViews, KeyTables):
+class SqlStore(CommuneTables, PlanTables, LayerViews, PreparedTables, KeyTables):
     """The store, on SQLite (``sqlite:///path``) or PostGIS (``postgresql://...``)."""
 
     # -- assets -----------------------------------------------------------------------------

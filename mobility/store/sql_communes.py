@@ -32,6 +32,7 @@ from mobility.store.sql_places import (
     place_commune,
     place_of,
 )
+from mobility.store.sql_prepared import drop_prepared
 
 
 class CommuneTables(SqlConnections):
@@ -113,6 +114,7 @@ class CommuneTables(SqlConnections):
                         schema.commune_files.c.commune == record.code
                     )
                 )
+                drop_prepared(conn, record.code)
             else:
                 conn.execute(
                     insert(schema.communes).values(
@@ -159,6 +161,7 @@ class CommuneTables(SqlConnections):
                 delete(schema.commune_inputs).where(schema.commune_inputs.c.commune == code)
             )
             conn.execute(delete(schema.commune_files).where(schema.commune_files.c.commune == code))
+            drop_prepared(conn, code)
             deleted = conn.execute(delete(schema.communes).where(schema.communes.c.code == code))
             if deleted.rowcount == 0:
                 raise NotFoundError(f"commune {code} is not loaded")

@@ -57,12 +57,17 @@ def fresh_store(backend: str, tmp_path: Path) -> Iterator[SqlStore]:
 
 
 def build_sample(path: Path) -> None:
-    """Load the shipped commune into a new SQLite file (the template the API tests copy)."""
+    """Load the shipped commune into a new SQLite file (the template the API tests copy).
+
+    Prepared as the CLI leaves it, so every copy's workers read the payload kept with it.
+    """
+    from mobility.coverage.context import prepare_commune
     from mobility.manifest import load_manifest
 
     store = open_store(f"sqlite:///{path}")
     try:
-        load_manifest(store, SAMPLE_MANIFEST)
+        code, _ = load_manifest(store, SAMPLE_MANIFEST)
+        prepare_commune(store, code)
         with store.engine.begin() as conn:
             conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     finally:

@@ -1,0 +1,211 @@
+# SPDX-License-Identifier: MIT
+"""The prepared commune kept with the store gives exactly the answers of a fresh build.
+
+On both stores: every array read back equals the one built from the sources, and coverage
+(walk by distance, drive by time), gaps, service areas and siting answer the same figures from
+either. A commune saved again drops its payload; a payload kept under another key (stale), or
+whose bytes are damaged (truncated, flipped, or not a payload at all), is never used: the
+commune is built again from its sources and the payload written anew.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+import shapely
+from pandas.testing import assert_frame_equal
+from sqlalchemy import update
+
+from mobility.assets import Layer
+from mobility.coverage.context import (
+    CommuneContext,
+    ContextCache,
+    prepare_commune,
+    stored_model,
+)
+from mobility.coverage.filters import AssetFilter
+from mobility.coverage.prepared import build_key, read_prepared
+from mobility.coverage.prepared_codec import (
+    EDGE_ARRAYS,
+    SNAPPED_ARRAYS,
+    PreparedPayloadError,
+    decode_prepared,
+    encode_prepared,
+)
+from mobility.coverage.run import (
+    CoverageQuestion,
+    run_coverage,
+    run_gaps,
+    run_service_areas,
+)
+from mobility.coverage.threshold import make_threshold
+from mobility.network.snapping import DEFAULT_MAX_SNAP_M
+from mobility.siting.run import CandidateChoice, SitingQuestion, run_siting
+from mobility.siting.suggest import SitingRequest
+from mobility.store import SqlStore, open_store
+from mobility.store import schema as store_schema
+from tests.support.prepared import replace_population
+
+CODE = "75110"
+WALK = CoverageQuestion(make_threshold("walk", within_m=300.0), AssetFilter(Layer.CHARGING_POINTS))
+DRIVE = CoverageQuestion(make_threshold("drive", within_min=2.0), AssetFilter(Layer.HUBS))
+
+
+@pytest.fixture
+def opened(sample_store_url: str) -> Any:
+    store = open_store(sample_store_url)
+    yield store
+    store.close()
+
+
+def fresh_context(store: SqlStore) -> CommuneContext:
+    """The commune built from its stored files, nothing read from a payload."""
+    return CommuneContext(stored_model(store, store.get_commune(CODE)))
+
+
+def kept_context(store: SqlStore) -> CommuneContext:
+    """The commune as a new worker gets it: from the payload kept with the store."""
+    context = ContextCache().get(store, CODE)
+    assert context.prepared is not None
+    return context
+
+
+def plain(collection: Any) -> Any:
+    """An answer as JSON, when and how long it was computed left out (all else must agree)."""
+    body = json.loads(json.dumps(collection.to_geojson()))
+    body["method"].pop("computed_at", None)
+    if isinstance(body.get("summary"), dict):
+        body["summary"].pop("solve_time_s", None)
+    return body
+
+
+def coverage_figures(context: CommuneContext, store: SqlStore, question: CoverageQuestion) -> Any:
+    result = run_coverage(context, store, question)
+    return {
+        "summary": result.summary(),
+        "zones": [zone.to_dict() for zone in result.zones()],
+        "distance_m": result.distance_m.tolist(),
+        "cost": result.cost.tolist(),
+    }
+
+
+def test_every_array_read_back_equals_the_fresh_build(opened: SqlStore) -> None:
+    prepare_commune(opened, CODE)
+    fresh, kept = fresh_context(opened), kept_context(opened)
+    assert_frame_equal(kept.demand.points, fresh.demand.points)  # type: ignore[union-attr]
+    assert kept.demand.method == fresh.demand.method  # type: ignore[union-attr]
+    for mode in ("walk", "drive"):
+        assert kept.report(mode) == fresh.report(mode)
+        mine, theirs = kept.engine(mode).edges, fresh.engine(mode).edges
+        for name in EDGE_ARRAYS:
+            np.testing.assert_array_equal(getattr(mine, name), getattr(theirs, name))
+        assert mine.name.tolist() == theirs.name.tolist()
+        assert mine.line_metric is not None and theirs.line_metric is not None
+        assert bool(shapely.equals_exact(mine.line_metric, theirs.line_metric, tolerance=0.0).all())
+        snapped, snapped_fresh = kept.snapped_demand(mode), fresh.snapped_demand(mode)
+        for name in SNAPPED_ARRAYS:
+            np.testing.assert_array_equal(getattr(snapped, name), getattr(snapped_fresh, name))
+
+
+def test_the_analyses_answer_the_same_from_the_payload(opened: SqlStore) -> None:
+    prepare_commune(opened, CODE)
+    fresh, kept = fresh_context(opened), kept_context(opened)
+    for question in (WALK, DRIVE):
+        assert coverage_figures(kept, opened, question) == coverage_figures(fresh, opened, question)
+    assert plain(run_gaps(kept, opened, WALK)) == plain(run_gaps(fresh, opened, WALK))
+    for dissolve in (True, False):
+        assert plain(run_service_areas(kept, opened, WALK, dissolve=dissolve)) == plain(
+            run_service_areas(fresh, opened, WALK, dissolve=dissolve)
+        )
+    siting = SitingQuestion(
+        request=SitingRequest(threshold=WALK.threshold, existing_filter=WALK.asset_filter, count=5),
+        candidates=CandidateChoice(),
+    )
+    assert plain(run_siting(kept, opened, siting)) == plain(run_siting(fresh, opened, siting))
+
+
+def test_a_commune_saved_again_drops_its_payload_and_answers_its_new_sources(
+    opened: SqlStore, tmp_path: Any
+) -> None:
+    prepare_commune(opened, CODE)
+    before = opened.get_prepared(CODE)
+    assert before is not None and before.intact
+    old_key = before.build_key
+    replace_population(opened, CODE, factor=2.0, work=tmp_path)
+    assert opened.get_prepared(CODE) is None
+    # a payload kept under the old key (a writer that raced, an older program) is never used
+    opened.put_prepared(CODE, old_key, before.payload)
+    new_key = build_key(opened.get_commune(CODE), max_snap_m=DEFAULT_MAX_SNAP_M)
+    assert new_key != old_key
+    assert read_prepared(opened, CODE, new_key) is None
+    cache = ContextCache()
+    rebuilt = cache.get(opened, CODE)
+    assert rebuilt.prepared is None  # built from the sources, then kept under the new key
+    kept = opened.get_prepared(CODE)
+    assert kept is not None and kept.build_key == new_key and kept.intact
+    fresh = coverage_figures(fresh_context(opened), opened, WALK)
+    assert coverage_figures(rebuilt, opened, WALK) == fresh
+    assert coverage_figures(kept_context(opened), opened, WALK) == fresh
+    doubled = fresh["summary"]["population"]
+    assert doubled == pytest.approx(2 * before_population(before.payload), abs=0.05)
+
+
+def before_population(payload: bytes) -> float:
+    demand = decode_prepared(payload).demand
+    assert demand is not None
+    return float(demand.points["population"].sum())
+
+
+def _damage(store: SqlStore, payload: bytes) -> None:
+    """Write bytes over the kept payload, its key and checksum left as they were."""
+    table = store_schema.commune_prepared
+    with store.engine.begin() as conn:
+        conn.execute(update(table).where(table.c.commune == CODE).values(payload=payload))
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped"])
+def test_a_damaged_payload_is_rebuilt_not_trusted(opened: SqlStore, damage: str) -> None:
+    prepare_commune(opened, CODE)
+    good = opened.get_prepared(CODE)
+    assert good is not None
+    payload = bytearray(good.payload)
+    if damage == "truncated":
+        payload = payload[: len(payload) // 2]
+    else:
+        payload[len(payload) // 3] ^= 0xFF
+    _damage(opened, bytes(payload))
+    damaged = opened.get_prepared(CODE)
+    assert damaged is not None and not damaged.intact
+    context = ContextCache().get(opened, CODE)
+    assert context.prepared is None
+    again = opened.get_prepared(CODE)
+    assert again is not None and again.intact and again.payload == good.payload
+    assert coverage_figures(context, opened, WALK) == coverage_figures(
+        fresh_context(opened), opened, WALK
+    )
+
+
+def test_bytes_that_are_not_a_payload_are_rebuilt(opened: SqlStore) -> None:
+    record = opened.get_commune(CODE)
+    key = build_key(record, max_snap_m=DEFAULT_MAX_SNAP_M)
+    truncated = encode_prepared(fresh_context(opened).prepare(key))[:-100]
+    for garbage in (b"not a payload", truncated):
+        with pytest.raises(PreparedPayloadError):
+            decode_prepared(garbage)
+        opened.put_prepared(CODE, key, garbage)  # checksum right: the bytes themselves are bad
+        assert read_prepared(opened, CODE, key) is None
+        assert ContextCache().get(opened, CODE).prepared is None
+        kept = opened.get_prepared(CODE)
+        assert kept is not None and kept.payload != garbage
+        assert read_prepared(opened, CODE, key) is not None
+
+
+def test_a_payload_is_not_kept_for_a_commune_deleted_meanwhile(opened: SqlStore) -> None:
+    key = build_key(opened.get_commune(CODE), max_snap_m=DEFAULT_MAX_SNAP_M)
+    payload = encode_prepared(fresh_context(opened).prepare(key))
+    opened.delete_commune(CODE)
+    assert opened.put_prepared(CODE, key, payload) is False
+    assert opened.get_prepared(CODE) is None
