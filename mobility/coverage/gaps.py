@@ -7,19 +7,28 @@ population it leaves out, its area and how far its inhabitants are from the near
 the population source carries poor households (INSEE's Filosofi grid), each gap counts those it
 leaves out too, and the gaps can be ranked by them (``by="poverty"``): the service reaching the
 poorest streets first.
+
+Merging the discs is the slow part (a second or more for the ~100,000 discs of Paris), and a
+commune asked again and again has the same gaps until a write moves an asset: :func:`kept_gaps`
+keeps them with the commune's context under a digest of everything they are computed from.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from mobility.coverage.analysis import CoverageResult
+from mobility.coverage.context import CommuneContext
 from mobility.coverage.poverty import absent_reason
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.geo import metric_transformer, to_metric, to_wire
@@ -141,3 +150,105 @@ def find_gaps(
     else:
         gaps.sort(key=lambda gap: -gap.population_unserved)
     return [replace(gap, rank=rank) for rank, gap in enumerate(gaps, start=1)]
+
+
+@dataclass(eq=False)
+class KeptGaps:
+    """The gaps of one coverage result, with what answers derive from them, made once each."""
+
+    gaps: list[Gap]
+    _features: list[dict[str, Any]] | None = field(default=None, repr=False)
+    _membership: npt.NDArray[np.int64] | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def features(self) -> list[dict[str, Any]]:
+        """Return the gaps as GeoJSON Features (fresh dicts each call; geometries shared)."""
+        with self._lock:
+            if self._features is None:
+                self._features = [gap.to_feature() for gap in self.gaps]
+            features = self._features
+        return [{**feature, "properties": dict(feature["properties"])} for feature in features]
+
+    def membership(self, result: CoverageResult) -> npt.NDArray[np.int64]:
+        """Return :func:`gap_membership` of the result these gaps were found in (read-only)."""
+        with self._lock:
+            if self._membership is None:
+                self._membership = gap_membership(result, self.gaps)
+                self._membership.flags.writeable = False
+            return self._membership
+
+
+def gaps_digest(
+    result: CoverageResult,
+    boundary: dict[str, Any],
+    *,
+    spacing_m: float,
+    min_population: float,
+    by: GapRanking = "population",
+) -> str:
+    """Return a digest of everything :func:`find_gaps` and :func:`gap_membership` read."""
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(json.dumps(boundary, sort_keys=True).encode())
+    hasher.update(np.array([spacing_m, min_population], dtype=np.float64).tobytes())
+    hasher.update(by.encode())
+    uncovered = ~result.covered & (result.population > 0)
+    poor = result.poverty.poor_households
+    for array in (
+        result.covered,
+        result.lon,
+        result.lat,
+        result.population,
+        result.distance_m[uncovered],
+        result.zone[uncovered],
+        np.zeros(0) if poor is None else poor[uncovered],
+    ):
+        hasher.update(np.ascontiguousarray(array).tobytes())
+        hasher.update(b"|")
+    hasher.update(b"poor" if poor is not None else b"none")
+    return f"gaps:{hasher.hexdigest()}"
+
+
+def kept_gaps(
+    context: CommuneContext,
+    result: CoverageResult,
+    *,
+    spacing_m: float = DEFAULT_SPACING_M,
+    min_population: float = 0.0,
+    by: GapRanking = "population",
+) -> KeptGaps:
+    """Return the gaps of a coverage result of the commune, kept for the next same question.
+
+    Keyed by the digest of their inputs (:func:`gaps_digest`), not by a revision: an asset
+    written, moved or removed changes who is covered and so the key, and a scenario's assets
+    likewise; the same inputs always give the same gaps.
+    """
+    boundary = context.record.boundary
+    key = gaps_digest(result, boundary, spacing_m=spacing_m, min_population=min_population, by=by)
+    return context.kept(
+        key,
+        lambda: KeptGaps(
+            find_gaps(result, boundary, spacing_m=spacing_m, min_population=min_population, by=by)
+        ),
+    )
+
+
+def gap_membership(before: CoverageResult, gaps: list[Gap]) -> npt.NDArray[np.int64]:
+    """Return, for each uncovered demand point, the rank of the first gap covering it (0: none).
+
+    One bulk query of the points' tree by the gaps' polygons: testing every gap against every
+    point took seconds on a city of a few hundred gaps.
+    """
+    membership = np.zeros(len(before.population), dtype=np.int64)
+    if not gaps:
+        return membership
+    x, y = metric_transformer().transform(before.lon, before.lat)
+    points = shapely.points(np.asarray(x), np.asarray(y))
+    polygons = np.array([gap.geometry_metric for gap in gaps], dtype=object)
+    which, point = shapely.STRtree(points).query(polygons, predicate="covers")
+    keep = ~before.covered[point]
+    which, point = which[keep], point[keep]
+    first = np.full(len(membership), len(gaps), dtype=np.int64)
+    np.minimum.at(first, point, which)
+    ranks = np.array([gap.rank for gap in gaps] + [0], dtype=np.int64)
+    membership[:] = ranks[first]
+    return membership

@@ -16,7 +16,7 @@ from mobility.coverage.analysis import CoverageResult, compute_coverage, describ
 from mobility.coverage.areas import compute_service_areas, describe_drawing
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
-from mobility.coverage.gaps import RANKING_RULES, GapRanking, demand_spacing_m, find_gaps
+from mobility.coverage.gaps import RANKING_RULES, GapRanking, demand_spacing_m, kept_gaps
 from mobility.coverage.layers import ScenarioChanges, describe_scenario, read_layer
 from mobility.coverage.surroundings import check_reach
 from mobility.coverage.threshold import Threshold
@@ -100,11 +100,9 @@ def run_gaps(
     """
     result = run_coverage(context, store, question, scenario, bounded=False)
     spacing = demand_spacing_m(result)
-    gaps = find_gaps(
-        result, context.record.boundary, spacing_m=spacing, min_population=min_population, by=by
-    )
+    gaps = kept_gaps(context, result, spacing_m=spacing, min_population=min_population, by=by)
     return AnalysisCollection(
-        features=[gap.to_feature() for gap in gaps],
+        features=gaps.features(),
         summary=result.summary(),
         notes=result.notes,
         method=result.method

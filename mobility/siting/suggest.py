@@ -23,10 +23,9 @@ from mobility.coverage.analysis import (
 )
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
-from mobility.coverage.gaps import Gap, find_gaps
+from mobility.coverage.gaps import KeptGaps, kept_gaps
 from mobility.coverage.threshold import Threshold
 from mobility.errors import FieldProblem, InvalidInputError
-from mobility.geo import metric_transformer
 from mobility.siting.candidates import Candidate, exclude
 from mobility.siting.instance import network_problem
 from mobility.siting.problem import MAX_COUNT, SitingSolution
@@ -202,7 +201,7 @@ def suggest_sites(
     before = compute_coverage(  # unbounded: the gaps tell how far their nearest asset is
         context, existing, threshold=threshold, asset_filter=request.existing_filter, bounded=False
     )
-    gaps = find_gaps(before, context.record.boundary)
+    gaps = kept_gaps(context, before)
     sites = _explain(problem.matrix, solution, usable, snapped.edge_index, engine, before, gaps)
     notes = list(before.notes)
     wanted = request.count
@@ -251,28 +250,6 @@ def _costs(candidates: list[Candidate], request: SitingRequest) -> np.ndarray | 
     return np.array(costs, dtype=np.float64)
 
 
-def gap_membership(before: CoverageResult, gaps: list[Gap]) -> np.ndarray:
-    """Return, for each uncovered demand point, the rank of the first gap covering it (0: none).
-
-    One bulk query of the points' tree by the gaps' polygons: testing every gap against every
-    point took seconds on a city of a few hundred gaps.
-    """
-    membership = np.zeros(len(before.population), dtype=np.int64)
-    if not gaps:
-        return membership
-    x, y = metric_transformer().transform(before.lon, before.lat)
-    points = shapely.points(np.asarray(x), np.asarray(y))
-    polygons = np.array([gap.geometry_metric for gap in gaps], dtype=object)
-    which, point = shapely.STRtree(points).query(polygons, predicate="covers")
-    keep = ~before.covered[point]
-    which, point = which[keep], point[keep]
-    first = np.full(len(membership), len(gaps), dtype=np.int64)
-    np.minimum.at(first, point, which)
-    ranks = np.array([gap.rank for gap in gaps] + [0], dtype=np.int64)
-    membership[:] = ranks[first]
-    return membership
-
-
 def _explain(
     matrix: Any,
     solution: SitingSolution,
@@ -280,9 +257,9 @@ def _explain(
     edge_index: np.ndarray,
     engine: Any,
     before: CoverageResult,
-    gaps: list[Gap],
+    gaps: KeptGaps,
 ) -> list[SiteSuggestion]:
-    membership = gap_membership(before, gaps)
+    membership = gaps.membership(before)
     covered = np.asarray(before.covered, dtype=bool).copy()
     total = before.population_total
     sites = []

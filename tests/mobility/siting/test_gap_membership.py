@@ -10,11 +10,10 @@ from mobility.assets import Layer
 from mobility.coverage.analysis import compute_coverage
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
-from mobility.coverage.gaps import find_gaps
+from mobility.coverage.gaps import find_gaps, gap_membership
 from mobility.coverage.threshold import make_threshold
 from mobility.geo import metric_transformer
 from mobility.scenarios import base_assets
-from mobility.siting.suggest import gap_membership
 from mobility.store import SqlStore
 
 
