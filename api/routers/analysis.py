@@ -9,10 +9,15 @@ from fastapi.responses import JSONResponse
 from api.deps import ContextDep, ScenarioDep, StoreDep
 from api.params import AnswerFormat
 from api.questions import CoverageQuestionDep
-from api.responses import GeoJSONResponse, problem_responses
+from api.responses import (
+    EncodedGeoJSONResponse,
+    GeoJSONResponse,
+    ModelJSONResponse,
+    problem_responses,
+)
 from api.schemas_analysis import AnalysisFeatureCollection, CoverageReport
 from mobility.coverage.gaps import GapRanking
-from mobility.coverage.report import coverage_report, demand_collection
+from mobility.coverage.report import coverage_report, demand_collection_json
 from mobility.coverage.run import run_coverage, run_gaps, run_service_areas
 
 router = APIRouter(prefix="/communes/{code}", tags=["Coverage and gaps"])
@@ -42,12 +47,12 @@ def get_coverage(
         AnswerFormat,
         Query(description="json: report; geojson: every demand point with its distance."),
     ] = "json",
-) -> CoverageReport | GeoJSONResponse:
+) -> ModelJSONResponse | EncodedGeoJSONResponse:
     """Return who lives within the threshold of the layer's assets, along the streets."""
     result = run_coverage(context, store, question, scenario)
     if f == "geojson":
-        return GeoJSONResponse(demand_collection(result).to_geojson())
-    return CoverageReport.model_validate(coverage_report(result))
+        return EncodedGeoJSONResponse(demand_collection_json(result))
+    return ModelJSONResponse(CoverageReport.model_validate(coverage_report(result)))
 
 
 @router.get(

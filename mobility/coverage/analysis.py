@@ -65,7 +65,7 @@ def population_missing_reason(code: str, *, layer_loaded: bool) -> str:
 def missing_population_reason(context: CommuneContext) -> str | None:
     """Return why no share can be computed for the commune, or None when it has inhabitants."""
     demand = context.demand
-    if demand is not None and float(demand.points["population"].sum()) > 0:
+    if demand is not None and float(context.demand_columns.population.sum()) > 0:
         return None
     return population_missing_reason(context.record.code, layer_loaded=demand is not None)
 
@@ -121,6 +121,9 @@ class CoverageResult:
     """Why the commune counts no inhabitants (see :func:`missing_population_reason`)."""
     poverty: PovertyPoints = field(default_factory=lambda: PovertyPoints(None, None))
     """The poor households and living standards the demand points carry (Filosofi grid)."""
+    zone_groups: tuple[npt.NDArray[np.str_], npt.NDArray[np.int64]] | None = None
+    """The sorted zone names and each point's row in them, as ``np.unique(zone,
+    return_inverse=True)`` gives them (made once per commune); None: found when asked."""
 
     @property
     def population_total(self) -> float:
@@ -151,7 +154,10 @@ class CoverageResult:
         One pass over the demand points (a sort and two weighted counts): a city of a thousand
         zones and a hundred thousand points would spend most of its answer comparing names.
         """
-        names, index = np.unique(self.zone, return_inverse=True)
+        if self.zone_groups is not None:
+            names, index = self.zone_groups
+        else:
+            names, index = np.unique(self.zone, return_inverse=True)
         size = len(names)
         population = np.bincount(index, weights=self.population, minlength=size)
         served = np.where(self.covered, self.population, 0.0)
@@ -165,9 +171,10 @@ class CoverageResult:
         """Return population-weighted p50, p90 and max of the distance (None when unreachable)."""
         if self.population_total <= 0:
             return {"p50_m": None, "p90_m": None, "max_m": None}
+        p50, p90 = weighted_quantiles(self.distance_m, self.population, (0.5, 0.9))
         return {
-            "p50_m": _weighted_quantile(self.distance_m, self.population, 0.5),
-            "p90_m": _weighted_quantile(self.distance_m, self.population, 0.9),
+            "p50_m": p50,
+            "p90_m": p90,
             "max_m": _finite_or_none(float(np.max(self.distance_m[self.population > 0]))),
         }
 
@@ -197,13 +204,28 @@ def _finite_or_none(value: float) -> float | None:
     return round(value, 2) if np.isfinite(value) else None
 
 
-def _weighted_quantile(values: FloatArray, weights: FloatArray, q: float) -> float | None:
-    """Return the smallest value v such that the weight of values <= v reaches q of the total."""
-    order = np.argsort(values, kind="stable")
+def weighted_quantiles(
+    values: FloatArray, weights: FloatArray, quantiles: Sequence[float]
+) -> list[float | None]:
+    """Return, for each q, the smallest value v such that the weight of values <= v reaches q.
+
+    The values are put in one stable order for every q. Only the finite ones are sorted: the
+    stable order puts the others (not reached, ``inf``) last in their own order, which is how
+    they are appended; a quantile falling among them is unreachable (None).
+    """
+    finite = np.flatnonzero(np.isfinite(values))
+    if len(finite) < len(values) and not np.all(np.isposinf(np.delete(values, finite))):
+        order = np.argsort(values, kind="stable")  # NaN: let the full sort place them
+    else:
+        unreached = np.flatnonzero(~np.isfinite(values))
+        order = np.concatenate([finite[np.argsort(values[finite], kind="stable")], unreached])
     cumulative = np.cumsum(weights[order])
     total = cumulative[-1]
-    index = int(np.searchsorted(cumulative, q * total, side="left"))
-    return _finite_or_none(float(values[order][min(index, len(order) - 1)]))
+    picked = []
+    for q in quantiles:
+        index = int(np.searchsorted(cumulative, q * total, side="left"))
+        picked.append(_finite_or_none(float(values[order[min(index, len(order) - 1)]])))
+    return picked
 
 
 def snap_assets(context: CommuneContext, mode: Mode, assets: list[Asset]) -> SnappedPoints:
@@ -236,14 +258,8 @@ def compute_coverage(
     distance, cost = measured.distance_m, measured.cost
     covered = cost <= threshold.cutoff
     points = context.demand.points if context.demand is not None else None
-    if points is None or points.empty:
-        lon = lat = population = np.zeros(0)
-        zone = np.zeros(0, dtype=np.str_)
-    else:
-        lon = points.geometry.x.to_numpy()
-        lat = points.geometry.y.to_numpy()
-        population = points["population"].to_numpy(dtype=np.float64)
-        zone = points["zone"].astype(str).to_numpy()
+    columns = context.demand_columns
+    population = columns.population
     notes = _notes(context, assets, snapped_assets, demand, population, asset_filter)
     return CoverageResult(
         commune=context.record.code,
@@ -251,10 +267,10 @@ def compute_coverage(
         asset_filter=asset_filter,
         assets_used=int((~snapped_assets.too_far).sum()),
         assets_off_network=int(snapped_assets.too_far.sum()),
-        lon=lon,
-        lat=lat,
+        lon=columns.lon,
+        lat=columns.lat,
         population=population,
-        zone=zone,
+        zone=columns.zone,
         distance_m=distance,
         cost=cost,
         off_network=demand.too_far.copy(),
@@ -264,6 +280,7 @@ def compute_coverage(
         notes=notes,
         population_reason=missing_population_reason(context),
         poverty=PovertyPoints.of(points, len(population)),
+        zone_groups=(columns.zone_names, columns.zone_index),
     )
 
 

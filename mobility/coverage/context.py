@@ -20,6 +20,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from mobility.commune import CommuneModel, Mode
+from mobility.coverage.demand_columns import DemandColumns
 from mobility.coverage.prepared import build_key, keep_prepared, read_prepared
 from mobility.coverage.prepared import fingerprint as fingerprint  # re-exported
 from mobility.coverage.prepared_codec import PreparedCommune, PreparedMode
@@ -81,6 +82,11 @@ class CommuneContext:
     def place(self) -> Place:
         """Return the commune's outline and surroundings, the one rule of what stands inside."""
         return Place.of(self.record)
+
+    @cached_property
+    def demand_columns(self) -> DemandColumns:
+        """Return the demand points' columns and zone grouping, made once (read-only)."""
+        return DemandColumns.of(self.demand)
 
     @cached_property
     def demand(self) -> DemandPoints | None:

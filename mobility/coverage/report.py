@@ -10,8 +10,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+import orjson
+
 from mobility.coverage.analysis import CoverageResult
-from mobility.geojson import AnalysisCollection, Feature
+from mobility.geojson import AnalysisCollection, Feature, encode_json, feature_collection_json
 
 
 def coverage_report(result: CoverageResult) -> dict[str, Any]:
@@ -59,3 +63,71 @@ def demand_feature(result: CoverageResult, index: int) -> Feature:
         },
         "properties": properties,
     }
+
+
+def demand_collection_json(result: CoverageResult) -> bytes:
+    """Return :func:`demand_collection` as GeoJSON bytes, each point written straight as text.
+
+    The same values as encoding the collection's dicts (the tests compare them), in a fraction
+    of the time: the 56,000 points of Paris made into dicts spend most of their time in the
+    garbage collector, which walks every container the process holds as they pile up, then in
+    the encoder; text is neither.
+    """
+    return feature_collection_json(
+        demand_feature_texts(result),
+        summary=result.summary(),
+        notes=result.notes,
+        method=result.method,
+    )
+
+
+def demand_feature_texts(result: CoverageResult) -> list[str]:
+    """Return every demand point's Feature as JSON text, as :func:`demand_feature` gives it.
+
+    Numbers are rounded as the dicts round them (Python's ``round``) and written by orjson a
+    whole column at a time (shortest round-trip text, as ``repr``); zone names are encoded once
+    per zone.
+    """
+    if result.zone_groups is not None:
+        names, rows = result.zone_groups
+        named = [encode_json(str(name)) for name in names.tolist()]
+        zones = [named[row] for row in rows.tolist()]
+    else:
+        zones = [encode_json(str(zone)) for zone in result.zone.tolist()]
+    distances = _column([_rounded(d, 2) for d in result.distance_m.tolist()])
+    if result.threshold.weight == "time":
+        minutes = _column([_rounded(c / 60, 3) for c in result.cost.tolist()])
+        times = [f',"time_min":{value}' for value in minutes]
+    else:
+        times = [""] * len(distances)
+    columns = zip(
+        _column(result.lon),
+        _column(result.lat),
+        distances,
+        result.covered.tolist(),
+        _column([round(p, 3) for p in result.population.tolist()]),
+        zones,
+        result.off_network.tolist(),
+        times,
+        strict=True,
+    )
+    return [
+        f'{{"type":"Feature","id":{index},"geometry":{{"type":"Point","coordinates":'
+        f'[{lon},{lat}]}},"properties":{{"distance_m":{distance},'
+        f'"covered":{"true" if covered else "false"},"population":{population},'
+        f'"zone":{zone},"off_network":{"true" if off else "false"}{time}}}}}'
+        for index, (lon, lat, distance, covered, population, zone, off, time) in enumerate(columns)
+    ]
+
+
+def _rounded(value: float, digits: int) -> float | None:
+    """Return a number rounded as the Feature dicts round it; None when infinite."""
+    return round(value, digits) if math.isfinite(value) else None
+
+
+def _column(values: npt.NDArray[np.float64] | list[float | None]) -> list[str]:
+    """Return each number of a column as JSON text (null for None), encoded in one call."""
+    if len(values) == 0:
+        return []
+    text = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY).decode()
+    return text[1:-1].split(",")

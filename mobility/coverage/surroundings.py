@@ -18,6 +18,7 @@ reach is refused.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -51,7 +52,13 @@ def in_surroundings(context: CommuneContext, assets: Sequence[Asset]) -> np.ndar
         return np.zeros(len(assets), dtype=bool)
     lon = np.array([asset.lon for asset in assets], dtype=np.float64)
     lat = np.array([asset.lat for asset in assets], dtype=np.float64)
-    return ~np.asarray(context.place.inside_commune(lon, lat), dtype=bool)
+    hasher = hashlib.blake2b(lon.tobytes(), digest_size=16)
+    hasher.update(lat.tobytes())
+    outside = context.kept(  # the same positions tested against the same outline: kept
+        f"outside:{len(lon)}:{hasher.hexdigest()}",
+        lambda: ~np.asarray(context.place.inside_commune(lon, lat), dtype=bool),
+    )
+    return outside.copy()
 
 
 def describe_surroundings(
