@@ -4,9 +4,12 @@
 Builds Paris (75056) from ``data/idf-context`` through ``mobility commune import`` into a store
 of its own (``var/bench/paris.sqlite``) when absent, starts the app in a fresh process and times
 every analysis endpoint through HTTP: the first answer after the start, then the warm answer
-(median). Beside them, in this process, the domain share of the warm coverage (the function the
-route calls) and the floor: one scipy multi-source Dijkstra from the charging points' crossings,
-cut at the reach. Prints the table, the ratios against the goals and the worker's peak RSS.
+(median). The first coverage is also timed on a copy of the store without its prepared payload
+(what every new worker paid before it was kept). Beside them, in this process, the domain share
+of the warm coverage (the function the route calls), the preparation kept with the store (built
+from the sources, written, read back) and the encoding of the large answers, and the floor: one
+scipy multi-source Dijkstra from the charging points' crossings, cut at the reach. Prints the
+tables, the ratios against the goals and the worker's peak RSS.
 
     python scripts/bench_city.py [--runs N]
 """
@@ -14,8 +17,11 @@ cut at the reach. Prints the table, the ratios against the goals and the worker'
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -116,6 +122,23 @@ def timed_request(call: Callable[[], httpx.Response]) -> tuple[float, httpx.Resp
     return elapsed, response
 
 
+def first_without_payload(url_path: Path) -> float:
+    """Time the first coverage of a worker on a copy of the store whose payload was dropped."""
+    copy = url_path.with_name("paris-unprepared.sqlite")
+    shutil.copy(url_path, copy)
+    try:
+        with sqlite3.connect(copy) as conn:
+            conn.execute("DELETE FROM commune_prepared")
+        with serve(f"sqlite:///{copy}") as (base, _):
+            client = httpx.Client(base_url=base, timeout=600)
+            first, _ = timed_request(lambda: client.get(f"/communes/{CODE}/coverage", params=QUERY))
+            client.close()
+        return first
+    finally:
+        for path in copy.parent.glob(copy.name + "*"):
+            path.unlink()
+
+
 def endpoint_times(base: str, runs: int) -> dict[str, dict[str, Any]]:
     """First and warm (median) answer of every analysis endpoint on Paris, through HTTP."""
     client = httpx.Client(base_url=base, timeout=600)
@@ -137,6 +160,73 @@ def endpoint_times(base: str, runs: int) -> dict[str, dict[str, Any]]:
         rows[name] = {"first_s": first, "warm_s": statistics.median(warm), "body": response}
     client.close()
     return rows
+
+
+def preparation(url: str) -> dict[str, float]:
+    """Build the commune from its sources as an import does, encode it, read it back."""
+    from mobility.coverage.context import CommuneContext, stored_model
+    from mobility.coverage.prepared import build_key, read_prepared
+    from mobility.coverage.prepared_codec import encode_prepared
+    from mobility.network.snapping import DEFAULT_MAX_SNAP_M
+    from mobility.store import open_store
+
+    store = open_store(url)
+    try:
+        record = store.get_commune(CODE)
+        key = build_key(record, max_snap_m=DEFAULT_MAX_SNAP_M)
+        started = time.perf_counter()
+        prepared = CommuneContext(stored_model(store, record)).prepare(key)
+        built = time.perf_counter() - started
+        payload = encode_prepared(prepared)
+        reads = [_timed(lambda: read_prepared(store, CODE, key)) for _ in range(3)]
+    finally:
+        store.close()
+    return {"build_s": built, "payload_mb": len(payload) / 1e6, "read_s": statistics.median(reads)}
+
+
+def encodings(url: str, runs: int) -> dict[str, float]:
+    """Encode the warm coverage's report and demand points the standard way and the fast way."""
+    from fastapi.encoders import jsonable_encoder
+
+    from api.schemas_analysis import CoverageReport
+    from mobility.assets import Layer
+    from mobility.coverage.context import ContextCache
+    from mobility.coverage.filters import AssetFilter
+    from mobility.coverage.report import coverage_report, demand_collection, demand_collection_json
+    from mobility.coverage.run import CoverageQuestion, run_coverage
+    from mobility.coverage.threshold import make_threshold
+    from mobility.store import open_store
+
+    store = open_store(url)
+    try:
+        context = ContextCache().get(store, CODE)
+        question = CoverageQuestion(
+            make_threshold("walk", within_m=WITHIN_M), AssetFilter(Layer.CHARGING_POINTS)
+        )
+        result = run_coverage(context, store, question)
+    finally:
+        store.close()
+
+    def report_standard() -> None:
+        model = CoverageReport.model_validate(coverage_report(result))
+        json.dumps(jsonable_encoder(CoverageReport.model_validate(model.model_dump())))
+
+    def report_fast() -> None:
+        CoverageReport.model_validate(coverage_report(result)).model_dump_json()
+
+    def points_standard() -> None:
+        json.dumps(demand_collection(result).to_geojson())
+
+    def points_fast() -> None:
+        demand_collection_json(result)
+
+    few = max(3, runs // 2)
+    return {
+        "report_standard_s": statistics.median(_timed(report_standard) for _ in range(runs)),
+        "report_fast_s": statistics.median(_timed(report_fast) for _ in range(runs)),
+        "points_standard_s": statistics.median(_timed(points_standard) for _ in range(few)),
+        "points_fast_s": statistics.median(_timed(points_fast) for _ in range(few)),
+    }
 
 
 def domain_and_floor(url: str, runs: int) -> dict[str, float]:
@@ -195,9 +285,13 @@ def main() -> None:
     if not STORE.exists():
         STORE.parent.mkdir(parents=True, exist_ok=True)
         build_store(url)
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with serve(url) as (base, pid):
         rows = endpoint_times(base, args.runs)
         rss_mb = peak_rss_mb(pid)
+    unprepared_s = first_without_payload(STORE)
+    prepared = preparation(url)
+    encoded = encodings(url, args.runs)
     figures = domain_and_floor(url, args.runs)
     coverage = rows["GET /coverage"]
     solve_s = float(rows["POST /siting (20 sites)"]["body"].json()["summary"]["solve_time_s"])
@@ -210,10 +304,23 @@ def main() -> None:
     print("|---|---|---|")
     for name, row in rows.items():
         print(f"| `{name}` | {row['first_s'] * 1000:.0f} ms | {row['warm_s'] * 1000:.1f} ms |")
+    print(f"| `GET /coverage`, no payload kept (built from the sources) | {unprepared_s:.1f} s | |")
     print(f"| coverage, domain (run_coverage) | | {figures['domain_s'] * 1000:.1f} ms |")
     print(
         f"| floor: scipy multi-source Dijkstra cut at {WITHIN_M:g} m | | {floor_s * 1000:.2f} ms |"
     )
+    print()
+    print("| kept with the store | figure |")
+    print("|---|---|")
+    print(f"| preparation built from the sources (at import) | {prepared['build_s']:.1f} s |")
+    print(f"| payload | {prepared['payload_mb']:.1f} MB |")
+    print(f"| payload read and decoded | {prepared['read_s'] * 1000:.0f} ms |")
+    print()
+    print("| encoding (warm coverage) | standard | fast | ratio |")
+    print("|---|---|---|---|")
+    for name, label in (("report", "JSON report"), ("points", "f=geojson demand points")):
+        slow, fast = encoded[f"{name}_standard_s"], encoded[f"{name}_fast_s"]
+        print(f"| {label} | {slow * 1000:.1f} ms | {fast * 1000:.1f} ms | {slow / fast:.1f}x |")
     ratios = {
         "coverage_http_x_floor": coverage["warm_s"] / floor_s,
         "coverage_domain_x_floor": figures["domain_s"] / floor_s,
@@ -229,6 +336,7 @@ def main() -> None:
     for name, value in ratios.items():
         target = GOALS[name]
         print(f"| {name} | {value:.2f} | < {target:g} | {'yes' if value < target else 'no'} |")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
