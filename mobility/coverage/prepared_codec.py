@@ -16,7 +16,7 @@ import hashlib
 import io
 import json
 import zipfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import geopandas as gpd
@@ -236,11 +236,19 @@ def _decode_demand(meta: Any, arrays: dict[str, npt.NDArray[Any]]) -> DemandPoin
     if meta["geometry"] != "geometry":
         points = points.rename_geometry(meta["geometry"])
     method = dict(meta["method"])
-    for name in ("zones_without_streets", "zones_with_zero_population"):
-        method[name] = tuple(method[name])
+    for item in fields(DemandMethod):  # JSON gave lists where the method holds tuples
+        if str(item.type).startswith("tuple") and item.name in method:
+            method[item.name] = _as_tuples(method[item.name])
     clip = method.get("boundary_clip")
     if clip is not None:
         method["boundary_clip"] = ZonesClip(
             **{**clip, "zones_straddling": tuple(clip["zones_straddling"])}
         )
     return DemandPoints(points=points, method=DemandMethod(**method))
+
+
+def _as_tuples(value: Any) -> Any:
+    """Return a JSON value with every list turned into a tuple, nested ones too."""
+    if isinstance(value, list):
+        return tuple(_as_tuples(item) for item in value)
+    return value
