@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import shapely
 from numpy.typing import NDArray
 from pyproj import Transformer
@@ -39,6 +41,7 @@ POVERTY_FIELDS = {"poor_households": "men_pauv", "living_standard_sum": "ind_snv
 """What the demand carries beside the inhabitants, and the grid's column for it."""
 _NUMBERS = ("ind", "men", "men_pauv", "ind_snv")
 _IMPUTED = ("i_est_200", "i_est_cr")
+_READ = frozenset({ID_FIELD, *_NUMBERS, *_IMPUTED})
 _ID = re.compile(r"^CRS3035RES(?P<res>\d+)mN(?P<n>\d+)E(?P<e>\d+)$")
 _PARQUET_MAGIC = b"PAR1"
 _YEAR = re.compile(r"(?<!\d)(20[0-9]{2})(?!\d)")
@@ -147,23 +150,41 @@ def read_grid(data: bytes, outline: BaseGeometry) -> GridSquares:
 
 
 def _table(data: bytes) -> pd.DataFrame:
-    """Return the grid's rows, whatever the container."""
+    """Return the grid's rows, whatever the container, with only the columns read here.
+
+    The national grid holds some two million squares and thirty columns: reading only the id,
+    the counts and the imputation flag keeps a national CSV or Parquet file to a few columns in
+    memory.
+    """
     if data.startswith(_PARQUET_MAGIC):
         try:
-            return pd.read_parquet(io.BytesIO(data))
-        except (OSError, ValueError) as exc:
+            names = pq.ParquetFile(io.BytesIO(data)).schema_arrow.names
+            return pd.read_parquet(io.BytesIO(data), columns=[n for n in names if _needed(n)])
+        except (OSError, ValueError, pa.ArrowException) as exc:
             raise UnsupportedFormatError(f"the grid's Parquet file is broken: {exc}") from exc
     if sniff_format(data) is not None:
         with open_vector_file(data, what="grid") as opened:
             frame = opened.read(opened.only_layer())
         return pd.DataFrame(frame.drop(columns=frame.geometry.name))
-    text = data.decode("utf-8-sig", errors="replace")
-    head = text.split("\n", 1)[0]
-    separator = ";" if head.count(";") > head.count(",") else ","
+    head = data[:4096].split(b"\n", 1)[0]
+    separator = ";" if head.count(b";") > head.count(b",") else ","
     try:
-        return pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False)
+        return pd.read_csv(
+            io.BytesIO(data),
+            sep=separator,
+            dtype=str,
+            keep_default_na=False,
+            usecols=_needed,
+            encoding="utf-8-sig",
+            encoding_errors="replace",
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise UnsupportedFormatError(f"the grid is no CSV, GeoPackage or Parquet: {exc}") from exc
+
+
+def _needed(name: object) -> bool:
+    """Tell whether a column of the grid is one read here (in any case)."""
+    return str(name).strip().lower() in _READ
 
 
 def _counts(column: pd.Series, name: str) -> NDArray[np.float64]:
