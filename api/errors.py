@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.methods import allowed_methods
 from mobility.errors import (
     ConflictError,
     FieldProblem,
@@ -147,6 +148,16 @@ def _field_of(location: tuple[Any, ...]) -> str:
     return ".".join(parts) or "request"
 
 
+def _problem_of(error: Any) -> FieldProblem:
+    """Turn one of FastAPI's validation errors into a field problem."""
+    location = tuple(error.get("loc", ()))
+    if error.get("type") == "json_invalid":  # loc is ("body", offset): the body is the field
+        offset = location[-1] if len(location) > 1 else "?"
+        reason = (error.get("ctx") or {}).get("error", "syntax error")
+        return FieldProblem("body", f"not valid JSON at character {offset}: {reason}")
+    return FieldProblem(_field_of(location), str(error.get("msg", "invalid")))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every failure into problem+json."""
 
@@ -165,17 +176,23 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [
-            FieldProblem(_field_of(tuple(error.get("loc", ()))), str(error.get("msg", "invalid")))
-            for error in exc.errors()
-        ]
+        problems = [_problem_of(error) for error in exc.errors()]
         fields = ", ".join(sorted({problem.field for problem in problems}))
         return problem_response(request, 422, f"invalid request: {fields}", problems=problems)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "")
-        return problem_response(request, exc.status_code, detail, headers=dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        allowed = (
+            []
+            if exc.status_code != 405
+            else allowed_methods(request.app.router.routes, request.scope)
+        )
+        if allowed:
+            headers["Allow"] = ", ".join(allowed)
+            detail = f"{request.method} is not served here; this resource takes {headers['Allow']}"
+        return problem_response(request, exc.status_code, detail, headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -16,6 +16,7 @@ from api import schemas
 from api.params import HubModeQuery, MaxPowerKw, MinPowerKw, ParkingKindQuery
 from api.query import Paging
 from mobility.assets import Layer
+from mobility.errors import FieldProblem, InvalidInputError
 from mobility.store.base import AssetQuery
 
 
@@ -47,7 +48,13 @@ class LayerFilters:
 def charging_filters(
     min_power_kw: MinPowerKw = None, max_power_kw: MaxPowerKw = None
 ) -> LayerFilters:
-    """Read the power filters of the charging-points layer."""
+    """Read the power filters of the charging-points layer; an empty range is refused."""
+    if min_power_kw is not None and max_power_kw is not None and min_power_kw > max_power_kw:
+        message = f"min_power_kw ({min_power_kw:g}) exceeds max_power_kw ({max_power_kw:g})"
+        raise InvalidInputError(
+            "the power range is empty",
+            problems=[FieldProblem("min_power_kw", message), FieldProblem("max_power_kw", message)],
+        )
     return LayerFilters(min_power_kw=min_power_kw, max_power_kw=max_power_kw)
 
 
@@ -72,6 +79,8 @@ class LayerSpec:
     plural: str
     properties: type[BaseModel]
     filters: Callable[..., LayerFilters]
+    example_id: str
+    """A feature of the shipped commune, the example the OpenAPI document gives for featureId."""
 
 
 LAYER_SPECS: tuple[LayerSpec, ...] = (
@@ -84,6 +93,7 @@ LAYER_SPECS: tuple[LayerSpec, ...] = (
         "ChargingPoints",
         schemas.ChargingPointProperties,
         charging_filters,
+        "FRV75EPX10113",
     ),
     LayerSpec(
         Layer.PARKING,
@@ -94,6 +104,7 @@ LAYER_SPECS: tuple[LayerSpec, ...] = (
         "Parkings",
         schemas.ParkingProperties,
         parking_filters,
+        "osm-node-2551682391",
     ),
     LayerSpec(
         Layer.HUBS,
@@ -104,5 +115,6 @@ LAYER_SPECS: tuple[LayerSpec, ...] = (
         "Hubs",
         schemas.HubProperties,
         hub_filters,
+        "idfm-42280",
     ),
 )

@@ -12,9 +12,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from api.audit import WriteAudit
 from api.auth import require_read
 from api.errors import install_error_handlers
+from api.json_body import StrictJsonBody
 from api.layers import LAYER_SPECS
 from api.limits import BodySizeLimit
 from api.map_page import static_files
+from api.methods import HeadAsGet
+from api.openapi_doc import install_openapi
 from api.rate_limits import RateLimits
 from api.routers import (
     analysis,
@@ -101,11 +104,14 @@ def create_app(settings: Settings) -> FastAPI:
             allow_headers=["Content-Type", "X-API-Key", "Accept", "If-Match", "Authorization"],
             expose_headers=["Location", "ETag"],
         )
+    app.add_middleware(StrictJsonBody, max_bytes=int(settings.max_json_mb * 1_000_000))
     app.add_middleware(BodySizeLimit, max_bytes=int(settings.max_upload_mb * 1_000_000))
     app.add_middleware(AnalysisTimeLimit, limit_s=settings.analysis_time_limit_s)
     app.add_middleware(WriteAudit, store=lambda: app.state.store)
     app.add_middleware(RateLimits, store=lambda: app.state.store, settings=settings)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
+    install_openapi(app)
     return app
 
 

@@ -22,10 +22,17 @@ from mobility.regulation.inputs import VehicleCount
 INSEE_PATTERN = INSEE_CODE_PATTERN
 SCENARIO_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
-CodePath = Annotated[str, Path(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.")]
+SHIPPED_COMMUNE = "75110"
+"""Paris 10e, the commune that ships with the code: the example every ``code`` gives."""
+
+CodePath = Annotated[
+    str,
+    Path(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.", examples=[SHIPPED_COMMUNE]),
+]
 """The ``{code}`` of every ``/communes/{code}/…`` route."""
 CommuneQuery = Annotated[
-    str | None, Query(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.")
+    str | None,
+    Query(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.", examples=[SHIPPED_COMMUNE]),
 ]
 """An optional commune to narrow a list to."""
 ScenarioIdPath = Annotated[str, Path(pattern=SCENARIO_ID_PATTERN, description="Scenario id.")]
@@ -45,7 +52,8 @@ WithinM = Annotated[
     Query(
         gt=0,
         le=MAX_WITHIN_M,
-        description=f"Reach along the streets, metres (at most {MAX_WITHIN_M:,.0f}).",
+        description=f"Reach along the streets, metres (at most {MAX_WITHIN_M:,.0f}); give "
+        "within_m or within_min, not both.",
     ),
 ]
 WithinMin = Annotated[
@@ -53,7 +61,8 @@ WithinMin = Annotated[
     Query(
         gt=0,
         le=MAX_WITHIN_MIN,
-        description=f"Reach in travel time, minutes (at most {MAX_WITHIN_MIN:g}).",
+        description=f"Reach in travel time, minutes (at most {MAX_WITHIN_MIN:g}); give "
+        "within_min or within_m, not both.",
     ),
 ]
 HubWithinM = Annotated[
@@ -78,17 +87,34 @@ def hub_reach_override(label: str) -> object:
 
 MinPowerKw = Annotated[
     float | None,
-    Query(ge=0, le=MAX_POWER_KW, description="Charging points of at least this power (kW)."),
+    Query(
+        ge=0,
+        le=MAX_POWER_KW,
+        description="Charging points of at least this power (kW); not above max_power_kw "
+        "(layer charging-points).",
+    ),
 ]
 MaxPowerKw = Annotated[
     float | None,
-    Query(ge=0, le=MAX_POWER_KW, description="Charging points of at most this power (kW)."),
+    Query(
+        ge=0,
+        le=MAX_POWER_KW,
+        description="Charging points of at most this power (kW); not below min_power_kw.",
+    ),
 ]
-ParkingKindQuery = Annotated[ParkingKind | None, Query(description="Parking for this vehicle.")]
-HubModeQuery = Annotated[HubMode | None, Query(description="Hubs served by this mode.")]
+ParkingKindQuery = Annotated[
+    ParkingKind | None, Query(description="Parking for this vehicle (layer parking).")
+]
+HubModeQuery = Annotated[
+    HubMode | None, Query(description="Hubs served by this mode (layer hubs).")
+]
 BevQuery = Annotated[
-    VehicleCount | None, Query(description="Registered battery-electric cars (AFIR).")
+    VehicleCount | None,
+    Query(description="Registered battery-electric cars (AFIR); give bev and phev together."),
 ]
-PhevQuery = Annotated[VehicleCount | None, Query(description="Registered plug-in hybrids (AFIR).")]
+PhevQuery = Annotated[
+    VehicleCount | None,
+    Query(description="Registered plug-in hybrids (AFIR); give phev and bev together."),
+]
 AnswerFormat = Literal["json", "geojson"]
 """``f``: the JSON report, or the same answer as a GeoJSON FeatureCollection."""

@@ -29,8 +29,18 @@ IF_MATCH_DESCRIPTION = (
     "The ETag of the record as the client last read it (or `*`: any existing record). The write "
     "lands only if the record is still at that revision; otherwise 412 and nothing changes."
 )
+_TAG = r'(W/)?"[\x21\x23-\x7e]*"'
+IF_MATCH_PATTERN = rf"^ *(\*|{_TAG}( *, *{_TAG})*) *$"
+"""What :func:`parse_if_match` reads, stated in the document (a value outside it gets the 400)."""
 IfMatchHeader = Annotated[
-    str | None, Header(alias="If-Match", description=IF_MATCH_DESCRIPTION, max_length=2000)
+    str | None,
+    Header(
+        alias="If-Match",
+        description=IF_MATCH_DESCRIPTION,
+        max_length=2000,
+        examples=['"1"'],
+        json_schema_extra={"pattern": IF_MATCH_PATTERN},
+    ),
 ]
 
 ETAG_HEADER = {

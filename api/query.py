@@ -25,8 +25,17 @@ from mobility.store.base import BBox
 DEFAULT_LIMIT = 100
 DEFAULT_MAX_LIMIT: int = Settings.model_fields["items_max_limit"].default
 """The largest page when ``MOBILITY_ITEMS_MAX_LIMIT`` is not set, as the OpenAPI states it."""
-_NUMBER = r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*"
-BBOX_PATTERN = rf"^{_NUMBER}(,{_NUMBER}){{3}}(,{_NUMBER},{_NUMBER})?$"
+_LON = r"-?(180(\.0+)?|(1[0-7]\d|[1-9]?\d)(\.\d+)?)"
+_LAT = r"-?(90(\.0+)?|[1-8]?\d(\.\d+)?)"
+_HEIGHT = r"-?\d+(\.\d+)?"
+BBOX_PATTERN = rf"^{_LON},{_LAT},{_LON},{_LAT}$|^{_LON},{_LAT},{_HEIGHT},{_LON},{_LAT},{_HEIGHT}$"
+"""Decimal lon/lat in range, as the document states it; the order of the corners is checked
+by :func:`parse_bbox`, as a pattern cannot compare two numbers."""
+BBOX_DESCRIPTION = (
+    "west,south,east,north in lon/lat degrees (CRS84), plain decimals; west must not exceed "
+    "east (boxes across the antimeridian are not served) nor south exceed north. The 3D form "
+    "west,south,min_height,east,north,max_height is read without its heights."
+)
 
 
 def parse_bbox(raw: str | None) -> BBox | None:
@@ -87,7 +96,7 @@ def read_paging(
         str | None,
         Query(
             pattern=BBOX_PATTERN,
-            description="west,south,east,north in lon/lat degrees (CRS84).",
+            description=BBOX_DESCRIPTION,
             examples=["2.347,48.867,2.377,48.885"],
         ),
     ] = None,

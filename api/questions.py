@@ -36,8 +36,12 @@ def read_coverage_question(
     within_m: WithinM = None,
     within_min: WithinMin = None,
     min_power_kw: MinPowerKw = None,
-    free: Annotated[bool, Query(description="Only free-of-charge charging points.")] = False,
-    pmr: Annotated[bool, Query(description="Only charging points accessible to PMR.")] = False,
+    free: Annotated[
+        bool, Query(description="Only free-of-charge charging points (layer charging-points).")
+    ] = False,
+    pmr: Annotated[
+        bool, Query(description="Only charging points accessible to PMR (layer charging-points).")
+    ] = False,
     kind: ParkingKindQuery = None,
     hub_mode: HubModeQuery = None,
 ) -> CoverageQuestion:

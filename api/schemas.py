@@ -13,6 +13,7 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from mobility.assets import ChargingPoint, Hub, InseeCode, Parking
+from mobility.geo import FRANCE_BOUNDS
 
 
 class Link(BaseModel):
@@ -72,11 +73,25 @@ class Collections(BaseModel):
     collections: list[Collection]
 
 
+WEST, SOUTH, EAST, NORTH = FRANCE_BOUNDS
+
+
 class PointGeometry(BaseModel):
-    """A GeoJSON Point, lon/lat (EPSG:4326)."""
+    """A GeoJSON Point, lon/lat (EPSG:4326), inside metropolitan France and Corsica."""
 
     type: Literal["Point"]
-    coordinates: list[float] = Field(min_length=2, max_length=3)
+    coordinates: list[float] = Field(
+        min_length=2,
+        max_length=2,
+        description="[lon, lat] in degrees, inside the Lambert-93 area (metropolitan France "
+        "and Corsica); a height is refused rather than dropped.",
+        json_schema_extra={
+            "prefixItems": [
+                {"type": "number", "minimum": WEST, "maximum": EAST, "description": "lon"},
+                {"type": "number", "minimum": SOUTH, "maximum": NORTH, "description": "lat"},
+            ]
+        },
+    )
 
 
 class ServedFields(BaseModel):
@@ -84,17 +99,26 @@ class ServedFields(BaseModel):
 
     commune: InseeCode | None = Field(
         default=None,
-        description="INSEE code of the commune the point stands in (possibly not loaded).",
+        description="INSEE code of the commune the point stands in (possibly not loaded; "
+        "read-only).",
+        json_schema_extra={"readOnly": True},
     )
-    updated_at: datetime | None = Field(default=None, description="Last write, UTC (read-only).")
+    updated_at: datetime | None = Field(
+        default=None,
+        description="Last write, UTC (read-only).",
+        json_schema_extra={"readOnly": True},
+    )
     footprint: dict[str, Any] | None = Field(
-        default=None, description="Outline (GeoJSON geometry) when mapped as an area."
+        default=None,
+        description="Outline (GeoJSON geometry) when mapped as an area (read-only).",
+        json_schema_extra={"readOnly": True},
     )
     in_commune: bool | None = Field(
         default=None,
         description="Served for a commune (`commune=`): whether the point stands inside its "
         "boundary; false for a point of its surroundings (`include_surroundings=true`). "
         "Absent without a commune filter (read-only).",
+        json_schema_extra={"readOnly": True},
     )
 
 

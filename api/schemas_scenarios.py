@@ -9,8 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.params import INSEE_PATTERN
 from mobility.assets import Layer
+from mobility.text import Line, Note
 
-Name = Field(min_length=1, max_length=200, description="A name planners recognise.")
+Name = Field(min_length=1, description="A name planners recognise.")
 
 
 class AddAssets(BaseModel):
@@ -68,9 +69,11 @@ class ScenarioChanges(BaseModel):
 class ScenarioBody(ScenarioChanges):
     """A new scenario, or the full replacement of one."""
 
-    commune: str = Field(pattern=INSEE_PATTERN, description="INSEE code of the commune.")
-    name: str = Name
-    description: str | None = Field(default=None, max_length=5000)
+    commune: str = Field(
+        pattern=INSEE_PATTERN, description="INSEE code of the commune.", examples=["75110"]
+    )
+    name: Line = Name
+    description: Note | None = None
 
 
 class ScenarioPatch(BaseModel):
@@ -78,8 +81,8 @@ class ScenarioPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=5000)
+    name: Line | None = Field(default=None, min_length=1)
+    description: Note | None = None
 
 
 class ScenarioChange(BaseModel):
@@ -116,3 +119,13 @@ class ScenarioList(BaseModel):
 
     scenarios: list[ScenarioDocument]
     links: list[dict[str, str]]
+
+
+class ScenarioLayerCollection(BaseModel):
+    """A layer's assets as a scenario has them (every one, no paging)."""
+
+    type: Literal["FeatureCollection"]
+    features: list[dict[str, Any]] = Field(
+        description="GeoJSON Point features; properties.scenario_change is add, change or null "
+        "(untouched), properties.planned tells a planned charging point from a built one."
+    )

@@ -75,6 +75,11 @@ class Settings(MobilitySettings):
         description="Base URL clients see (behind a proxy); from the request if unset.",
     )
     max_upload_mb: float = Field(default=200.0, gt=0, description="Largest accepted request body.")
+    max_json_mb: float = Field(
+        default=10.0,
+        gt=0,
+        description="Largest JSON body (a feature, a scenario, a siting request), read whole.",
+    )
     items_max_limit: int = Field(default=10_000, ge=1, le=100_000)
     map_tile_url: str | None = Field(
         default=None,

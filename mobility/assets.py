@@ -10,6 +10,7 @@ beside them, so one rule places and checks every layer.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -24,6 +26,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from mobility.text import Line, Note, check_line
 
 MAX_POWER_KW = 1000.0
 """Above this a ``puissance_nominale`` is taken for a unit error (watts typed as kilowatts)."""
@@ -40,7 +44,8 @@ class Layer(StrEnum):
     HUBS = "hubs"
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Text = Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1)]
+"""A required one-line value (a name, an address): not blank, bounded, no hidden characters."""
 PowerKw = Annotated[
     float,
     Field(gt=0, le=MAX_POWER_KW, description="Nominal power of the charging point, in kW."),
@@ -58,8 +63,14 @@ InseeCode = Annotated[
     Field(description="INSEE commune code (code officiel géographique), e.g. 75110."),
 ]
 
+HOURS_MAX_CHARS = 1000
+"""Opening hours spell out periods per weekday: real IRVE values pass 200 characters."""
 OpeningHours = Annotated[
-    str, StringConstraints(pattern=r"(.*?)((\d{1,2}:\d{2})-(\d{1,2}:\d{2})|24/7)")
+    str,
+    StringConstraints(
+        max_length=HOURS_MAX_CHARS, pattern=r"(.*?)((\d{1,2}:\d{2})-(\d{1,2}:\d{2})|24/7)"
+    ),
+    AfterValidator(check_line),
 ]
 Implantation = Literal[
     "Voirie",
@@ -94,15 +105,15 @@ class ChargingPointBase(AssetModel):
     for the location and the IRVE export writes it back as ``[lon, lat]``.
     """
 
-    nom_amenageur: str | None = None
+    nom_amenageur: Line | None = None
     siren_amenageur: Annotated[str, StringConstraints(pattern=r"^\d{9}$")] | None = None
-    contact_amenageur: str | None = None
-    nom_operateur: str | None = None
+    contact_amenageur: Line | None = None
+    nom_operateur: Line | None = None
     contact_operateur: Text | None = None
-    telephone_operateur: str | None = None
+    telephone_operateur: Line | None = None
     nom_enseigne: Text | None = None
     id_station_itinerance: ItineranceId | None = None
-    id_station_local: str | None = None
+    id_station_local: Line | None = None
     nom_station: Text | None = None
     implantation_station: Implantation | None = None
     adresse_station: Text | None = None
@@ -111,7 +122,7 @@ class ChargingPointBase(AssetModel):
     ) = None
     nbre_pdc: Count = 1
     id_pdc_itinerance: ItineranceId | None = None
-    id_pdc_local: str | None = None
+    id_pdc_local: Line | None = None
     puissance_nominale: PowerKw
     prise_type_ef: bool | None = None
     prise_type_2: bool | None = None
@@ -122,7 +133,7 @@ class ChargingPointBase(AssetModel):
     paiement_acte: bool | None = None
     paiement_cb: bool | None = None
     paiement_autre: bool | None = None
-    tarification: str | None = None
+    tarification: Note | None = None
     condition_acces: AccessCondition | None = None
     reservation: bool | None = None
     horaires: OpeningHours | None = None
@@ -130,9 +141,9 @@ class ChargingPointBase(AssetModel):
     restriction_gabarit: Text | None = None
     station_deux_roues: bool | None = None
     raccordement: GridConnection | None = None
-    num_pdl: str | None = None
+    num_pdl: Line | None = None
     date_mise_en_service: date | None = None
-    observations: str | None = None
+    observations: Note | None = None
     date_maj: date | None = None
     cable_t2_attache: bool | None = None
 
@@ -215,7 +226,7 @@ class Parking(AssetModel):
     """A parking facility: a car park, a street parking area, a bicycle or motorcycle stand."""
 
     kind: ParkingKind
-    name: str | None = None
+    name: Line | None = None
     capacity: Count | None = Field(default=None, description="Number of spaces, when known.")
     ev_ready_spaces: Count | None = Field(
         default=None, description="Spaces equipped or pre-equipped for charging."
@@ -225,9 +236,9 @@ class Parking(AssetModel):
     fee: bool | None = None
     placement: ParkingPlacement | None = None
     covered: bool | None = None
-    operator: str | None = None
-    source: str | None = Field(default=None, description="Where the record comes from.")
-    source_id: str | None = None
+    operator: Line | None = None
+    source: Line | None = Field(default=None, description="Where the record comes from.")
+    source_id: Line | None = None
 
     @model_validator(mode="after")
     def _spaces_within_capacity(self) -> Parking:
@@ -247,15 +258,15 @@ class Hub(AssetModel):
 
     name: Text
     modes: list[HubMode] = Field(min_length=1, description="Modes served at the hub.")
-    lines: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(
+    lines: list[Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(
         default_factory=list, description="Lines or routes serving the hub (e.g. M5, RER B)."
     )
     capacity: Count | None = Field(
         default=None, description="Docks or vehicles, when known (e.g. Vélib' docks)."
     )
-    operator: str | None = None
-    source: str | None = None
-    source_id: str | None = None
+    operator: Line | None = None
+    source: Line | None = None
+    source_id: Line | None = None
 
     @field_validator("modes", "lines")
     @classmethod
@@ -363,6 +374,16 @@ def natural_id_problem(asset_id: str, attributes: AssetAttributes) -> tuple[str,
 def parse_attributes(layer: Layer, properties: dict[str, Any]) -> AssetAttributes:
     """Validate raw attributes for a layer (raises pydantic's ValidationError on bad input)."""
     return LAYER_MODELS[layer].model_validate(properties)
+
+
+def parse_json_attributes(layer: Layer, properties: dict[str, Any]) -> AssetAttributes:
+    """Validate attributes a client sent as JSON, with JSON's own types.
+
+    A file's columns are text and are read leniently (``"12"`` is a count there); a JSON body has
+    numbers and booleans of its own, so ``0`` is no boolean and ``"12"`` no count: a client that
+    sends them has the types wrong and is told so rather than silently converted.
+    """
+    return LAYER_MODELS[layer].model_validate_json(json.dumps(properties), strict=True)
 
 
 def parse_planned_attributes(layer: Layer, properties: dict[str, Any]) -> AssetAttributes:

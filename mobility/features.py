@@ -28,7 +28,7 @@ from mobility.assets import (
     Layer,
     is_valid_feature_id,
     natural_id_problem,
-    parse_attributes,
+    parse_json_attributes,
 )
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.geo import in_france
@@ -120,9 +120,17 @@ def read_point(geometry: Any, problems: list[FieldProblem]) -> tuple[float, floa
         problems.append(FieldProblem("geometry.type", "must be 'Point' (assets are points)"))
         return None
     coordinates = geometry.get("coordinates")
+    if isinstance(coordinates, list | tuple) and len(coordinates) == 3:
+        problems.append(
+            FieldProblem(
+                "geometry.coordinates",
+                "a height (z) is not kept: send [lon, lat] only, rather than lose it silently",
+            )
+        )
+        return None
     if (
         not isinstance(coordinates, list | tuple)
-        or len(coordinates) not in (2, 3)
+        or len(coordinates) != 2
         or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in coordinates)
     ):
         problems.append(FieldProblem("geometry.coordinates", "must be [lon, lat] with two numbers"))
@@ -146,7 +154,7 @@ def asset_from_feature(
     *,
     locator: CommuneLocator,
     feature_id: str | None = None,
-    parse: Callable[[Layer, dict[str, Any]], AssetAttributes] = parse_attributes,
+    parse: Callable[[Layer, dict[str, Any]], AssetAttributes] = parse_json_attributes,
 ) -> Asset:
     """Build a validated asset from a GeoJSON Feature, or raise InvalidInputError.
 

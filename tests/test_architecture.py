@@ -96,6 +96,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
         "mobility.datafiles",
         "mobility.geojson",
         "mobility.progress",
+        "mobility.text",
     ),
     (
         "mobility.assets",

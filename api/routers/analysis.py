@@ -60,7 +60,7 @@ def get_coverage(
     operation_id="getServiceAreas",
     summary="The streets within reach of each asset (or of all, dissolved)",
     response_model=AnalysisFeatureCollection,
-    response_class=JSONResponse,
+    response_class=GeoJSONResponse,
     responses=COSTLY_PROBLEMS,
 )
 def get_service_areas(
@@ -82,7 +82,7 @@ def get_service_areas(
     operation_id="getGaps",
     summary="Where the uncovered inhabitants live, ranked by unserved population",
     response_model=AnalysisFeatureCollection,
-    response_class=JSONResponse,
+    response_class=GeoJSONResponse,
     responses=PROBLEMS,
 )
 def get_gaps(

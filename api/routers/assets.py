@@ -26,8 +26,13 @@ from mobility.geojson import encode_json
 from mobility.store import AssetJson
 
 FEATURE_ID_PATH = r"^[A-Za-z0-9][A-Za-z0-9._:*\-]{0,127}$"
-FeatureIdPath = Annotated[str, Path(pattern=FEATURE_ID_PATH, description="Feature id.")]
 PROBLEM_RESPONSES = problem_responses(400, 404, 422)
+WRITE_RULES = (
+    "The point must lie inside a loaded commune (the commune whose outline holds it becomes the "
+    "item's commune); a charging point's id is its id_pdc_itinerance (else 'local-' and its "
+    "id_pdc_local); an id in the body must be the one in the path. Properties take JSON's own "
+    'types (false, not 0; 12, not "12"); commune, updated_at and footprint are read-only.'
+)
 WRITE_RESPONSES = problem_responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 429)
 
 
@@ -47,6 +52,9 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         "application/json": {"schema": {"type": "object"}},
     }
     FilterDep = Annotated[LayerFilters, Depends(spec.filters)]  # noqa: N806
+    FeatureIdPath = Annotated[  # noqa: N806
+        str, Path(pattern=FEATURE_ID_PATH, description="Feature id.", examples=[spec.example_id])
+    ]
 
     @router.get(
         "/items",
@@ -85,13 +93,17 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
     @router.post(
         "/items",
         operation_id=f"create{spec.singular}",
+        description=WRITE_RULES,
         summary=f"{spec.title}: add a feature (API key)",
         status_code=201,
         response_model=feature_model,
         response_class=GeoJSONResponse,
         responses=with_etag(WRITE_RESPONSES, 201),
         dependencies=WriteGuard,
-        openapi_extra={"requestBody": {"required": True, "content": body_content}},
+        openapi_extra={
+            "requestBody": {"required": True, "content": body_content},
+            "responses": {"201": {"links": _item_links(spec.singular)}},
+        },
     )
     def create_item(
         request: Request,
@@ -105,6 +117,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
     @router.put(
         "/items/{featureId}",
         operation_id=f"replace{spec.singular}",
+        description=WRITE_RULES,
         summary=f"{spec.title}: replace a feature (API key)",
         response_model=feature_model,
         response_class=GeoJSONResponse,
@@ -126,6 +139,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
     @router.patch(
         "/items/{featureId}",
         operation_id=f"update{spec.singular}",
+        description=WRITE_RULES,
         summary=f"{spec.title}: change some fields, JSON merge patch (API key)",
         response_model=feature_model,
         response_class=GeoJSONResponse,
@@ -162,6 +176,19 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         return Response(status_code=204)
 
     return router
+
+
+def _item_links(singular: str) -> dict[str, Any]:
+    """Return the OpenAPI links from a created item to the operations on it (by its id)."""
+    verbs = {"get": "Read", "replace": "Replace", "update": "Update", "delete": "Delete"}
+    return {
+        f"{title}{singular}": {
+            "operationId": f"{verb}{singular}",
+            "parameters": {"featureId": "$response.body#/id"},
+            "description": f"{title} the {singular} just created.",
+        }
+        for verb, title in verbs.items()
+    }
 
 
 def _feature_response(

@@ -49,7 +49,8 @@ def list_communes(
 )
 def get_commune(
     featureId: Annotated[  # noqa: N803 (OGC name)
-        str, Path(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.")
+        str,
+        Path(pattern=INSEE_PATTERN, description="INSEE code, e.g. 75110.", examples=["75110"]),
     ],
     request: Request,
     store: StoreDep,

@@ -20,6 +20,7 @@ from api.deps import StoreDep
 from api.errors import PROBLEM_MEDIA_TYPE
 from api.links import GEOJSON
 from api.params import CodePath
+from api.responses import GeoJSONResponse
 from mobility.assets import Asset, ChargingPoint, Layer
 from mobility.features import stream_features
 from mobility.formats import IRVE_COLUMNS, write_irve_csv
@@ -105,7 +106,7 @@ class _GeoJSONStream(StreamingResponse):
     "boundary (no paging; its surroundings are left out), with the same properties as the OGC "
     "API items with `commune=` (`in_commune` true), as an attachment.",
     response_model=LayerExport,
-    response_class=_GeoJSONStream,
+    response_class=GeoJSONResponse,  # documents the streamed body as the JSON it is
     responses=PROBLEMS,
 )
 def export_layer_geojson(

@@ -10,12 +10,13 @@ status the specification gives to a request for an object the server does not kn
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import SettingsDep, StoreDep
@@ -35,6 +36,19 @@ router = APIRouter(
 )
 
 LOCATION_ID_PATTERN = r"^[A-Za-z0-9._:*\-]{1,36}$"
+ISO_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def _iso_datetime_only(value: object) -> object:
+    """Refuse what is not an ISO 8601 date-time (pydantic alone reads ``0.5`` as a timestamp)."""
+    if isinstance(value, str) and not ISO_DATETIME.match(value):
+        raise ValueError("must be an ISO 8601 date-time such as 2024-07-01T00:00:00Z")
+    return value
+
+
+OcpiDateTime = Annotated[datetime, BeforeValidator(_iso_datetime_only)]
 SUCCESS, UNKNOWN_LOCATION = 1000, 2003
 
 ConnectorType = Literal[
@@ -200,10 +214,10 @@ async def get_locations(
         int, Query(ge=1, description=f"Locations per page (capped at {MAX_PAGE}).")
     ] = DEFAULT_PAGE,
     date_from: Annotated[
-        datetime | None, Query(description="Only locations updated at or after this time.")
+        OcpiDateTime | None, Query(description="Only locations updated at or after this time.")
     ] = None,
     date_to: Annotated[
-        datetime | None, Query(description="Only locations updated before this time.")
+        OcpiDateTime | None, Query(description="Only locations updated before this time.")
     ] = None,
 ) -> JSONResponse:
     """Return a page of OCPI Locations in the OCPI envelope."""

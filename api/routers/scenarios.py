@@ -23,11 +23,11 @@ from api.params import (
 )
 from api.preconditions import RequiredIfMatchDep, etag, with_etag
 from api.responses import GeoJSONResponse, problem_responses
-from api.schemas_analysis import AnalysisFeatureCollection
 from api.schemas_scenarios import (
     ScenarioBody,
     ScenarioChanges,
     ScenarioDocument,
+    ScenarioLayerCollection,
     ScenarioList,
     ScenarioPatch,
 )
@@ -52,6 +52,25 @@ from mobility.store import Store
 
 router = APIRouter(prefix="/scenarios", tags=["Scenarios"])
 WRITE_PROBLEMS = problem_responses(400, 401, 403, 404, 409, 412, 415, 422, 428, 429)
+
+SCENARIO_LINKS = {
+    name: {
+        "operationId": operation_id,
+        "parameters": {"scenario_id": "$response.body#/id"},
+        "description": f"{name}: the scenario just created, by its id.",
+    }
+    for name, operation_id in {
+        "Read": "getScenario",
+        "Replace": "replaceScenario",
+        "Update": "updateScenario",
+        "Delete": "deleteScenario",
+        "Promote": "promoteScenario",
+        "Assets": "getScenarioAssets",
+        "Compare": "compareScenario",
+    }.items()
+}
+"""OpenAPI links from a created scenario to every operation on it (clients and stateful tests
+follow them)."""
 
 
 def _change_request(body: ScenarioChanges) -> ChangeRequest:
@@ -162,6 +181,7 @@ def list_scenarios(
     response_model=ScenarioDocument,
     responses=with_etag(problem_responses(401, 403, 404, 415, 422, 429), 201),
     dependencies=WriteGuard,
+    openapi_extra={"responses": {"201": {"links": SCENARIO_LINKS}}},
 )
 def create_scenario(
     request: Request,
@@ -301,7 +321,7 @@ def promote_scenario(
     "/{scenario_id}/assets/{layer}",
     operation_id="getScenarioAssets",
     summary="A layer's assets as the scenario has them",
-    response_model=AnalysisFeatureCollection,
+    response_model=ScenarioLayerCollection,
     response_class=GeoJSONResponse,
     responses=problem_responses(404, 422),
 )

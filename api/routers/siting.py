@@ -51,10 +51,25 @@ class CandidateSpec(BaseModel):
     )
 
 
+def _exactly_one(first: str, second: str) -> dict[str, Any]:
+    """Return the JSON Schema of "exactly one of two numeric fields is given (not null)"."""
+    return {
+        "oneOf": [
+            {"required": [name], "properties": {name: {"type": "number"}}}
+            for name in (first, second)
+        ]
+    }
+
+
 class SitingBody(BaseModel):
     """A siting question."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [_exactly_one("count", "budget"), _exactly_one("within_m", "within_min")]
+        },
+    )
 
     layer: Layer = Field(description="The layer the new sites belong to.")
     mode: Mode = "walk"

@@ -19,6 +19,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     HttpUrl,
@@ -31,6 +32,7 @@ from pydantic import (
 
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.regulation.power_classes import POWER_CLASSES
+from mobility.text import Line
 
 IRIS_CODE_PATTERN = r"^([013-9]\d|2[AB1-9])\d{7}$"
 OBJECTIVES_MAX_YEARS = 3
@@ -38,8 +40,8 @@ STORED: dict[str, Any] = {"stored": True}
 """Validation context for inputs read back from the store (skips the checks against today)."""
 
 Source = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    Line,
+    StringConstraints(strip_whitespace=True, min_length=1),
     Field(description="Where the figure comes from (operator, study, register), for the record."),
 ]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
@@ -55,8 +57,20 @@ class InputModel(BaseModel):
     """Common configuration: unknown fields refused, strings trimmed, no NaN or infinity."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False
+        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False, strict=True
     )
+
+
+def _date_text(value: object) -> object:
+    """Let a date through as ISO text (or a date) only: lax pydantic reads ``1000`` as a date."""
+    if isinstance(value, date | str):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, Field(strict=False), BeforeValidator(_date_text)]
+"""A date sent as ``YYYY-MM-DD`` (JSON has no date type, so the text is parsed, and only text)."""
+Url = Annotated[HttpUrl, Field(strict=False)]
 
 
 def _today(info: ValidationInfo) -> date | None:
@@ -79,8 +93,8 @@ def add_years(day: date, years: int) -> date:
 class UsagePeriod(InputModel):
     """The period the usage figures were measured over (the schema asks for 22 months)."""
 
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
 
     @model_validator(mode="after")
     def _ordered(self) -> UsagePeriod:
@@ -110,7 +124,7 @@ class ForecastFleet(InputModel):
 
     bev: VehicleCount = Field(description="Battery-electric private cars at the horizon.")
     phev: VehicleCount = Field(description="Plug-in hybrid private cars at the horizon.")
-    horizon: date = Field(description="The date the forecast is for.")
+    horizon: IsoDate = Field(description="The date the forecast is for.")
     source: Source
 
 
@@ -179,17 +193,17 @@ class IrisFigures(InputModel):
 class SdirveInputs(InputModel):
     """What a commune supplies for its SDIRVE diagnostic; every part is optional."""
 
-    date_realisation_diagnostic: date | None = Field(
+    date_realisation_diagnostic: IsoDate | None = Field(
         default=None, description="Date of the diagnostic (default: the date of the answer)."
     )
-    date_adoption_sdirve: date | None = Field(
+    date_adoption_sdirve: IsoDate | None = Field(
         default=None, description="Date the SDIRVE was adopted."
     )
-    date_objectifs: date | None = Field(
+    date_objectifs: IsoDate | None = Field(
         default=None,
         description="Date the objectives are to be met: at most 3 years after the diagnostic.",
     )
-    url_sdirve: HttpUrl | None = Field(default=None, description="Where the SDIRVE is published.")
+    url_sdirve: Url | None = Field(default=None, description="Where the SDIRVE is published.")
     usage: Usage | None = None
     forecast_fleet: ForecastFleet | None = None
     objectives: Objectives | None = None
@@ -237,7 +251,7 @@ class Fleet(InputModel):
 
     bev: VehicleCount = Field(description="Registered battery-electric private cars.")
     phev: VehicleCount = Field(description="Registered plug-in hybrid private cars.")
-    as_of: date = Field(description="Date of the count.")
+    as_of: IsoDate = Field(description="Date of the count.")
     source: Source
 
     @field_validator("as_of")

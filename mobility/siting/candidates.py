@@ -161,7 +161,25 @@ def read_exclusions(collection: Any) -> BaseGeometry | None:
             "exclusion zones must be polygons",
             problems=[FieldProblem("exclusions", "only Polygon and MultiPolygon are accepted")],
         )
-    return shapely.union_all([shapely.make_valid(p) for p in polygons]) if polygons else None
+    invalid = [
+        FieldProblem(_exclusion_field(collection, index), f"invalid polygon: {reason}")
+        for index, polygon in enumerate(polygons)
+        if (reason := shapely.is_valid_reason(polygon)) != "Valid Geometry"
+    ]
+    if invalid:
+        raise InvalidInputError(
+            "exclusion polygons must be valid (no self-intersection): a repaired shape could "
+            "exclude another area than the one drawn",
+            problems=invalid,
+        )
+    return shapely.union_all(polygons) if polygons else None
+
+
+def _exclusion_field(collection: Any, index: int) -> str:
+    """Name the polygon at fault: ``exclusions.features[i]`` or ``exclusions``."""
+    if isinstance(collection, dict) and collection.get("type") == "FeatureCollection":
+        return f"exclusions.features[{index}].geometry"
+    return "exclusions"
 
 
 def exclude(candidates: list[Candidate], zones: BaseGeometry | None) -> list[Candidate]:
