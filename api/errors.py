@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope, Send
 
 from api.methods import allowed_methods
 from mobility.errors import (
@@ -91,18 +92,61 @@ def problem_response(
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     """Build an ``application/problem+json`` response (the OCPI envelope under ``/ocpi``)."""
-    if request.url.path.startswith(OCPI_PREFIX):
+    return problem_at(request.url.path, status, detail, problems=problems, headers=headers)
+
+
+def problem_at(
+    path: str,
+    status: int,
+    detail: str,
+    *,
+    problems: list[FieldProblem] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """Build the refusal of a request to ``path``: problem+json, or the OCPI envelope.
+
+    Routes reach it through :func:`problem_response`, middleware through :func:`send_problem`,
+    so that every refusal has one shape whichever layer makes it.
+    """
+    if path.startswith(OCPI_PREFIX):
         return ocpi_error(status, detail, problems=problems, headers=headers)
     body: dict[str, Any] = {
         "type": f"https://clean-mobility-planner.fr/problems/{status}",
         "title": TITLES.get(status, "Error"),
         "status": status,
         "detail": detail,
-        "instance": request.url.path,
+        "instance": path,
     }
     if problems:
         body["errors"] = [problem.to_dict() for problem in problems]
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+async def send_problem(
+    scope: Scope,
+    send: Send,
+    status: int,
+    detail: str,
+    *,
+    problems: list[FieldProblem] | None = None,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Answer a request from ASGI middleware, before any route, with :func:`problem_at`'s body.
+
+    Middleware (body size, JSON checks, rate limits, the analysis time limit) has no ``Request``
+    and no exception handler around it: it sends the response's messages itself.
+    """
+    response = problem_at(
+        str(scope.get("path", "")), status, detail, problems=problems, headers=headers
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": response.status_code,
+            "headers": response.raw_headers,
+        }
+    )
+    await send({"type": "http.response.body", "body": response.body})
 
 
 OCPI_PREFIX = "/ocpi/"

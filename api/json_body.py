@@ -17,7 +17,8 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import PROBLEM_MEDIA_TYPE, TITLES
+from api.errors import send_problem
+from mobility.errors import FieldProblem
 
 FILE_UPLOADS = re.compile(r"^/communes/[^/]+/imports/")
 
@@ -98,19 +99,4 @@ def _is_json(scope: Scope) -> bool:
 
 
 async def _refuse(scope: Scope, send: Send, status: int, detail: str) -> None:
-    body = json.dumps(
-        {
-            "type": f"https://clean-mobility-planner.fr/problems/{status}",
-            "title": TITLES[status],
-            "status": status,
-            "detail": detail,
-            "instance": scope.get("path", ""),
-            "errors": [{"field": "body", "message": detail}],
-        }
-    ).encode()
-    headers = [
-        (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-        (b"content-length", str(len(body)).encode()),
-    ]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await send_problem(scope, send, status, detail, problems=[FieldProblem("body", detail)])

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import send_problem
 
 
 class BodySizeLimit:
@@ -55,28 +55,8 @@ class BodySizeLimit:
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
         limit_mb = self.max_bytes / 1_000_000
-        body = json.dumps(
-            {
-                "type": "https://clean-mobility-planner.fr/problems/413",
-                "title": "Request body too large",
-                "status": 413,
-                "detail": f"the request body exceeds the limit of {limit_mb:g} MB "
-                "(MOBILITY_MAX_UPLOAD_MB)",
-                "instance": scope.get("path", ""),
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        detail = f"the request body exceeds the limit of {limit_mb:g} MB (MOBILITY_MAX_UPLOAD_MB)"
+        await send_problem(scope, send, 413, detail, headers={"Connection": "close"})
 
 
 class _TooLargeError(Exception):

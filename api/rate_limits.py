@@ -10,7 +10,6 @@ the requests of one key and the wrong keys of one client.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import time
@@ -19,7 +18,7 @@ from collections.abc import Callable
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.errors import OCPI_CLIENT_ERROR, OCPI_PREFIX, ApiProblem
+from api.errors import ApiProblem, send_problem
 from api.settings import Settings
 from mobility.store import Store
 
@@ -80,39 +79,6 @@ class RateLimits:
             wait = await run_in_threadpool(over_budget, self.store(), bucket, limit, window)
             if wait is not None:
                 detail = f"too many {what}: at most {limit} per {window} s; retry in {wait} s"
-                await _refuse(scope, send, detail, wait)
+                await send_problem(scope, send, 429, detail, headers={"Retry-After": str(wait)})
                 return
         await self.app(scope, receive, send)
-
-
-async def _refuse(scope: Scope, send: Send, detail: str, wait: int) -> None:
-    ocpi = scope["path"].startswith(OCPI_PREFIX)
-    answer = (
-        {"status_code": OCPI_CLIENT_ERROR, "status_message": detail, "timestamp": _now()}
-        if ocpi
-        else {
-            "type": "https://clean-mobility-planner.fr/problems/429",
-            "title": "Too many requests",
-            "status": 429,
-            "detail": detail,
-            "instance": scope["path"],
-        }
-    )
-    body = json.dumps(answer).encode()
-    media_type = b"application/json" if ocpi else b"application/problem+json"
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 429,
-            "headers": [
-                (b"content-type", media_type),
-                (b"content-length", str(len(body)).encode()),
-                (b"retry-after", str(wait).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

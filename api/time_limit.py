@@ -11,11 +11,12 @@ costly-analysis rate limit bounds how many a client can leave running.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import send_problem
 
 ANALYSES = re.compile(
     r"^/communes/[^/]+/(siting|service-areas|coverage|coverage/zones|gaps|hubs/intermodality"
@@ -56,34 +57,13 @@ class AnalysisTimeLimit:
         abandoned = True
         task.add_done_callback(_forget)
         logger.warning("analysis %s exceeded %.1f s: answered 503", scope["path"], self.limit_s)
-        await _unavailable(scope, send, self.limit_s)
+        detail = (
+            f"the analysis took longer than the limit of {self.limit_s:g} s "
+            "(MOBILITY_ANALYSIS_TIME_LIMIT_S); ask a smaller question or retry later"
+        )
+        await send_problem(scope, send, 503, detail, headers={"Retry-After": "60"})
 
 
 def _forget(task: asyncio.Future[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         logger.info("an abandoned analysis failed: %s", task.exception())
-
-
-async def _unavailable(scope: Scope, send: Send, limit_s: float) -> None:
-    body = json.dumps(
-        {
-            "type": "https://clean-mobility-planner.fr/problems/503",
-            "title": "Service unavailable",
-            "status": 503,
-            "detail": f"the analysis took longer than the limit of {limit_s:g} s "
-            "(MOBILITY_ANALYSIS_TIME_LIMIT_S); ask a smaller question or retry later",
-            "instance": scope["path"],
-        }
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 503,
-            "headers": [
-                (b"content-type", b"application/problem+json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"retry-after", b"60"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
