@@ -22,8 +22,6 @@ from mobility.store import Precondition
 
 STRONG_TAG = re.compile(r'^"([0-9]{1,19})"$')
 """An ETag this API gives: a record's revision, quoted."""
-ANY_TAG = re.compile(r'^(W/)?"[\x21\x23-\x7e]*"$')
-"""Any entity tag RFC 9110 allows (weak or strong, any opaque text)."""
 
 IF_MATCH_DESCRIPTION = (
     "The ETag of the record as the client last read it (or `*`: any existing record). The write "
@@ -32,6 +30,8 @@ IF_MATCH_DESCRIPTION = (
 _TAG = r'(W/)?"[\x21\x23-\x7e]*"'
 IF_MATCH_PATTERN = rf"^ *(\*|{_TAG}( *, *{_TAG})*) *$"
 """What :func:`parse_if_match` reads, stated in the document (a value outside it gets the 400)."""
+IF_MATCH_SYNTAX = re.compile(IF_MATCH_PATTERN)
+ENTITY_TAG = re.compile(_TAG)
 IfMatchHeader = Annotated[
     str | None,
     Header(
@@ -57,20 +57,25 @@ def etag(revision: int) -> str:
 
 
 def parse_if_match(value: str) -> Precondition:
-    """Return the precondition an ``If-Match`` value states, or 400 when it is no tag list."""
+    """Return the precondition an ``If-Match`` value states, or 400 when it is no tag list.
+
+    An opaque tag may hold commas (``"a,b"`` is one tag), so the list is read tag by tag, never
+    split on commas: the header is checked whole against :data:`IF_MATCH_PATTERN`, the pattern
+    the document states, then each quoted tag is taken in turn.
+    """
+    if not IF_MATCH_SYNTAX.fullmatch(value):
+        raise ApiProblem(
+            400,
+            'If-Match must be `*` or a comma-separated list of quoted entity tags such as "12"',
+            problems=[FieldProblem("If-Match", f"{value[:100]!r} is not a list of entity tags")],
+        )
     if value.strip() == "*":
         return Precondition()
-    revisions: set[int] = set()
-    for part in value.split(","):
-        tag = part.strip()
-        if not ANY_TAG.match(tag):
-            raise ApiProblem(
-                400,
-                'If-Match must be `*` or a list of quoted entity tags such as "12"',
-                problems=[FieldProblem("If-Match", f"{tag!r} is not an entity tag")],
-            )
-        if found := STRONG_TAG.match(tag):
-            revisions.add(int(found.group(1)))
+    revisions = {
+        int(strong.group(1))
+        for tag in ENTITY_TAG.finditer(value)
+        if (strong := STRONG_TAG.match(tag.group(0)))
+    }
     return Precondition(frozenset(revisions))
 
 

@@ -7,11 +7,16 @@ body and the same ETag.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from api.errors import ApiProblem
+from api.preconditions import IF_MATCH_PATTERN, parse_if_match
 from tests.conftest import API_KEY
 from tests.support import builders
 
@@ -158,3 +163,31 @@ def test_inputs_are_created_without_if_match_and_replaced_only_with_it(
     assert replaced.status_code == 200 and replaced.json()["value"] == other
     _assert_problem(any_client.delete(FLEET, headers=_headers(etag)), 412)
     assert any_client.delete(FLEET, headers=_headers(replaced.headers["ETag"])).status_code == 204
+
+
+def test_an_if_match_list_is_read_tag_by_tag_with_commas_inside_tags(client: TestClient) -> None:
+    """An opaque tag may hold a comma: the list is not split on commas (RFC 9110 etagc)."""
+    path = _create_parking(client)
+    etag = client.get(path).headers["ETag"]
+    _assert_problem(client.delete(path, headers=_headers('W/"zoQ,F,"   ')), 412)
+    _assert_problem(client.delete(path, headers=_headers('"0w}a,x>"')), 412)
+    assert client.delete(path, headers=_headers(f'"a,b" , W/"1,", {etag}')).status_code == 204
+
+
+@settings(derandomize=True, max_examples=300, database=None)
+@given(st.from_regex(IF_MATCH_PATTERN, fullmatch=True))
+def test_every_if_match_the_document_allows_is_read(value: str) -> None:
+    """What the document's pattern allows, the parser reads: no 400 for a documented value."""
+    parse_if_match(value)
+
+
+@settings(derandomize=True, max_examples=300, database=None)
+@given(st.text(alphabet=st.sampled_from(' ,*"W/0123456789ab\\'), max_size=30))
+def test_the_parser_refuses_exactly_what_the_pattern_refuses(value: str) -> None:
+    documented = re.fullmatch(IF_MATCH_PATTERN, value) is not None
+    try:
+        parse_if_match(value)
+    except ApiProblem as refused:
+        assert refused.status == 400 and not documented
+    else:
+        assert documented
