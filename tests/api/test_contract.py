@@ -4,14 +4,19 @@
 The run is schemathesis' own engine (what ``st run`` does) with the settings of
 ``tests/api/schemathesis.toml``: the schema's examples, the coverage phase (boundaries, missing and
 wrong parameters, undeclared methods), fuzzing and the stateful phase that follows the document's
-links from a created item or scenario to the operations on it. The seed is fixed, so a run is
-reproducible. Writes carry a valid key, so that validation, not authentication, answers them.
+links from a created item or scenario to the operations on it. A run is reproducible: the seed
+is fixed (``MOBILITY_CONTRACT_SEED`` picks another, to explore further), generation is
+derandomized, no example database replays an earlier run, the store is a fresh copy of the
+shipped commune for each run, and the revisions and scenario ids the server hands out are pinned
+(``tests/support/pinned.py``): the answers schemathesis learns from are the same every run.
+Writes carry a valid key, so that validation, not authentication, answers them.
 The rules the document states only in words are applied to the generated valid requests by
 ``tests/support/contract_rules.py``.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections import defaultdict
@@ -29,6 +34,7 @@ import tests.support.contract_rules  # noqa: F401 (registers the hooks)
 from api.main import create_app
 from api.openapi import current_openapi
 from tests.conftest import API_KEY, make_settings
+from tests.support.pinned import pinned_clock_and_ids
 from tests.support.stores import copy_sqlite
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -53,13 +59,15 @@ def contract_app(
     # Thousands of requests from one client within a minute: the rate limits (tested on their own
     # in test_rate_limits.py) would answer 429 to most of them and hide the contract behind it.
     app = create_app(make_settings(url, rate_limit_costly=0, failed_key_limit=0))
-    with TestClient(app):  # runs the lifespan: the store stays open for the module's tests
+    # The store stays open for the module's tests (the client runs the lifespan).
+    with pinned_clock_and_ids(), TestClient(app):
         yield app
 
 
 @pytest.fixture(scope="module")
 def contract_run(contract_app: FastAPI) -> ContractRun:
     settings = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
+    settings["seed"] = int(os.environ.get("MOBILITY_CONTRACT_SEED", settings["seed"]))
     settings["headers"] = {"X-API-Key": API_KEY}
     schema = schemathesis.openapi.from_asgi(
         "/api", contract_app, config=schemathesis.Config.from_dict(settings)
@@ -83,13 +91,15 @@ def _record(run: ContractRun, event: events.ScenarioFinished) -> None:
             run.statuses[f"{request.method} /{path.split('?')[0]}"].add(
                 interaction.response.status_code
             )
-    for case_id, checks in recorder.checks.items():
+    for checks in recorder.checks.values():
         for check in checks:
             if check.status is Status.FAILURE and check.failure_info is not None:
                 failure = check.failure_info.failure
+                status = getattr(failure, "status_code", None)
                 run.failures.append(
-                    f"{event.phase.value} {recorder.label} [{case_id}] {check.name}: "
-                    f"{failure.title}: {failure.message[:300]}"
+                    f"{event.phase.value} {recorder.label} {check.name} (status {status}): "
+                    f"{failure.title}: {failure.message[:300]}\n"
+                    f"{check.failure_info.code_sample[:2000]}"
                 )
 
 
