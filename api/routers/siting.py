@@ -67,7 +67,10 @@ class SitingBody(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "allOf": [_exactly_one("count", "budget"), _exactly_one("within_m", "within_min")]
+            "allOf": [_exactly_one("count", "budget"), _exactly_one("within_m", "within_min")],
+            # A question the shipped commune (75110) answers: clients, and the contract test,
+            # start from a request that succeeds.
+            "examples": [{"layer": "charging-points", "count": 3, "within_m": 300}],
         },
     )
 
@@ -140,7 +143,7 @@ class SitingBody(BaseModel):
     operation_id="suggestSites",
     summary="Suggest where the next sites should go, ranked, with what each one gains",
     response_model=AnalysisFeatureCollection,
-    response_class=JSONResponse,
+    response_class=GeoJSONResponse,
     responses=problem_responses(404, 422, 429, 503),
 )
 def suggest(
