@@ -38,4 +38,4 @@ RUN mobility commune load data/paris-10e/commune.json --if-absent
 EXPOSE 8000
 VOLUME ["/app/var"]
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/conformance')"
-CMD ["sh", "-c", "mobility commune load data/paris-10e/commune.json --if-absent && exec uvicorn api.main:app --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-2} --proxy-headers"]
+CMD ["sh", "-c", "mobility commune load data/paris-10e/commune.json --if-absent && exec python -m api.server --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-2}"]

@@ -47,8 +47,7 @@ run: seed web ## Install, load the shipped commune and serve on http://127.0.0.1
 	$(BIN)/uvicorn api.main:app --host $(HOST) --port $(PORT)
 
 serve-prod: install web ## Serve with WORKERS processes (default 2) on MOBILITY_DATABASE_URL (PostGIS)
-	$(BIN)/uvicorn api.main:app --host $(HOST) --port $(PORT) --workers $(WORKERS) \
-		--loop uvloop --http httptools --no-access-log --proxy-headers --timeout-graceful-shutdown 30
+	$(BIN)/python -m api.server --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: install web lint pytest ## Install, then run the linters and every test
 

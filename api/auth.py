@@ -16,9 +16,11 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from api.deps import SettingsDep, StoreDep, require_json_body
+from api.client_address import client_address, trusted_networks
+from api.deps import RateCounterDep, SettingsDep, StoreDep, require_json_body
 from api.errors import ApiProblem
-from api.rate_limits import over_budget, retry_after, too_many
+from api.rate_counter import RateCounter, retry_after
+from api.rate_limits import too_many
 from api.settings import Settings
 from mobility.keys import Principal, Scope, authenticate, legacy_principal
 from mobility.keys.bound import store_for
@@ -36,7 +38,11 @@ OPEN_READ_PATHS = ("/docs", "/redoc", "/api", "/static/", "/ocpi/")
 
 
 def identify(
-    request: Request, settings: Settings, store: Store, presented: str | None
+    request: Request,
+    settings: Settings,
+    store: Store,
+    counter: RateCounter,
+    presented: str | None,
 ) -> Principal:
     """Return the key's Principal; 401 without a key, 403 for a key that is not valid.
 
@@ -56,20 +62,21 @@ def identify(
     request.state.key_id = principal.key_id
     if settings.rate_limit_per_key:
         limit, window = settings.rate_limit_per_key, settings.rate_limit_window_s
-        wait = over_budget(store, f"key:{principal.key_id}", limit, window)
+        wait = counter.hit(f"key:{principal.key_id}", limit, window)
         if wait is not None:
             raise too_many(f"the key {principal.key_id} is over {limit} per {window} s", wait)
     return principal
 
 
-def _failures(request: Request) -> str:
-    return f"failed-keys:{request.client.host if request.client else 'unknown'}"
+def _failures(request: Request, settings: Settings) -> str:
+    proxies = trusted_networks(settings.trusted_proxies)
+    return f"failed-keys:{client_address(request.scope, proxies)}"
 
 
 def refuse_locked_out_client(request: Request, settings: Settings, store: Store) -> None:
     """429 while the client's wrong keys (or OCPI tokens) are over the limit of their window."""
     limit, window = settings.failed_key_limit, settings.failed_key_window_s
-    if limit and store.hits(_failures(request), window, time.time()) >= limit:
+    if limit and store.hits(_failures(request, settings), window, time.time()) >= limit:
         wait = retry_after(window, time.time())
         raise too_many(f"too many wrong keys from this client: retry in {wait} s", wait)
 
@@ -77,7 +84,7 @@ def refuse_locked_out_client(request: Request, settings: Settings, store: Store)
 def count_failed_attempt(request: Request, settings: Settings, store: Store) -> None:
     """Count a wrong key or token of the client (the next ones may then be refused with 429)."""
     if settings.failed_key_limit:
-        store.count_hit(_failures(request), settings.failed_key_window_s, time.time())
+        store.count_hit(_failures(request, settings), settings.failed_key_window_s, time.time())
 
 
 def _needing(scope: Scope, principal: Principal) -> Principal:
@@ -87,10 +94,14 @@ def _needing(scope: Scope, principal: Principal) -> Principal:
 
 
 def require_api_key(
-    request: Request, settings: SettingsDep, store: StoreDep, x_api_key: KeyHeader = None
+    request: Request,
+    settings: SettingsDep,
+    store: StoreDep,
+    counter: RateCounterDep,
+    x_api_key: KeyHeader = None,
 ) -> Principal:
     """Return the Principal of a key with the write scope (401 without a key, 403 otherwise)."""
-    return _needing("write", identify(request, settings, store, x_api_key))
+    return _needing("write", identify(request, settings, store, counter, x_api_key))
 
 
 WriterDep = Annotated[Principal, Depends(require_api_key)]
@@ -105,11 +116,13 @@ WriteStoreDep = Annotated[Store, Depends(get_write_store)]
 WriteGuard = [Depends(require_api_key), Depends(require_json_body)]
 
 
-def require_read(request: Request, settings: SettingsDep, store: StoreDep) -> None:
+def require_read(
+    request: Request, settings: SettingsDep, store: StoreDep, counter: RateCounterDep
+) -> None:
     """When reads are closed, refuse a read without a key holding the read scope."""
     if not settings.read_requires_key or request.method not in ("GET", "HEAD"):
         return
     if request.url.path.startswith(OPEN_READ_PATHS):
         return
     presented = request.headers.get("x-api-key")
-    _needing("read", identify(request, settings, store, presented))
+    _needing("read", identify(request, settings, store, counter, presented))

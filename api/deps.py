@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""FastAPI dependencies as ``Annotated`` aliases: store, settings, context, scenario, JSON body.
+"""FastAPI dependencies as ``Annotated`` aliases: store, settings, counts, context, scenario, body.
 
 This module and ``api/main.py`` are the only places that read ``app.state``: routers ask for
 what they need by type.
@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 
 from api.errors import ApiProblem
 from api.params import CodePath, ScenarioQuery
+from api.rate_counter import RateCounter
 from api.settings import Settings
 from mobility.coverage.context import CommuneContext, ContextCache
 from mobility.scenarios import Scenario, read_scenario
@@ -31,6 +32,12 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def get_rate_counter(request: Request) -> RateCounter:
+    """Return this worker's view of the shared rate-limit counts."""
+    counter: RateCounter = request.app.state.rate_counter
+    return counter
+
+
 def get_contexts(request: Request) -> ContextCache:
     """Return the cache of commune contexts built at start-up."""
     contexts: ContextCache = request.app.state.contexts
@@ -40,6 +47,7 @@ def get_contexts(request: Request) -> ContextCache:
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ContextCacheDep = Annotated[ContextCache, Depends(get_contexts)]
+RateCounterDep = Annotated[RateCounter, Depends(get_rate_counter)]
 
 
 def get_context(code: CodePath, store: StoreDep, contexts: ContextCacheDep) -> CommuneContext:

@@ -18,6 +18,7 @@ from api.limits import BodySizeLimit
 from api.map_page import static_files
 from api.methods import HeadAsGet
 from api.openapi_doc import install_openapi
+from api.rate_counter import RateCounter
 from api.rate_limits import RateLimits
 from api.routers import (
     analysis,
@@ -79,6 +80,7 @@ def create_app(settings: Settings) -> FastAPI:
         license_info={"name": "MIT", "identifier": "MIT"},
     )
     app.state.settings = settings
+    app.state.rate_counter = counter = RateCounter(lambda: app.state.store)
     install_error_handlers(app)
     app.include_router(ogc.router)
     for spec in LAYER_SPECS:
@@ -108,7 +110,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=int(settings.max_upload_mb * 1_000_000))
     app.add_middleware(AnalysisTimeLimit, limit_s=settings.analysis_time_limit_s)
     app.add_middleware(WriteAudit, store=lambda: app.state.store)
-    app.add_middleware(RateLimits, store=lambda: app.state.store, settings=settings)
+    app.add_middleware(RateLimits, counter=counter, settings=settings)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HeadAsGet)
     install_openapi(app)

@@ -1,49 +1,27 @@
 # SPDX-License-Identifier: MIT
-"""Rate limits that hold across workers: fixed windows counted in the store, 429 with Retry-After.
+"""Rate limits that hold across workers: a budget per audience, 429 with Retry-After.
 
-Every worker counts in the same table (:meth:`~mobility.store.Store.count_hit`, one atomic
-statement), so N workers do not grant N times the budget. Three budgets: all requests of a client
-address (``MOBILITY_RATE_LIMIT_PER_CLIENT``), the costly analyses (siting, service areas) of a
-client (``MOBILITY_RATE_LIMIT_COSTLY``), and, checked where the key is known (:mod:`api.auth`),
-the requests of one key and the wrong keys of one client.
+Every request of a client address is counted against one budget, by what it costs: reads
+(``MOBILITY_RATE_LIMIT_READS``, generous), analyses (coverage, gaps, service areas, siting...:
+``MOBILITY_RATE_LIMIT_ANALYSES``, seconds of CPU each) and writes
+(``MOBILITY_RATE_LIMIT_WRITES``). Where the key is known (:mod:`api.auth`) the requests of one key
+and the wrong keys of one client are counted too. Every worker adds to the same counts in the
+store (:mod:`api.rate_counter`), so N workers do not grant N times a budget.
 """
 
 from __future__ import annotations
 
-import math
-import re
-import time
-from collections.abc import Callable
-
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.client_address import client_address, trusted_networks
 from api.errors import ApiProblem, send_problem
+from api.rate_counter import RateCounter
 from api.settings import Settings
-from mobility.store import Store
+from api.time_limit import ANALYSES
 
-COSTLY = re.compile(r"^/communes/[^/]+/(siting|service-areas)$")
-"""The analyses that cost seconds of CPU each."""
 UNCOUNTED = ("/static/",)
-
-
-def client_of(scope: Scope) -> str:
-    """Return the client address of a request (the proxy's, unless the server trusts headers)."""
-    client = scope.get("client")
-    return str(client[0]) if client else "unknown"
-
-
-def retry_after(window_s: int, now_s: float) -> int:
-    """Return the whole seconds until the current fixed window ends (at least 1)."""
-    return max(1, math.ceil(window_s - now_s % window_s))
-
-
-def over_budget(store: Store, bucket: str, limit: int, window_s: int) -> int | None:
-    """Count a hit; return the Retry-After seconds when the bucket is over its limit, else None."""
-    now = time.time()
-    if store.count_hit(bucket, window_s, now) > limit:
-        return retry_after(window_s, now)
-    return None
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def too_many(detail: str, seconds: int) -> ApiProblem:
@@ -51,34 +29,40 @@ def too_many(detail: str, seconds: int) -> ApiProblem:
     return ApiProblem(429, detail, headers={"Retry-After": str(seconds)})
 
 
+def budget_of(scope: Scope, settings: Settings) -> tuple[str, int, str]:
+    """Return the audience a request is counted in, its budget and how a refusal names it."""
+    if ANALYSES.match(scope["path"]):
+        return "analyses", settings.rate_limit_analyses, "analyses"
+    if scope["method"] in READ_METHODS:
+        return "reads", settings.rate_limit_reads, "reads"
+    return "writes", settings.rate_limit_writes, "writes"
+
+
 class RateLimits:
-    """ASGI middleware: the per-client and costly-analysis budgets, before any route runs."""
+    """ASGI middleware: each request against its client's budget, before any route runs."""
 
-    def __init__(self, app: ASGIApp, *, store: Callable[[], Store], settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, *, counter: RateCounter, settings: Settings) -> None:
         self.app = app
-        self.store = store
+        self.counter = counter
         self.settings = settings
-
-    def _checks(self, scope: Scope) -> list[tuple[str, int, str]]:
-        client = client_of(scope)
-        checks = []
-        if self.settings.rate_limit_per_client:
-            limit = self.settings.rate_limit_per_client
-            checks.append((f"client:{client}", limit, "requests from this client"))
-        if self.settings.rate_limit_costly and COSTLY.match(scope["path"]):
-            limit = self.settings.rate_limit_costly
-            checks.append((f"costly:{client}", limit, "siting and service-area requests"))
-        return checks
+        self.proxies = trusted_networks(settings.trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: D102
         if scope["type"] != "http" or scope["path"].startswith(UNCOUNTED):
             await self.app(scope, receive, send)
             return
-        window = self.settings.rate_limit_window_s
-        for bucket, limit, what in self._checks(scope):
-            wait = await run_in_threadpool(over_budget, self.store(), bucket, limit, window)
+        audience, limit, what = budget_of(scope, self.settings)
+        if limit:
+            client = client_address(scope, self.proxies)
+            bucket, window = f"{audience}:{client}", self.settings.rate_limit_window_s
+            wait, due = self.counter.claim(bucket, limit, window)
+            if due:
+                wait = await run_in_threadpool(self.counter.settle, bucket, limit, window, due)
             if wait is not None:
-                detail = f"too many {what}: at most {limit} per {window} s; retry in {wait} s"
+                detail = (
+                    f"too many {what} from this client: at most {limit} per {window} s "
+                    f"(MOBILITY_RATE_LIMIT_{audience.upper()}); retry in {wait} s"
+                )
                 await send_problem(scope, send, 429, detail, headers={"Retry-After": str(wait)})
                 return
         await self.app(scope, receive, send)

@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 
+from api.client_address import trusted_networks
 from mobility.settings import MobilitySettings
 
 
@@ -36,19 +37,30 @@ class Settings(MobilitySettings):
         max_length=100,
         description="The business_details name this server gives in OCPI credentials.",
     )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks of the reverse proxies whose X-Forwarded-For is "
+        "believed, comma-separated; none: the client is the connection's peer.",
+    )
     rate_limit_window_s: int = Field(
         default=60, ge=1, le=86_400, description="Length of the fixed rate-limit windows."
     )
-    rate_limit_per_client: int = Field(
-        default=0, ge=0, description="Requests per window from one client address; 0: no limit."
+    rate_limit_reads: int = Field(
+        default=1_200, ge=0, description="Reads per window from one client address; 0: no limit."
+    )
+    rate_limit_analyses: int = Field(
+        default=60,
+        ge=0,
+        description="Analyses (coverage, gaps, service areas, siting, intermodality, SDIRVE, "
+        "AFIR) per window from one client address; 0: no limit.",
+    )
+    rate_limit_writes: int = Field(
+        default=120, ge=0, description="Writes per window from one client address; 0: no limit."
     )
     rate_limit_per_key: int = Field(
-        default=0, ge=0, description="Requests per window made with one API key; 0: no limit."
-    )
-    rate_limit_costly: int = Field(
-        default=120,
+        default=1_200,
         ge=0,
-        description="Siting and service-area requests per window from one client; 0: no limit.",
+        description="Requests per window made with one API key, from any address; 0: no limit.",
     )
     failed_key_limit: int = Field(
         default=30,
@@ -92,6 +104,19 @@ class Settings(MobilitySettings):
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):
             return [key.strip() for key in value.split(",") if key.strip()]
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [proxy.strip() for proxy in value.split(",") if proxy.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: list[str]) -> list[str]:
+        trusted_networks(value)  # an address or network that does not parse is refused here
         return value
 
     @field_validator("cors_origins", mode="before")

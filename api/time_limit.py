@@ -5,7 +5,7 @@ The analysis runs in the thread pool as usual; this middleware waits for its ans
 ``MOBILITY_ANALYSIS_TIME_LIMIT_S`` and otherwise answers 503 problem+json itself, dropping what
 the analysis sends later. A thread cannot be stopped from outside, so the abandoned analysis
 finishes in the background (its result discarded) while the worker serves other requests; the
-costly-analysis rate limit bounds how many a client can leave running.
+analyses rate limit bounds how many a client can leave running.
 """
 
 from __future__ import annotations

@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -33,8 +32,12 @@ from typing import Any
 
 import httpx
 import numpy as np
+from bench.harness import use_repository
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = use_repository()
+
+from api.server import NO_RATE_LIMITS, running  # noqa: E402 (the repository is on the path now)
+
 DATA = ROOT / "data" / "idf-context"
 STORE = ROOT / "var" / "bench" / "paris.sqlite"
 CODE = "75056"
@@ -77,33 +80,12 @@ def build_store(url: str) -> None:
     print(f"built {STORE} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serve(url: str) -> Iterator[tuple[str, int]]:
-    """Run the app in a fresh uvicorn process; yield its base URL and process id."""
-    port = free_port()
-    env = {**os.environ, "MOBILITY_DATABASE_URL": url}
-    command = [sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port)]
-    process = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited with code {process.returncode}")
-            try:
-                if httpx.get(f"{base}/conformance", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        yield base, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    """Run the app in a fresh uvicorn process (one worker, no rate limit); yield its URL and pid."""
+    env = {**os.environ, **NO_RATE_LIMITS, "MOBILITY_DATABASE_URL": url}
+    with running(env, workers=1, wait_s=600) as server:
+        yield server.base_url, server.pid
 
 
 def peak_rss_mb(pid: int) -> float:

@@ -78,8 +78,18 @@ def sample_store_url(
     yield url
 
 
+UNLIMITED = {
+    "rate_limit_reads": 0,
+    "rate_limit_analyses": 0,
+    "rate_limit_writes": 0,
+    "rate_limit_per_key": 0,
+}
+"""The per-client and per-key budgets off: the suite sends far more from one address than any
+client would (the wrong-key lockout stays on; tests of the budgets set them)."""
+
+
 def make_settings(database_url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {"api_keys": [API_KEY], **overrides}
+    values: dict[str, object] = {"api_keys": [API_KEY], **UNLIMITED, **overrides}
     return Settings(database_url=database_url, **values)  # type: ignore[arg-type]
 
 

@@ -408,8 +408,8 @@ class Store(Protocol):
     def list_ocpi_parties(self) -> list[OcpiParty]:
         """Return every OCPI party, oldest first."""
 
-    def count_hit(self, bucket: str, window_s: int, now_s: float) -> int:
-        """Count one hit in the fixed window holding ``now_s``; return the window's count so far."""
+    def count_hit(self, bucket: str, window_s: int, now_s: float, hits: int = 1) -> int:
+        """Count ``hits`` in the fixed window holding ``now_s``; return the window's count so far."""
 
     def hits(self, bucket: str, window_s: int, now_s: float) -> int:
         """Return the hits counted in the window holding ``now_s``, without counting one."""

@@ -137,28 +137,29 @@ class KeyTables:
             rows = conn.execute(select(table).order_by(table.c.created_at, table.c.id)).mappings()
             return [_party(row) for row in rows]
 
-    def count_hit(self, bucket: str, window_s: int, now_s: float) -> int:
-        """Count one hit in the fixed window holding ``now_s``; return the window's count so far.
+    def count_hit(self, bucket: str, window_s: int, now_s: float, hits: int = 1) -> int:
+        """Count ``hits`` in the fixed window holding ``now_s``; return the window's count so far.
 
-        One statement (insert, or add one on conflict, returning the count), so concurrent
-        workers never lose a hit. The first hit of a bucket's window also deletes that bucket's
-        older windows, so the table holds about one row per active bucket.
+        One statement (insert, or add on conflict, returning the count), so concurrent workers
+        never lose a hit; a worker that counts in batches adds a batch at once. The first hits of
+        a bucket's window also delete that bucket's older windows, so the table holds about one
+        row per active bucket.
         """
         table = schema.rate_counters
         start = int(now_s // window_s) * window_s
         dialect_insert = postgresql.insert if self.backend == "postgis" else sqlite.insert
         statement = (
             dialect_insert(table)
-            .values(bucket=bucket, window_start=start, count=1)
+            .values(bucket=bucket, window_start=start, count=hits)
             .on_conflict_do_update(
                 index_elements=[table.c.bucket, table.c.window_start],
-                set_={"count": table.c.count + 1},
+                set_={"count": table.c.count + hits},
             )
             .returning(table.c.count)
         )
         with self._transaction() as conn:
             count = int(conn.execute(statement).scalar_one())
-            if count == 1:
+            if count == hits:
                 stale = and_(table.c.bucket == bucket, table.c.window_start < start - window_s)
                 conn.execute(delete(table).where(stale))
         return count
