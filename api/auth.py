@@ -15,6 +15,7 @@ import time
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from starlette.concurrency import run_in_threadpool
 
 from api.client_address import client_address, trusted_networks
 from api.deps import RateCounterDep, SettingsDep, StoreDep, require_json_body
@@ -116,13 +117,18 @@ WriteStoreDep = Annotated[Store, Depends(get_write_store)]
 WriteGuard = [Depends(require_api_key), Depends(require_json_body)]
 
 
-def require_read(
+async def require_read(
     request: Request, settings: SettingsDep, store: StoreDep, counter: RateCounterDep
 ) -> None:
-    """When reads are closed, refuse a read without a key holding the read scope."""
+    """When reads are closed, refuse a read without a key holding the read scope.
+
+    A coroutine, so that an open read (the usual case) costs no trip to the thread pool; the
+    key check, which reads the store, runs there.
+    """
     if not settings.read_requires_key or request.method not in ("GET", "HEAD"):
         return
     if request.url.path.startswith(OPEN_READ_PATHS):
         return
     presented = request.headers.get("x-api-key")
-    _needing("read", identify(request, settings, store, counter, presented))
+    principal = await run_in_threadpool(identify, request, settings, store, counter, presented)
+    _needing("read", principal)

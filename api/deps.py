@@ -20,25 +20,25 @@ from mobility.scenarios import Scenario, read_scenario
 from mobility.store import Store
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     """Return the store opened at start-up."""
     store: Store = request.app.state.store
     return store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """Return the settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_rate_counter(request: Request) -> RateCounter:
+async def get_rate_counter(request: Request) -> RateCounter:
     """Return this worker's view of the shared rate-limit counts."""
     counter: RateCounter = request.app.state.rate_counter
     return counter
 
 
-def get_contexts(request: Request) -> ContextCache:
+async def get_contexts(request: Request) -> ContextCache:
     """Return the cache of commune contexts built at start-up."""
     contexts: ContextCache = request.app.state.contexts
     return contexts
@@ -68,7 +68,7 @@ ScenarioDep = Annotated[Scenario | None, Depends(get_scenario)]
 WRITE_MEDIA_TYPES = ("application/json", "application/geo+json", "application/merge-patch+json")
 
 
-def require_json_body(request: Request) -> None:
+async def require_json_body(request: Request) -> None:
     """Refuse a body that is not JSON (415), before it is parsed."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type not in WRITE_MEDIA_TYPES:

@@ -7,7 +7,7 @@ The items routes (``api.routers.assets``) and the collections' descriptions
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from pydantic import BaseModel
@@ -45,7 +45,7 @@ class LayerFilters:
         )
 
 
-def charging_filters(
+async def charging_filters(
     min_power_kw: MinPowerKw = None, max_power_kw: MaxPowerKw = None
 ) -> LayerFilters:
     """Read the power filters of the charging-points layer; an empty range is refused."""
@@ -58,12 +58,12 @@ def charging_filters(
     return LayerFilters(min_power_kw=min_power_kw, max_power_kw=max_power_kw)
 
 
-def parking_filters(kind: ParkingKindQuery = None) -> LayerFilters:
+async def parking_filters(kind: ParkingKindQuery = None) -> LayerFilters:
     """Read the kind filter of the parking layer."""
     return LayerFilters(kind=kind)
 
 
-def hub_filters(mode: HubModeQuery = None) -> LayerFilters:
+async def hub_filters(mode: HubModeQuery = None) -> LayerFilters:
     """Read the mode filter of the hubs layer."""
     return LayerFilters(mode=mode)
 
@@ -78,7 +78,7 @@ class LayerSpec:
     singular: str
     plural: str
     properties: type[BaseModel]
-    filters: Callable[..., LayerFilters]
+    filters: Callable[..., Awaitable[LayerFilters]]
     example_id: str
     """A feature of the shipped commune, the example the OpenAPI document gives for featureId."""
 

@@ -79,12 +79,12 @@ def parse_if_match(value: str) -> Precondition:
     return Precondition(frozenset(revisions))
 
 
-def optional_if_match(if_match: IfMatchHeader = None) -> Precondition | None:
+async def optional_if_match(if_match: IfMatchHeader = None) -> Precondition | None:
     """Return the write's precondition, or None when it sent no ``If-Match``."""
     return None if if_match is None else parse_if_match(if_match)
 
 
-def required_if_match(if_match: IfMatchHeader = None) -> Precondition:
+async def required_if_match(if_match: IfMatchHeader = None) -> Precondition:
     """Return the write's precondition; 428 when it sent none."""
     if if_match is None:
         raise ApiProblem(

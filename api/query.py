@@ -80,7 +80,7 @@ class Paging:
     include_surroundings: bool = False
 
 
-def read_paging(
+async def read_paging(
     settings: SettingsDep,
     limit: Annotated[
         int,

@@ -337,22 +337,38 @@ def feature_json(asset: AssetJson, *, in_commune: bool | None = None, **members:
     are the layer model's own JSON, and only what the API adds is encoded here. This is how a
     page of features is served without parsing, validating and encoding every record again.
     """
-    added: dict[str, Any] = {"commune": asset.commune or None, "updated_at": _iso(asset.updated_at)}
-    properties = with_members(asset.properties_json, added)
+    added = (
+        ',"commune":'
+        + (encode_json(asset.commune) if asset.commune else "null")
+        + ',"updated_at":'
+        + (f'"{asset.updated_at.isoformat()}"' if asset.updated_at else "null")
+    )
     if asset.footprint_json is not None:
-        properties = properties[:-1] + ',"footprint":' + asset.footprint_json + "}"
+        added += ',"footprint":' + asset.footprint_json
     if in_commune is not None:
-        properties = with_members(properties, {"in_commune": in_commune})
+        added += ',"in_commune":' + ("true" if in_commune else "false")
+    stored = asset.properties_json.strip()
+    if not (stored.startswith("{") and stored.endswith("}")):
+        raise ValueError(f"the stored properties of {asset.id!r} are not a JSON object")
+    body = stored[1:-1].strip()
+    properties = "{" + (body + added if body else added[1:]) + "}"
     head = (
         '{"type":"Feature","id":'
         + encode_json(asset.id)
         + ',"geometry":{"type":"Point","coordinates":'
-        + encode_json([asset.lon, asset.lat])
+        + _coordinates(asset.lon, asset.lat)
         + '},"properties":'
         + properties
         + "}"
     )
-    return with_members(head, members)
+    return with_members(head, members) if members else head
+
+
+def _coordinates(lon: float, lat: float) -> str:
+    """Return ``[lon,lat]`` as the JSON encoder writes it (``repr`` of finite floats)."""
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise ValueError("a stored position is not finite")
+    return f"[{lon!r},{lat!r}]"
 
 
 def page_features_json(store: Store, query: AssetQuery) -> tuple[list[str], int]:

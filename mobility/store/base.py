@@ -409,7 +409,7 @@ class Store(Protocol):
         """Return every OCPI party, oldest first."""
 
     def count_hit(self, bucket: str, window_s: int, now_s: float, hits: int = 1) -> int:
-        """Count ``hits`` in the fixed window holding ``now_s``; return the window's count so far."""
+        """Count ``hits`` in the fixed window holding ``now_s``; return the window's count."""
 
     def hits(self, bucket: str, window_s: int, now_s: float) -> int:
         """Return the hits counted in the window holding ``now_s``, without counting one."""

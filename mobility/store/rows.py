@@ -14,8 +14,13 @@ from mobility.assets import Asset, Layer, filter_columns, parse_attributes
 from mobility.store.base import AssetJson
 
 
-def aware(moment: datetime) -> datetime:
-    """Return the time as UTC-aware: SQLite returns naive datetimes, every stored time is UTC."""
+def aware(moment: datetime | str) -> datetime:
+    """Return the time as UTC-aware: SQLite returns naive datetimes, every stored time is UTC.
+
+    A read straight from the SQLite driver gives the stored text (``2026-12-06 10:00:00.000000``).
+    """
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

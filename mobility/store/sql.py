@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, and_, func, literal_column, select
+from sqlalchemy import Boolean, and_, bindparam, func, literal_column, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -42,6 +42,13 @@ from mobility.store.sql_plans import PlanTables
 from mobility.store.sql_prepared import PreparedTables
 from mobility.store.sql_views import LayerViews
 
+ASSET_BY_ID = select(schema.assets).where(
+    schema.assets.c.layer == bindparam("layer"), schema.assets.c.id == bindparam("asset_id")
+)
+"""The read of one asset, the most frequent of all: run on the driver (``_driver_rows``)."""
+MATCHED = "matched_in_all"
+"""The column a page's rows carry the number of every matching row in."""
+
 
 class SqlStore(CommuneTables, PlanTables, LayerViews, PreparedTables, KeyTables):
     """The store, on SQLite (``sqlite:///path``) or PostGIS (``postgresql://...``)."""
@@ -60,21 +67,28 @@ class SqlStore(CommuneTables, PlanTables, LayerViews, PreparedTables, KeyTables)
         return AssetJsonPage(assets=assets, number_matched=matched)
 
     def _page_rows(self, query: AssetQuery) -> tuple[list[Any], int]:
-        """Return a page's rows (as mappings) and the number matched, read in one snapshot."""
+        """Return a page's rows (as mappings) and the number matched, read in one snapshot.
+
+        One statement: each row carries the count of all matching rows (a window function),
+        so a page costs one round trip; only an empty page (past the end, or nothing matching)
+        asks for the count apart.
+        """
         condition = self._asset_condition(query)
         table = schema.assets
         with self._transaction() as conn:
-            matched = conn.execute(
-                select(func.count()).select_from(table).where(condition)
-            ).scalar()
             rows = conn.execute(
-                select(table)
+                select(table, func.count().over().label(MATCHED))
                 .where(condition)
                 .order_by(table.c.id)
                 .limit(query.limit)
                 .offset(query.offset)
             ).all()
-        return [row._mapping for row in rows], int(matched or 0)
+            if rows:
+                return [row._mapping for row in rows], int(rows[0]._mapping[MATCHED])
+            matched = conn.execute(
+                select(func.count()).select_from(table).where(condition)
+            ).scalar()
+        return [], int(matched or 0)
 
     def iter_assets(
         self, query: AssetQuery, *, page_size: int = ASSET_PAGE_SIZE
@@ -148,14 +162,10 @@ class SqlStore(CommuneTables, PlanTables, LayerViews, PreparedTables, KeyTables)
         return asset_json_from_row(self._asset_row(layer, asset_id))
 
     def _asset_row(self, layer: Layer, asset_id: str) -> Any:
-        table = schema.assets
-        with self._transaction() as conn:
-            row = conn.execute(
-                select(table).where(and_(table.c.layer == layer.value, table.c.id == asset_id))
-            ).first()
-        if row is None:
+        rows = self._driver_rows(ASSET_BY_ID, {"layer": layer.value, "asset_id": asset_id})
+        if not rows:
             raise NotFoundError(f"no feature {asset_id!r} in {layer.value}")
-        return row._mapping
+        return rows[0]
 
     def count_assets(self, layer: Layer, commune: str) -> int:
         """Count the assets of one layer standing inside a commune's boundary."""

@@ -10,12 +10,12 @@ conditional write also checks the revision it read in its own ``WHERE``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Select, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -46,6 +46,7 @@ class SqlConnections:
             )
         else:
             raise ValueError(f"unsupported database URL scheme: {parsed.drivername}")
+        self._driver_sql: dict[Select[Any], tuple[str, tuple[str, ...] | None]] = {}
         try:
             with self._write_transaction() as conn:
                 create_or_upgrade(conn, self.backend)
@@ -75,6 +76,36 @@ class SqlConnections:
             with self._engine.begin() as conn:
                 yield conn
         except OperationalError as exc:
+            raise StoreUnavailableError("the database refused the operation") from exc
+
+    def _driver_rows(
+        self, statement: Select[Any], params: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Run a hot read (one statement built once, at module level) straight on the driver.
+
+        The statement is compiled to this database's SQL on its first use and kept; each call
+        then skips what SQLAlchemy does around a statement (building and caching it, the
+        ``BEGIN``/``COMMIT`` pair: one statement is its own consistent snapshot). Values come
+        back as the driver gives them: on SQLite a time is text (:func:`~.rows.aware` reads
+        it).
+        """
+        if statement not in self._driver_sql:
+            compiled = statement.compile(dialect=self._engine.dialect)
+            names = tuple(compiled.positiontup or ()) if compiled.positional else None
+            self._driver_sql[statement] = (compiled.string, names)
+        sql, names = self._driver_sql[statement]
+        args: Any = [params[name] for name in names] if names is not None else dict(params)
+        dbapi_error = self._engine.dialect.loaded_dbapi.OperationalError
+        try:
+            with self._engine.connect() as conn:
+                cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+                try:
+                    cursor.execute(sql, args)
+                    columns = [column[0] for column in cursor.description]
+                    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+                finally:
+                    cursor.close()
+        except (OperationalError, dbapi_error) as exc:
             raise StoreUnavailableError("the database refused the operation") from exc
 
     @contextmanager
