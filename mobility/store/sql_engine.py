@@ -98,13 +98,21 @@ class SqlConnections:
         dbapi_error = self._engine.dialect.loaded_dbapi.OperationalError
         try:
             with self._engine.connect() as conn:
-                cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+                driver: Any = conn.connection.dbapi_connection
+                # PostgreSQL: no transaction around the one statement, so none to roll back
+                # when the connection goes back to the pool (one round trip less)
+                autocommit = self.backend == "postgis"
+                if autocommit:
+                    driver.autocommit = True
+                cursor = driver.cursor()
                 try:
                     cursor.execute(sql, args)
                     columns = [column[0] for column in cursor.description]
                     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
                 finally:
                     cursor.close()
+                    if autocommit:
+                        driver.autocommit = False
         except (OperationalError, dbapi_error) as exc:
             raise StoreUnavailableError("the database refused the operation") from exc
 
