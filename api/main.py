@@ -76,7 +76,8 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
-        dependencies=[Depends(require_read)],
+        # open reads (the default) skip the check entirely: no dependency to solve per request
+        dependencies=[Depends(require_read)] if settings.read_requires_key else [],
         license_info={"name": "MIT", "identifier": "MIT"},
     )
     app.state.settings = settings

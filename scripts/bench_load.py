@@ -15,10 +15,17 @@ keep-alive connections over loopback for ``--duration`` seconds:
 
 The scaling column divides a run's requests/s by the same request's on one worker of the same
 backend. The client is a small asyncio loop (``scripts/bench/load_client.py``, uvloop when
-installed); its CPU share (1.0: one core) is printed, as it runs on the cores the server uses.
+installed); its CPU share (1.0: one core) is printed, as it runs on the cores the server uses,
+and so is the machine's load average at the end of each run.
+
+The server runs by the production command (:mod:`api.server`) with its production settings but
+one: the per-client read budget is raised (``--read-limit``, a billion a minute by default) so
+that one client may send thousands of reads a second; the reads are still counted, in batches,
+as in production, and the analyses and writes budgets are off.
 
     .venv/bin/python scripts/bench_load.py [--duration 30] [--connections 64]
         [--postgis-url postgresql://...] [--runs sqlite:1,postgis:2] [--only page,item]
+        [--read-limit 1000000000]
     make bench-load BENCH_POSTGIS_URL=postgresql://...    # the same, DURATION= CONNECTIONS=
 
 This is not a test; the last figures are in ``docs/performance.md``.
@@ -117,9 +124,11 @@ def measure_run(
             # a short load with a few connections per worker: each builds its context first
             run_async(run_load(HOST, port, target, connections=2 * workers, duration_s=3))
             log(f"  {target.name}: {connections} connections, {duration_s:g} s")
-            results[target.name] = run_async(
+            result = run_async(
                 run_load(HOST, port, target, connections=connections, duration_s=duration_s)
             )
+            result.load_average = os.getloadavg()[0]
+            results[target.name] = result
     return results
 
 
@@ -151,6 +160,7 @@ def report_rows(
                     str(result.errors),
                     scaling,
                     f"{result.client_cpu_share:.2f}",
+                    f"{result.load_average:.1f}",
                 ]
             )
     return rows
@@ -201,6 +211,7 @@ def main() -> None:
                 urls[backend], workers, chosen, args.connections, duration_s, args.read_limit
             )
     headers = ["request", "run", "req/s", "p50 ms", "p99 ms", "errors", "scaling", "client CPU"]
+    headers.append("load avg")
     print(f"\n{args.connections} connections, {duration_s:g} s per request, loopback")
     print(table(headers, report_rows(measured, names)))
 

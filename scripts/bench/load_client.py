@@ -38,6 +38,8 @@ class LoadResult:
     statuses: Counter[int] = field(default_factory=Counter)
     elapsed_s: float = 0.0
     client_cpu_s: float = 0.0
+    load_average: float = 0.0
+    """The machine's 1-minute load average when the run ended (other jobs weigh on figures)."""
 
     @property
     def requests_per_s(self) -> float:
