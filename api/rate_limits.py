@@ -29,13 +29,13 @@ def too_many(detail: str, seconds: int) -> ApiProblem:
     return ApiProblem(429, detail, headers={"Retry-After": str(seconds)})
 
 
-def budget_of(scope: Scope, settings: Settings) -> tuple[str, int, str]:
-    """Return the audience a request is counted in, its budget and how a refusal names it."""
+def budget_of(scope: Scope, settings: Settings) -> tuple[str, int]:
+    """Return the audience a request is counted in (analyses, reads, writes) and its budget."""
     if ANALYSES.match(scope["path"]):
-        return "analyses", settings.rate_limit_analyses, "analyses"
+        return "analyses", settings.rate_limit_analyses
     if scope["method"] in READ_METHODS:
-        return "reads", settings.rate_limit_reads, "reads"
-    return "writes", settings.rate_limit_writes, "writes"
+        return "reads", settings.rate_limit_reads
+    return "writes", settings.rate_limit_writes
 
 
 class RateLimits:
@@ -51,7 +51,7 @@ class RateLimits:
         if scope["type"] != "http" or scope["path"].startswith(UNCOUNTED):
             await self.app(scope, receive, send)
             return
-        audience, limit, what = budget_of(scope, self.settings)
+        audience, limit = budget_of(scope, self.settings)
         if limit:
             client = client_address(scope, self.proxies)
             bucket, window = f"{audience}:{client}", self.settings.rate_limit_window_s
@@ -60,7 +60,7 @@ class RateLimits:
                 wait = await run_in_threadpool(self.counter.settle, bucket, limit, window, due)
             if wait is not None:
                 detail = (
-                    f"too many {what} from this client: at most {limit} per {window} s "
+                    f"too many {audience} from this client: at most {limit} per {window} s "
                     f"(MOBILITY_RATE_LIMIT_{audience.upper()}); retry in {wait} s"
                 )
                 await send_problem(scope, send, 429, detail, headers={"Retry-After": str(wait)})
