@@ -190,7 +190,8 @@ def test_the_budgets_hold_across_two_uvicorn_workers(sample_store_url: str, tmp_
     if _same_window(start, end, DAY):
         assert analyses == {422: 10, 429: 20}
         assert set(reads) == {200, 429}
-        assert READS <= reads[200] <= READS + slack
+        # the start-up probe (one GET /conformance until the server answers) spent one read
+        assert READS - 1 <= reads[200] <= READS + slack
     else:  # the run straddled midnight UTC: two windows
         assert analyses[422] <= 20 and reads[200] <= 2 * (READS + slack)
 

@@ -53,7 +53,9 @@ def _patch_all_at_once(url: str, values: dict[str, Any]) -> list[httpx.Response]
 def test_concurrent_patches_on_two_workers_keep_every_change(sample_store_url: str) -> None:
     with serve(sample_store_url, workers=2, MOBILITY_API_KEYS=API_KEY) as base:
         body = builders.feature({"kind": "car", "capacity": 100}, feature_id=PARK)
-        created = httpx.post(f"{base}/collections/parking/items", json=body, headers=KEY)
+        created = httpx.post(
+            f"{base}/collections/parking/items", json=body, headers=KEY, timeout=60
+        )
         assert created.status_code == 201, created.text
         url = f"{base}/collections/parking/items/{PARK}"
         lost: list[tuple[int, str]] = []
@@ -61,7 +63,7 @@ def test_concurrent_patches_on_two_workers_keep_every_change(sample_store_url: s
             values = _trial_values(trial)
             answers = _patch_all_at_once(url, values)
             assert [answer.status_code for answer in answers] == [200] * len(values)
-            stored = httpx.get(url).json()["properties"]
+            stored = httpx.get(url, timeout=60).json()["properties"]
             lost += [(trial, field) for field in values if stored[field] != values[field]]
         assert lost == []
 
@@ -78,7 +80,9 @@ def test_a_write_on_one_worker_is_seen_by_the_next_analysis_on_another(
         park = builders.feature(
             {"kind": "bicycle", "capacity": 20}, lon=2.3646, lat=48.8700, feature_id="bike-w"
         )
-        created = httpx.post(f"{writer}/collections/parking/items", json=park, headers=KEY)
+        created = httpx.post(
+            f"{writer}/collections/parking/items", json=park, headers=KEY, timeout=60
+        )
         assert created.status_code == 201, created.text
         after = httpx.get(reader + coverage, timeout=120).json()
         assert after["method"]["assets"]["count"] == before["method"]["assets"]["count"] + 1
