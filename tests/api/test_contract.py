@@ -58,7 +58,7 @@ def contract_app(
     url = copy_sqlite(sample_template, tmp_path_factory.mktemp("contract") / "store.sqlite")
     # Thousands of requests from one client within a minute: the rate limits (tested on their own
     # in test_rate_limits.py) would answer 429 to most of them and hide the contract behind it.
-    app = create_app(make_settings(url, rate_limit_costly=0, failed_key_limit=0))
+    app = create_app(make_settings(url, failed_key_limit=0))
     # The store stays open for the module's tests (the client runs the lifespan).
     with pinned_clock_and_ids(), TestClient(app):
         yield app
