@@ -31,6 +31,17 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
     yield from fresh_store(request.param, tmp_path)
 
 
+@pytest.fixture(params=["sqlite", "postgis"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty store, once on SQLite and once on PostGIS."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'import.sqlite'}"
+        return
+    url = postgis_url_or_skip()
+    empty_postgis(url).close()
+    yield url
+
+
 @pytest.fixture(scope="session")
 def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file holding the shipped commune, built once per session."""

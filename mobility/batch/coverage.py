@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mobility.assets import Layer
+from mobility.batch.analysis import CommuneAnalysis
 from mobility.batch.tasks import Row
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
@@ -24,7 +25,7 @@ COVERAGE_COLUMNS = ("commune", "zone", "population", "population_covered", "shar
 
 
 @dataclass(frozen=True)
-class CoverageParameters:
+class CoverageParameters(CommuneAnalysis):
     """The coverage question of a batch, as ``GET /communes/{code}/coverage`` takes it."""
 
     layer: Layer
@@ -51,7 +52,7 @@ class CoverageParameters:
             "mode": self.mode,
         }
 
-    def rows(self, store: Store, context: CommuneContext) -> list[Row]:
+    def context_rows(self, store: Store, context: CommuneContext) -> list[Row]:
         """Return the commune's row (zone '') and one row per population zone."""
         code = context.record.code
         result = run_coverage(context, store, self.question())

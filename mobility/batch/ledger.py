@@ -15,7 +15,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mobility.batch.tasks import BatchParameters, Row
+from mobility.assets import Layer
+from mobility.batch.tasks import Row
 from mobility.coverage.context import fingerprint
 from mobility.coverage.layers import read_layer
 from mobility.errors import NotFoundError
@@ -27,24 +28,36 @@ def ledger_path(out: Path) -> Path:
     return out.with_name(out.name + ".ledger.jsonl")
 
 
-def task_key(store: Store, code: str, parameters: BatchParameters) -> str:
-    """Return the key a commune's result is valid under (see the module docstring)."""
+def task_key(
+    store: Store, code: str, parameters: dict[str, Any], layer: Layer, *, extra: object = None
+) -> str:
+    """Return the key a commune's result is valid under (see the module docstring).
+
+    ``extra`` is anything else the job reads from the store (the SDIRVE figures a commune
+    supplied), as JSON values.
+    """
     try:
         record = store.get_commune(code)
     except NotFoundError:
         sources, assets = "absent", ""
     else:
         sources = fingerprint(record)
-        layer = read_layer(store, code, parameters.layer, None)
         assets = hashlib.sha256(
             json.dumps(
-                [(a.id, a.lon, a.lat, a.properties(), a.footprint) for a in layer],
+                [
+                    (a.id, a.lon, a.lat, a.properties(), a.footprint)
+                    for a in read_layer(store, code, layer, None)
+                ],
                 sort_keys=True,
                 default=str,
             ).encode()
         ).hexdigest()
-    text = json.dumps([code, sources, assets, parameters.to_dict()], sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return digest([code, sources, assets, parameters, extra])
+
+
+def digest(value: object) -> str:
+    """Return the SHA-256 of a JSON value (keys sorted, anything else as its text)."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def read_finished(path: Path) -> dict[str, tuple[str, list[Row]]]:
@@ -68,9 +81,18 @@ def read_finished(path: Path) -> dict[str, tuple[str, list[Row]]]:
 
 
 def append_entry(path: Path, code: str, key: str, rows: list[Row]) -> None:
-    """Append one commune's outcome and flush it to disk before the next one is awaited."""
+    """Append one commune's outcome and flush it to disk before the next one is awaited.
+
+    A last line cut short by a kill is closed first, so the new entry stands on its own line.
+    """
     status = "failed" if any(row["status"] == "failed" for row in rows) else "done"
     entry = {"commune": code, "key": key, "status": status, "rows": rows}
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    with path.open("ab+") as handle:
+        handle.seek(0, 2)
+        cut_short = False
+        if handle.tell():
+            handle.seek(-1, 2)
+            cut_short = handle.read(1) != b"\n"
+        text = ("\n" if cut_short else "") + json.dumps(entry, ensure_ascii=False) + "\n"
+        handle.write(text.encode("utf-8"))
         handle.flush()

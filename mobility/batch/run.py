@@ -14,10 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import geopandas as gpd
-from shapely.geometry import shape
-
-from mobility.batch.ledger import append_entry, ledger_path, read_finished, task_key
+from mobility.batch.ledger import append_entry, ledger_path, read_finished
 from mobility.batch.tasks import BatchParameters, Row, commune_rows
 from mobility.store import Store
 
@@ -44,7 +41,7 @@ class BatchReport:
             f"{len(self.computed)} communes computed, {len(self.reused)} already finished, "
             f"{len(self.failed)} failed in {self.seconds:.1f} s; rows in {self.out}"
         ]
-        lines += [f"  {code}: {reason}" for code, reason in self.failed.items()]
+        lines += [f"  {code}: {_shortened(reason)}" for code, reason in self.failed.items()]
         return "\n".join(lines)
 
 
@@ -57,11 +54,14 @@ def run_batch(
     out: Path,
     *,
     progress: Progress | None = None,
+    shared: object = None,
 ) -> BatchReport:
-    """Run the analysis of every selected commune on the cluster; write ``out`` (GeoParquet).
+    """Run the job of every selected commune on the cluster; write ``out`` (the job's format).
 
     ``store`` is the client's own connection to the database the workers open at
     ``database_url`` (shared storage: workers read the communes there, nothing large is shipped).
+    ``shared`` (an import's region-wide files) is scattered once to every worker, and each task
+    names it instead of carrying it.
     """
     from distributed import as_completed
 
@@ -70,17 +70,22 @@ def run_batch(
     report = BatchReport(out=out)
     ledger = ledger_path(out)
     finished = read_finished(ledger)
-    keys = {code: task_key(store, code, parameters) for code in codes}
+    keys = {code: parameters.key(store, code) for code in codes}
     rows: dict[str, list[Row]] = {}
-    pending = {}
+    to_compute: list[str] = []
     for code in codes:
         entry = finished.get(code)
         if entry is not None and entry[0] == keys[code]:
             rows[code] = entry[1]
             report.reused.append(code)
         else:
-            future = client.submit(commune_rows, database_url, code, parameters, pure=False)
-            pending[future] = code
+            to_compute.append(code)
+    if shared is not None and to_compute:
+        shared = client.scatter(shared, broadcast=True, hash=False)  # type: ignore[no-untyped-call]
+    pending = {
+        client.submit(commune_rows, database_url, code, parameters, shared, pure=False): code
+        for code in to_compute
+    }
     done = len(report.reused)
     if progress is not None:
         progress("communes", done, len(codes))
@@ -95,18 +100,14 @@ def run_batch(
         done += 1
         if progress is not None:
             progress("communes", done, len(codes))
-    write_rows(out, [row for code in codes for row in rows[code]], parameters.columns)
+    parameters.write(out, [row for code in codes for row in rows[code]])
     report.seconds = time.monotonic() - started
     return report
 
 
-def write_rows(out: Path, rows: list[Row], columns: tuple[str, ...]) -> None:
-    """Write the rows as GeoParquet in EPSG:4326 (written aside, then moved into place)."""
-    frame = gpd.GeoDataFrame(
-        {name: [row.get(name) for row in rows] for name in (*columns, "status", "reason")},
-        geometry=[shape(row["geometry"]) if row["geometry"] else None for row in rows],
-        crs="EPSG:4326",
-    )
-    partial = out.with_name(out.name + ".partial")
-    frame.to_parquet(partial, index=False)
-    partial.replace(out)
+REASON_SHOWN = 300
+"""Characters of a failure's reason a terminal shows (the ledger keeps it whole)."""
+
+
+def _shortened(reason: str) -> str:
+    return reason if len(reason) <= REASON_SHOWN else reason[: REASON_SHOWN - 1] + "…"

@@ -3,7 +3,9 @@
 
 ``75101-75120`` is the twenty Paris arrondissements, ``92048,92049`` two communes, ``@list.txt``
 the codes of a file (one or more per line, ``#`` starts a comment). Codes keep their order of
-first appearance and are never repeated.
+first appearance and are never repeated. ``--departement 92`` is every commune of a list (the
+boundaries file's, or the store's) whose code starts with the département's code, as INSEE
+numbers them (``92``, ``2A``, ``971``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from mobility.errors import FieldProblem, InvalidInputError
 
 CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 """An INSEE commune code: five digits, or 2A/2B and three digits in Corsica."""
+
+DEPARTEMENT = re.compile(r"^(?:\d{2}|2[AB]|97[1-8])$")
+"""A département code: two digits, 2A/2B in Corsica, 971 to 978 overseas."""
 
 MAX_RANGE = 1000
 """A range longer than this is surely a typing slip (a département has fewer communes)."""
@@ -82,4 +87,29 @@ def _read_file(path: Path, field: str, problems: list[FieldProblem]) -> list[str
                 problems.append(FieldProblem(field, f"{path}: files do not name other files"))
                 continue
             codes += _expand(token, field, problems)
+    return codes
+
+
+def departement_communes(
+    departement: str, known: Iterable[str], *, field: str = "departement"
+) -> list[str]:
+    """Return the codes among ``known`` of the département's communes, sorted.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming ``field``, when the code is not a département's or no known commune is in it.
+    """
+    wanted = departement.strip().upper()
+    if not DEPARTEMENT.match(wanted):
+        raise InvalidInputError(
+            "the département is not valid",
+            problems=[FieldProblem(field, f"{departement!r} is not a département code (92, 2A)")],
+        )
+    codes = sorted({code for code in known if code.upper().startswith(wanted)})
+    if not codes:
+        raise InvalidInputError(
+            "the département holds no known commune",
+            problems=[FieldProblem(field, f"no commune code starts with {wanted}")],
+        )
     return codes

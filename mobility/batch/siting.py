@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from mobility.assets import Layer
+from mobility.batch.analysis import CommuneAnalysis
 from mobility.batch.tasks import Row
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
@@ -39,7 +40,7 @@ SITING_COLUMNS = (
 
 
 @dataclass(frozen=True)
-class SitingParameters:
+class SitingParameters(CommuneAnalysis):
     """The siting question of a batch, as ``POST /communes/{code}/siting`` takes it."""
 
     layer: Layer
@@ -84,7 +85,7 @@ class SitingParameters:
             "mode": self.mode,
         }
 
-    def rows(self, store: Store, context: CommuneContext) -> list[Row]:
+    def context_rows(self, store: Store, context: CommuneContext) -> list[Row]:
         """Return the commune's row (rank 0) and one row per suggested site."""
         code = context.record.code
         answer = run_siting(context, store, self.question())

@@ -37,6 +37,18 @@ def add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "street lines, population zones, IRVE, stations) and store it, in one transaction.",
     )
     parser.add_argument("code", help="INSEE code, e.g. 75110")
+    add_import_options(parser)
+    parser.add_argument("--progress", action="store_true", help="progress bars on stderr")
+    parser.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print the report as JSON"
+    )
+
+
+def add_import_options(parser: argparse.ArgumentParser) -> None:
+    """Add the files and options of an import (all but the commune) to a command's parser.
+
+    ``mobility batch import`` takes the same, for many communes cut from the same files.
+    """
     parser.add_argument(
         "--boundaries",
         type=Path,
@@ -98,14 +110,10 @@ def add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     parser.add_argument("--replace", action="store_true", help="replace a commune already loaded")
     parser.add_argument("--mode", choices=list(LOAD_MODES), default="all-or-nothing")
     parser.add_argument("--attribution", action="append", default=[], metavar="ROLE=TEXT")
-    parser.add_argument("--progress", action="store_true", help="progress bars on stderr")
-    parser.add_argument(
-        "--json", action="store_true", default=argparse.SUPPRESS, help="print the report as JSON"
-    )
 
 
-def request_from_args(args: argparse.Namespace) -> ImportRequest:
-    """Read the files the options name into an :class:`ImportRequest`.
+def request_from_args(args: argparse.Namespace, code: str | None = None) -> ImportRequest:
+    """Read the files the options name into an :class:`ImportRequest` (of ``code`` if given).
 
     Raises
     ------
@@ -121,7 +129,7 @@ def request_from_args(args: argparse.Namespace) -> ImportRequest:
         raise InvalidInputError("a file of the import is missing", problems=missing)
     population: Path | None = args.population
     return ImportRequest(
-        code=args.code,
+        code=args.code if code is None else code,
         boundaries=_read(args.boundaries),
         streets=_read(args.streets) if args.streets is not None else None,
         streets_layer=args.streets_layer,

@@ -75,12 +75,10 @@ def irve_point(row: dict[str, str]) -> Point:
     return Point(float(lon), float(lat))
 
 
-def cut_region(folder: Path) -> ImportFiles:
-    """Write the files of the region around the 10e and the 9e into ``folder``."""
+def cut_region(folder: Path, codes: tuple[str, ...] = REGION_CODES) -> ImportFiles:
+    """Write the files of the region around the arrondissements (the 10e and the 9e)."""
     all_iris = read_features(IDF_CONTEXT / IRIS)
-    region = buffered(
-        unary_union([outline_of(code, all_iris) for code in REGION_CODES]), REGION_MARGIN_M
-    )
+    region = buffered(unary_union([outline_of(code, all_iris) for code in codes]), REGION_MARGIN_M)
 
     def cut_geojson(name: str) -> Path:
         features = [
@@ -111,22 +109,15 @@ def cut_region(folder: Path) -> ImportFiles:
     )
 
 
-def run_import(
-    url: str,
-    capsys: pytest.CaptureFixture[str],
+def file_args(
     region: ImportFiles,
-    code: str,
-    *extra: str,
+    *,
     boundaries: str | None = None,
     streets: str | None = None,
     population: bool = True,
-) -> dict[str, Any]:
-    """Import a commune through the real command; return its JSON report."""
+) -> list[str]:
+    """Return the import's file options over the cut files (as both import commands take them)."""
     args = [
-        "--json",
-        "commune",
-        "import",
-        code,
         "--boundaries",
         boundaries or str(region.iris),
         "--streets",
@@ -139,7 +130,6 @@ def run_import(
         str(region.velib),
         "--margin-m",
         str(MARGIN_M),
-        *extra,
     ]
     if population:
         args += [
@@ -154,6 +144,22 @@ def run_import(
             "--population-year",
             "2011",
         ]
+    return args
+
+
+def run_import(
+    url: str,
+    capsys: pytest.CaptureFixture[str],
+    region: ImportFiles,
+    code: str,
+    *extra: str,
+    boundaries: str | None = None,
+    streets: str | None = None,
+    population: bool = True,
+) -> dict[str, Any]:
+    """Import a commune through the real command; return its JSON report."""
+    files = file_args(region, boundaries=boundaries, streets=streets, population=population)
+    args = ["--json", "commune", "import", code, *files, *extra]
     capsys.readouterr()
     assert run_cli(url, *args) == 0, capsys.readouterr().err
     report: dict[str, Any] = json.loads(capsys.readouterr().out)

@@ -9,6 +9,7 @@ import pytest
 from distributed import Client, LocalCluster
 
 from tests.support.batch_territory import build_territory
+from tests.support.idf_import import ImportFiles, cut_region
 
 
 @pytest.fixture(scope="package")
@@ -28,3 +29,13 @@ def territory(sample_store_url: str) -> str:
     """The shipped commune, the grid communes with one charger and a broken commune."""
     build_territory(sample_store_url)
     return sample_store_url
+
+
+ARRONDISSEMENTS = ("75102", "75103", "75104")
+"""The three arrondissements the import batch tests cut and import (small, side by side)."""
+
+
+@pytest.fixture(scope="package")
+def paris_region(tmp_path_factory: pytest.TempPathFactory) -> ImportFiles:
+    """The idf-context files cut to the 2e, 3e and 4e arrondissements and 600 m around them."""
+    return cut_region(tmp_path_factory.mktemp("paris-region"), ARRONDISSEMENTS)
