@@ -22,6 +22,7 @@ from api.rate_counter import RateCounter
 from api.rate_limits import RateLimits
 from api.routers import (
     analysis,
+    batches,
     communes,
     docs,
     exports,
@@ -99,6 +100,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(ocpi.router)
     app.include_router(scenarios.router)
     app.include_router(regulation.router)
+    app.include_router(batches.router)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -15,6 +15,7 @@ Examples::
 ``--workers N`` starts a local cluster of N worker processes; ``--scheduler`` joins a running
 one, whose workers must reach the same database (a PostGIS URL, or a SQLite file on shared
 storage). Run the same command again to resume: finished communes are taken from the ledger.
+``--to-store`` also writes the batch to the database, where the API serves it (``/batches``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 from mobility.assets import Layer
 from mobility.batch.coverage import CoverageParameters
 from mobility.batch.imports import ImportParameters
+from mobility.batch.recording import StoreRecorder
 from mobility.batch.run import run_batch
 from mobility.batch.sdirve import SdirveParameters
 from mobility.batch.selection import departement_communes, select_communes
@@ -89,6 +91,11 @@ def _add_common(command: argparse.ArgumentParser, out_help: str = "GeoParquet fi
     where.add_argument("--workers", type=int, default=2, help="local worker processes")
     where.add_argument("--scheduler", help="address of a running scheduler, tcp://host:8786")
     command.add_argument("--progress", action="store_true", help="show a progress bar")
+    command.add_argument(
+        "--to-store",
+        action="store_true",
+        help="also write the batch's progress and rows to the database (GET /batches/{id})",
+    )
 
 
 def _add_analysis(command: argparse.ArgumentParser) -> None:
@@ -163,9 +170,18 @@ def run_batch_command(args: argparse.Namespace, store: Store, database_url: str)
         client = Client(cluster)  # type: ignore[no-untyped-call]
     print(f"dashboard: {client.dashboard_link}", file=sys.stderr)
     bar = ProgressBar(sys.stderr) if args.progress or sys.stderr.isatty() else None
+    recorder = StoreRecorder(store, parameters, codes, str(args.out)) if args.to_store else None
     try:
         report = run_batch(
-            client, store, database_url, codes, parameters, args.out, progress=bar, shared=shared
+            client,
+            store,
+            database_url,
+            codes,
+            parameters,
+            args.out,
+            progress=bar,
+            shared=shared,
+            recorder=recorder,
         )
     finally:
         if bar is not None:

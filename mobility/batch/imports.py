@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from mobility.batch.ledger import digest
 from mobility.batch.output import write_geoparquet
 from mobility.batch.tasks import Row
-from mobility.errors import FieldProblem, InvalidInputError
+from mobility.errors import FieldProblem, InvalidInputError, StoreUnavailableError
 from mobility.importing import ImportReport, ImportRequest, check_request, import_commune
 from mobility.places import margin_problems
 from mobility.store import Store
@@ -157,9 +157,17 @@ def _import_retrying(
     while True:
         try:
             return import_commune(store, request, attributions=attributions)
-        except DBAPIError as error:
-            transient = getattr(error.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
-            if attempt == ATTEMPTS or not transient:
+        except (DBAPIError, StoreUnavailableError) as error:
+            if attempt == ATTEMPTS or not _transient(error):
                 raise
         time.sleep(random.uniform(0.1, 0.5) * attempt)  # noqa: S311 (a back-off, not a secret)
         attempt += 1
+
+
+def _transient(error: BaseException | None) -> bool:
+    """Tell whether PostgreSQL rolled the transaction back for a deadlock or serialization."""
+    while error is not None:
+        if isinstance(error, DBAPIError):
+            return getattr(error.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
+        error = error.__cause__
+    return False

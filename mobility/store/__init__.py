@@ -18,6 +18,7 @@ from mobility.store.base import (
     WriteRecord,
     check_precondition,
 )
+from mobility.store.batch_records import BatchRecord, BatchRow, BatchStatus
 from mobility.store.sql import SqlStore
 
 DEFAULT_DATABASE_URL = "sqlite:///var/mobility.sqlite"
@@ -41,6 +42,9 @@ __all__ = [
     "AssetJsonPage",
     "AssetPage",
     "AssetQuery",
+    "BatchRecord",
+    "BatchRow",
+    "BatchStatus",
     "CommuneFile",
     "CommuneInput",
     "CommuneRecord",

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from mobility.assets import Asset, Layer
 from mobility.errors import PreconditionFailedError
 from mobility.plans import AssetChange, Scenario
+from mobility.store.batch_records import BatchRecord, BatchRow, BatchStatus
 
 if TYPE_CHECKING:
     from mobility.store.sql_views import AssetView
@@ -413,3 +414,23 @@ class Store(Protocol):
 
     def hits(self, bucket: str, window_s: int, now_s: float) -> int:
         """Return the hits counted in the window holding ``now_s``, without counting one."""
+
+    # -- batches ------------------------------------------------------------------------------
+
+    def start_batch(self, record: BatchRecord) -> BatchRecord:
+        """Create a batch, or mark the stored one of the same id running again; return it."""
+
+    def put_batch_rows(self, batch_id: str, commune: str, rows: Sequence[BatchRow]) -> None:
+        """Replace one commune's rows of a batch and recount its progress, in one transaction."""
+
+    def end_batch(self, batch_id: str, status: BatchStatus) -> None:
+        """Record how a batch's run ended (``finished`` or ``interrupted``)."""
+
+    def list_batches(self) -> list[BatchRecord]:
+        """Return every batch, the most recently updated first."""
+
+    def get_batch(self, batch_id: str) -> BatchRecord:
+        """Return one batch's header, or raise NotFoundError."""
+
+    def batch_rows(self, batch_id: str) -> list[BatchRow]:
+        """Return a batch's rows in its communes' order (NotFoundError for an unknown batch)."""

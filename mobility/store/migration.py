@@ -7,6 +7,7 @@ the communes (an asset keeps its own commune code, which may name a commune not 
 asset_places membership table is filled from every stored asset and commune. SQLite cannot drop
 a foreign key, so its assets table is rebuilt: renamed aside, created anew, copied, dropped.
 Version 4 adds a revision column to the assets and the commune inputs; existing rows start at 0.
+Versions 5 and 6 only add tables (keys and audit; the batches of ``mobility batch --to-store``).
 A database newer than the program is refused rather than written with an older idea of it.
 """
 

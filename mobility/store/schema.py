@@ -28,14 +28,16 @@ from sqlalchemy import (
 
 from mobility.store.rows import first_revision
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """2 added the scenarios and commune_inputs tables; 3 the communes' margin and surroundings box,
 the asset_places membership table, and assets no longer tied to a loaded commune by a foreign key
 (an asset keeps its own commune code, which may name a commune that is not loaded); 4 a revision
 to each asset and commune input (their ETag); 5 the api_keys, write_audit, ocpi_parties and
-rate_counters tables (added by ``create_all``, nothing else changes). The commune_prepared table
-came later without a new version: ``create_all`` adds it, and a program that ignores it leaves
-at worst a payload under a key no reader asks for (see :mod:`mobility.store.sql_prepared`)."""
+rate_counters tables (added by ``create_all``, nothing else changes); 6 the batches and
+batch_rows tables of ``mobility batch --to-store`` (added by ``create_all``). The
+commune_prepared table came without a version of its own: ``create_all`` adds it, and a program
+that ignores it leaves at worst a payload under a key no reader asks for (see
+:mod:`mobility.store.sql_prepared`)."""
 
 metadata = MetaData()
 
@@ -209,6 +211,34 @@ rate_counters = Table(
     comment="fixed-window request counters shared by every worker (rate limits)",
 )
 Index("rate_counters_window", rate_counters.c.window_start)
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", String(32), primary_key=True, comment="key of the job, parameters, communes"),
+    Column("analysis", String(32), nullable=False),
+    Column("parameters", Text, nullable=False, comment="JSON"),
+    Column("communes", Text, nullable=False, comment="JSON list of the codes, in order"),
+    Column("columns", Text, nullable=False, comment="JSON list of the rows' figures"),
+    Column("status", String(16), nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    Column("output", Text, nullable=True, comment="the file the command wrote"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+batch_rows = Table(
+    "batch_rows",
+    metadata,
+    Column("batch", String(32), ForeignKey("batches.id", ondelete="CASCADE"), primary_key=True),
+    Column("commune", String(5), primary_key=True),
+    Column("position", Integer, primary_key=True, comment="the row's order within its commune"),
+    Column("figures", Text, nullable=False, comment="JSON of the batch's columns"),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("geometry", Text, nullable=True, comment="GeoJSON geometry, lon/lat"),
+)
 
 store_meta = Table(
     "store_meta",

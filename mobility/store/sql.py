@@ -30,6 +30,7 @@ from mobility.store.base import (
     check_precondition,
 )
 from mobility.store.rows import asset_from_row, asset_json_from_row, locked_row
+from mobility.store.sql_batches import BatchTables
 from mobility.store.sql_communes import CommuneTables
 from mobility.store.sql_keys import KeyTables
 from mobility.store.sql_places import (
@@ -50,7 +51,7 @@ MATCHED = "matched_in_all"
 """The column a page's rows carry the number of every matching row in."""
 
 
-class SqlStore(CommuneTables, PlanTables, LayerViews, PreparedTables, KeyTables):
+class SqlStore(CommuneTables, PlanTables, LayerViews, PreparedTables, KeyTables, BatchTables):
     """The store, on SQLite (``sqlite:///path``) or PostGIS (``postgresql://...``)."""
 
     # -- assets -----------------------------------------------------------------------------
