@@ -18,7 +18,7 @@ WEB_SOURCES := web/build.mjs $(wildcard web/src/*)
 
 .DEFAULT_GOAL := help
 .PHONY: help install web seed run serve-prod test pytest lint format openapi bench clean bench-siting \
-	bench-import bench-load bench-city
+	bench-import bench-load bench-city bench-batch
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -84,3 +84,6 @@ bench-load: install ## HTTP load on 1/2/4 workers (DURATION, CONNECTIONS, BENCH_
 
 bench-city: install ## Paris as one commune through HTTP: first and warm answers, floor, ratios, peak RSS
 	$(BIN)/python scripts/bench_city.py $(BENCH_ARGS)
+
+bench-batch: install ## The 20 Paris arrondissements in one batch: 1 vs 2 workers, vs a plain loop, cost split
+	$(BIN)/python scripts/bench_batch.py $(BENCH_ARGS)

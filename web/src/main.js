@@ -5,12 +5,14 @@
 // A plan (a what-if scenario, /map?scenario=<id>) can be chosen: the assets are then the plan's,
 // its new and changed ones ringed, every analysis runs on it, and a panel says in words what it
 // changes (from /scenarios/{id}/compare). `window.mapState` exposes what is drawn (counts, shares,
-// suggestions, the plan and its comparison) for tests and curious readers.
+// suggestions, the plan and its comparison) for tests and curious readers. A stored coverage
+// batch (/map?batch=<id>) shows a whole territory instead: its communes shaded by share.
 //
 // This module wires the others together: it starts the page, listens to the controls and
 // switches the language.
 import { api } from "./api.js";
 import { config } from "./config.js";
+import { fillBatchPicker, showBatch } from "./batch.js";
 import { cancelRedraw, redraw, scheduleRedraw } from "./coverage.js";
 import { $, el } from "./dom.js";
 import { formatInteger, formatMetres } from "./format.js";
@@ -184,12 +186,30 @@ async function openLinkedScenario(requested) {
   return true;
 }
 
+// A territory's batch (?batch=<id>): its communes shaded by share instead of one commune.
+async function startBatch(batchId) {
+  document.body.classList.add("batch-view");
+  const map = initMap();
+  setStatus("loading");
+  await track(async () => {
+    const shown = await showBatch(map, batchId);
+    setStatus("batchShown", { n: shown.drawn, total: shown.communes, failed: shown.failed });
+  });
+  markReady();
+}
+
 async function start() {
   setCommune(config.commune);
   followHeaderHeight();
   applyLanguage(new URL(window.location.href).searchParams.get("lang"));
   buildCommuneSelect();
   updatePowerState();
+  const batchId = new URL(window.location.href).searchParams.get("batch");
+  await fillBatchPicker(batchId);
+  if (batchId && L) {
+    await startBatch(batchId);
+    return;
+  }
   if (!state.commune || !L) {
     setStatus("noCommune");
     markReady();

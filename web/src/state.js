@@ -40,6 +40,8 @@ export const state = {
   sitingButton: { enabled: false, reason: "sitingWaitCoverage" },
   sitingRunning: false,
   errors: [],
+  // The territory shown (/map?batch=<id>): its communes drawn and failed, each one's share.
+  batch: null,
 };
 
 export const answers = {
