@@ -39,7 +39,8 @@ def empty_postgis(url: str) -> SqlStore:
         conn.execute(
             text(
                 "TRUNCATE scenarios, commune_inputs, asset_places, assets, commune_files, "
-                "communes, api_keys, write_audit, ocpi_parties, rate_counters CASCADE"
+                "communes, api_keys, write_audit, ocpi_parties, rate_counters, batches, batch_rows "
+                "CASCADE"
             )
         )
     return store
