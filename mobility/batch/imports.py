@@ -24,7 +24,12 @@ from sqlalchemy.exc import DBAPIError
 from mobility.batch.ledger import digest
 from mobility.batch.output import write_geoparquet
 from mobility.batch.tasks import Row
-from mobility.errors import FieldProblem, InvalidInputError, StoreUnavailableError
+from mobility.errors import (
+    ConflictError,
+    FieldProblem,
+    InvalidInputError,
+    StoreUnavailableError,
+)
 from mobility.importing import ImportReport, ImportRequest, check_request, import_commune
 from mobility.places import margin_problems
 from mobility.store import Store
@@ -139,8 +144,9 @@ class ImportParameters:
         write_geoparquet(out, rows, self.columns)
 
 
-TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})
-"""PostgreSQL's deadlock and serialization failures: the transaction is rolled back whole."""
+TRANSIENT_SQLSTATES = frozenset({"40P01", "40001", "23505"})
+"""PostgreSQL's deadlock, serialization failure, and a unique violation met when a neighbour's
+transaction inserted the same new asset first: each rolls the import back whole."""
 ATTEMPTS = 4
 
 
@@ -157,7 +163,7 @@ def _import_retrying(
     while True:
         try:
             return import_commune(store, request, attributions=attributions)
-        except (DBAPIError, StoreUnavailableError) as error:
+        except (DBAPIError, StoreUnavailableError, ConflictError) as error:
             if attempt == ATTEMPTS or not _transient(error):
                 raise
         time.sleep(random.uniform(0.1, 0.5) * attempt)  # noqa: S311 (a back-off, not a secret)
