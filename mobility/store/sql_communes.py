@@ -34,6 +34,9 @@ from mobility.store.sql_places import (
 )
 from mobility.store.sql_prepared import drop_prepared
 
+COMMUNE_SAVE_LOCK_KEY = 7_511_1
+"""Advisory lock id serialising commune saves on PostGIS (the schema set-up holds 7_511_0)."""
+
 
 class CommuneTables(SqlConnections):
     """Communes and their files; SqlStore adds the assets, PlanTables the inputs and scenarios."""
@@ -96,6 +99,10 @@ class CommuneTables(SqlConnections):
             "updated_at": now,
         }
         with self._write_transaction() as conn:
+            if self.backend == "postgis":
+                # neighbours share the assets of their surroundings: two saves at once would
+                # insert the same new asset twice; one at a time, as SQLite's single writer does
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": COMMUNE_SAVE_LOCK_KEY})
             exists = conn.execute(
                 select(schema.communes.c.code).where(schema.communes.c.code == record.code)
             ).first()
