@@ -29,8 +29,11 @@ class ProgressBar:
         self.last = 0.0
         self.started = time.monotonic()
 
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        """Redraw the bar (a new line when the phase changes)."""
+    def __call__(self, phase: str, done: int, total: int, *, failed: int = 0) -> None:
+        """Redraw the bar (a new line when the phase changes).
+
+        ``failed`` counts the items done that failed (a batch's communes): shown when not 0.
+        """
         now = time.monotonic()
         if phase != self.phase:
             if self.phase is not None:
@@ -40,11 +43,16 @@ class ProgressBar:
         if not finished and now - self.last < self.interval_s:
             return
         self.last = now
-        self.stream.write("\r" + self.render(phase, done, total, now - self.started))
+        line = self.render(phase, done, total, now - self.started, failed=failed)
+        self.stream.write("\r" + line)
         self.stream.flush()
 
-    def render(self, phase: str, done: int, total: int, elapsed: float) -> str:
-        """Return one line such as ``reading [#####.....]  48%  43.2 / 90.1 MB  3.1 s``."""
+    def render(self, phase: str, done: int, total: int, elapsed: float, *, failed: int = 0) -> str:
+        """Return one line such as ``reading [#####.....]  48%  43.2 / 90.1 MB  3.1 s``.
+
+        Counted items (not bytes) also say how many failed and, once some are done, the time
+        left at the pace so far: ``communes [###...]  10%  2 / 20, 1 failed  3.1 s, ~28 s left``.
+        """
         share = min(1.0, done / total) if total > 0 else 0.0
         filled = int(share * self.WIDTH)
         bar = "#" * filled + "." * (self.WIDTH - filled)
@@ -54,7 +62,13 @@ class ProgressBar:
         elif phase.startswith("read"):
             amount = f"step {done} / {total}"
         else:
-            amount = f"{done:,} / {total:,}"
+            amount = f"{done:,} / {total:,}" + (f", {failed:,} failed" if failed else "")
+            if 0 < done < total:
+                left_s = elapsed / done * (total - done)
+                return f"{self._line(phase, bar, share, amount, elapsed)}, ~{left_s:.0f} s left"
+        return self._line(phase, bar, share, amount, elapsed)
+
+    def _line(self, phase: str, bar: str, share: float, amount: str, elapsed: float) -> str:
         label = self.LABELS.get(phase, phase)
         return f"{label:<8} [{bar}] {share:>4.0%}  {amount}  {elapsed:.1f} s"
 

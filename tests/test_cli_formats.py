@@ -56,3 +56,13 @@ def test_the_bar_draws_in_place() -> None:
     assert text.count("\n") == 2 and text.count("\r") == 3
     assert "reading  [###############...............]  50%  45.0 / 90.0 MB" in text
     assert "placing  [##############################] 100%  89 / 89" in text
+
+
+def test_a_batch_bar_counts_its_failures_and_the_time_left_at_the_pace_so_far() -> None:
+    bar = ProgressBar(io.StringIO(), interval_s=0)
+    line = bar.render("communes", 5, 20, 10.0, failed=1)
+    assert (
+        line
+        == "communes [#######.......................]  25%  5 / 20, 1 failed  10.0 s, ~30 s left"
+    )
+    assert bar.render("communes", 20, 20, 40.0).endswith("100%  20 / 20  40.0 s")  # no time left

@@ -9,10 +9,10 @@ from the ledger's rows, finished-before and computed-now alike, in the selection
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from mobility.batch.ledger import append_entry, ledger_path, read_finished
 from mobility.batch.recording import StoreRecorder
@@ -22,8 +22,12 @@ from mobility.store import Store
 if TYPE_CHECKING:
     from distributed import Client
 
-Progress = Callable[[str, int, int], None]
-"""Called as ``progress(phase, done, total)``, like the import's progress bar."""
+
+class Progress(Protocol):
+    """Called as ``progress(phase, done, total, failed=n)``, as the command's progress bar is."""
+
+    def __call__(self, phase: str, done: int, total: int, *, failed: int = 0) -> None:
+        """Report ``done`` of ``total`` items of ``phase``, ``failed`` of them failed."""
 
 
 @dataclass
@@ -151,7 +155,7 @@ def _compute(
             report.failed[code] = str(result[0]["reason"])
         done += 1
         if progress is not None:
-            progress("communes", done, total)
+            progress("communes", done, total, failed=len(report.failed))
 
 
 REASON_SHOWN = 300
