@@ -130,6 +130,7 @@ def read_gbfs(data: bytes, *, source_name: str = "") -> ReadReport:
         if problem is not None:
             builder.reject(line, asset_id, "lat", problem)
             continue
+        builder.place(line, lon, lat)
         name = localized_name(station.get("name"))
         if name is None:
             builder.reject(line, asset_id, "name", "The station has no name.")

@@ -108,10 +108,12 @@ def locate(
 ) -> tuple[float, float, dict[str, Any] | None] | None:
     """Return the feature's point and footprint, or record why not and return ``None``."""
     try:
-        return read_geometry(feature.get("geometry"))
+        position = read_geometry(feature.get("geometry"))
     except FeatureProblem as problem:
         builder.reject(line, row_id, problem.field, problem.reason)
         return None
+    builder.place(line, position[0], position[1])
+    return position
 
 
 def reject_validation(

@@ -239,6 +239,7 @@ def _read_stops(
         if problem is not None:
             builder.reject(line, stop_id, "stop_lat", problem)
             continue
+        builder.place(line, lon, lat)
         name = name_of(record)
         if not name:
             builder.reject(line, stop_id, "stop_name", "The value is required for a hub.")

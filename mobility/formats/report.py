@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -52,6 +52,9 @@ class RejectedRow:
     id: str | None
     field: str
     reason: str
+    position: tuple[float, float] | None = None
+    """Where the row stands (lon, lat) when its position was read before the fault: a refused
+    row far from the commune can then be told apart from one within its surroundings."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the refusal as a plain mapping for JSON bodies."""
@@ -118,6 +121,11 @@ class ReportBuilder:
         self._rejected: list[RejectedRow] = []
         self._duplicates: dict[str, None] = {}
         self._skipped: Counter[str] = Counter()
+        self._positions: dict[int, tuple[float, float]] = {}
+
+    def place(self, line: int, lon: float, lat: float) -> None:
+        """Record where the row at ``line`` stands, read before any later refusal of it."""
+        self._positions[line] = (lon, lat)
 
     def reject(self, line: int | None, row_id: str | None, field_name: str, reason: str) -> None:
         """Record that a row was refused because of one field."""
@@ -170,7 +178,10 @@ class ReportBuilder:
 
     def build(self) -> ReadReport:
         """Return the finished report (refusals sorted by line, stable otherwise)."""
-        rejected = sorted(self._rejected, key=lambda row: -1 if row.line is None else row.line)
+        rejected = sorted(
+            (self._placed(row) for row in self._rejected),
+            key=lambda row: -1 if row.line is None else row.line,
+        )
         return ReadReport(
             format=self.format,
             assets=list(self._assets.values()),
@@ -180,6 +191,13 @@ class ReportBuilder:
             rows_read=self.rows_read,
             source_name=self.source_name,
         )
+
+    def _placed(self, row: RejectedRow) -> RejectedRow:
+        """Return the refusal with its row's position, when the reader read one."""
+        if row.position is not None or row.line is None:
+            return row
+        position = self._positions.get(row.line)
+        return row if position is None else replace(row, position=position)
 
 
 def _short(value: Any) -> str:

@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import gzip
 import io
+import json
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
 
-from mobility.store import open_store
+from mobility.assets import Layer
+from mobility.store import AssetQuery, open_store
 from tests.support.communes import run_cli
 from tests.support.digests import store_digest
 from tests.support.idf_import import ImportFiles
@@ -35,7 +38,7 @@ def _import(url: str, region: ImportFiles, code: str, *extra: str) -> int:
 def _refused(
     url: str, capsys: pytest.CaptureFixture[str], region: ImportFiles, code: str, *extra: str
 ) -> str:
-    """Run an import that must fail; return its stderr after checking no table changed."""
+    """Run an import that must fail; return what it printed after checking no table changed."""
     store = open_store(url)
     try:
         before = store_digest(store)
@@ -43,7 +46,8 @@ def _refused(
         assert store_digest(store) == before
     finally:
         store.close()
-    return capsys.readouterr().err
+    printed = capsys.readouterr()
+    return printed.out + printed.err
 
 
 @pytest.mark.parametrize("margin", ["-1", "50000", "nan"])
@@ -119,3 +123,48 @@ def test_a_truncated_geopackage_is_refused(
     truncated.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
     err = _refused(sample_store_url, capsys, region, "75110", "--boundaries", str(truncated))
     assert "truncated GeoPackage" in err
+
+
+def _gares_with(region: ImportFiles, tmp_path: Path, lon: float, lat: float) -> Path:
+    """Return the region's stations with one more, whose name holds a control character."""
+    collection = json.loads(gzip.decompress(region.gares.read_bytes()))
+    bad = copy.deepcopy(collection["features"][0])
+    bad["properties"] |= {"ID_REF_ZDL": 999_999.0, "NOM_GARE": "Saint-Leu D\x92esserent"}
+    bad["geometry"] = {"type": "Point", "coordinates": [lon, lat]}
+    collection["features"].append(bad)
+    path = tmp_path / "gares_with_a_bad_name.geojson"
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    return path
+
+
+def test_a_bad_row_far_outside_the_surroundings_is_counted_not_refused(
+    sample_store_url: str,
+    region: ImportFiles,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    gares = _gares_with(region, tmp_path, 2.4023, 49.2183)  # Saint-Leu-d'Esserent, Oise
+    assert _import(sample_store_url, region, "75110", "--hubs", str(gares)) == 0
+    out = capsys.readouterr().out
+    assert "1 invalid row(s) outside the commune and its surroundings set aside" in out
+    assert "NOM_GARE" in out
+    store = open_store(sample_store_url)
+    try:
+        names = {
+            asset.attributes.name
+            for asset in store.iter_assets(AssetQuery(Layer.HUBS, commune="75110"))
+        }
+    finally:
+        store.close()
+    assert "Saint-Leu D\x92esserent" not in names and names
+
+
+def test_the_same_bad_row_inside_the_commune_refuses_the_import(
+    sample_store_url: str,
+    region: ImportFiles,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    gares = _gares_with(region, tmp_path, 2.3580, 48.8760)  # inside the 10e
+    err = _refused(sample_store_url, capsys, region, "75110", "--hubs", str(gares))
+    assert "NOM_GARE" in err and "control character" in err
