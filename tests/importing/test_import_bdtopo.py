@@ -30,7 +30,7 @@ from mobility.coverage.context import ContextCache
 from mobility.geo import metric_transformer, to_metric
 from mobility.store import open_store
 from tests.support.communes import run_cli
-from tests.support.idf_import import ImportFiles, outline_of, read_features
+from tests.support.idf_import import ImportFiles, import_command, outline_of, read_features
 
 Drive = Literal["both", "along", "against", "none"]
 PROFILES: list[tuple[dict[str, Any], bool, Drive]] = [
@@ -176,19 +176,7 @@ def test_distances_on_a_bdtopo_import_equal_dijkstra_on_its_sections(
     sections, profiles = bdtopo_sections(region)
     gpkg = write_bdtopo(tmp_path, sections, profiles)
     url = f"sqlite:///{tmp_path}/bdtopo.sqlite"
-    code = run_cli(
-        url,
-        "--json",
-        "commune",
-        "import",
-        "75110",
-        "--boundaries",
-        str(region.iris),
-        "--streets",
-        str(gpkg),
-        "--margin-m",
-        "300",
-    )
+    code = run_cli(url, *import_command(region, "--streets", str(gpkg), margin_m=300))
     captured = capsys.readouterr()
     assert code == 0, captured.err
     streets = next(s for s in json.loads(captured.out)["stages"] if s["stage"] == "streets")

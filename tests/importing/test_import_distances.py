@@ -24,7 +24,7 @@ from mobility.coverage.context import ContextCache
 from mobility.geo import metric_transformer
 from mobility.store import open_store
 from tests.support.communes import run_cli
-from tests.support.idf_import import ImportFiles
+from tests.support.idf_import import ImportFiles, import_command
 
 MATCH_M = 0.01
 """How close (metres) a node of the commune's graph must be to a node of the reference."""
@@ -45,18 +45,8 @@ def test_walking_distances_equal_an_independent_route_on_the_noded_lines(
     tmp_path: pytest.TempPathFactory, region: ImportFiles, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = f"sqlite:///{tmp_path}/distances.sqlite"
-    code = run_cli(
-        url,
-        "commune",
-        "import",
-        "75110",
-        "--boundaries",
-        str(region.iris),
-        "--streets",
-        str(region.streets),
-        "--margin-m",
-        "300",
-    )
+    files = ("--streets", str(region.streets))
+    code = run_cli(url, *import_command(region, *files, margin_m=300, json_report=False))
     assert code == 0, capsys.readouterr().err
     store = open_store(url)
     try:

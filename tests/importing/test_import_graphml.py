@@ -24,6 +24,7 @@ from tests.support.idf_import import (
     MARGIN_M,
     ImportFiles,
     buffered,
+    import_command,
     irve_point,
     outline_of,
     read_features,
@@ -35,22 +36,8 @@ GRAPH = PARIS / "voies_paris_75110_graph.graphml"
 
 def _import(url: str, region: ImportFiles, capsys: pytest.CaptureFixture[str], *extra: str) -> Any:
     capsys.readouterr()
-    code = run_cli(
-        url,
-        "--json",
-        "commune",
-        "import",
-        "75110",
-        "--boundaries",
-        str(region.iris),
-        "--streets",
-        str(GRAPH),
-        "--irve",
-        str(region.irve),
-        "--margin-m",
-        str(MARGIN_M),
-        *extra,
-    )
+    files = ("--streets", str(GRAPH), "--irve", str(region.irve), *extra)
+    code = run_cli(url, *import_command(region, *files))
     assert code == 0, capsys.readouterr().err
     return json.loads(capsys.readouterr().out)
 

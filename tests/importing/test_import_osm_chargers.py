@@ -33,6 +33,7 @@ from tests.support.idf_import import (
     MARGIN_M,
     ImportFiles,
     buffered,
+    import_command,
     irve_point,
     outline_of,
     read_features,
@@ -89,21 +90,7 @@ def _write_pbf(path: Path, extra: Extra) -> Path:
 
 
 def _import(url: str, region: ImportFiles, pbf: Path, *extra: str) -> int:
-    return run_cli(
-        url,
-        "--json",
-        "commune",
-        "import",
-        "75110",
-        "--boundaries",
-        str(region.iris),
-        "--margin-m",
-        str(MARGIN_M),
-        "--osm",
-        str(pbf),
-        "--replace",
-        *extra,
-    )
+    return run_cli(url, *import_command(region, "--osm", str(pbf), *extra, replace=True))
 
 
 @pytest.fixture

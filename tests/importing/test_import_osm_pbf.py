@@ -24,23 +24,18 @@ from tests.mobility.network.support import GARE_DU_NORD_OSM, write_pbf
 from tests.mobility.network.test_osm_pbf import assert_same_graph
 from tests.support.communes import run_cli
 from tests.support.digests import store_digest
-from tests.support.idf_import import MARGIN_M, ImportFiles, buffered, outline_of, read_features
+from tests.support.idf_import import (
+    MARGIN_M,
+    ImportFiles,
+    buffered,
+    import_command,
+    outline_of,
+    read_features,
+)
 
 
 def _import(url: str, region: ImportFiles, *extra: str) -> int:
-    return run_cli(
-        url,
-        "--json",
-        "commune",
-        "import",
-        "75110",
-        "--boundaries",
-        str(region.iris),
-        "--margin-m",
-        str(MARGIN_M),
-        "--replace",
-        *extra,
-    )
+    return run_cli(url, *import_command(region, *extra, replace=True))
 
 
 def test_an_osm_pbf_gives_the_streets_and_the_osm_assets(

@@ -17,22 +17,15 @@ from mobility.assets import Layer
 from mobility.store import AssetQuery, open_store
 from tests.support.communes import run_cli
 from tests.support.digests import store_digest
-from tests.support.idf_import import ImportFiles
+from tests.support.idf_import import ImportFiles, import_command
 
 
 def _import(url: str, region: ImportFiles, code: str, *extra: str) -> int:
-    return run_cli(
-        url,
-        "commune",
-        "import",
-        code,
-        "--boundaries",
-        str(region.iris),
-        "--streets",
-        str(region.streets),
-        "--replace",
-        *extra,
+    files = ("--streets", str(region.streets), *extra)
+    command = import_command(
+        region, *files, code=code, margin_m=None, replace=True, json_report=False
     )
+    return run_cli(url, *command)
 
 
 def _refused(

@@ -147,6 +147,28 @@ def file_args(
     return args
 
 
+def import_command(
+    region: ImportFiles,
+    *files: str,
+    code: str = "75110",
+    margin_m: float | None = MARGIN_M,
+    replace: bool = False,
+    json_report: bool = True,
+) -> list[str]:
+    """Return the arguments of ``commune import`` over the region's boundaries and ``files``.
+
+    The one place the import tests spell the command: each adds only the file options it is
+    about (``--osm``, ``--streets``...). ``margin_m=None`` keeps the command's default margin.
+    """
+    args = ["--json"] if json_report else []
+    args += ["commune", "import", code, "--boundaries", str(region.iris)]
+    if margin_m is not None:
+        args += ["--margin-m", f"{margin_m:g}"]
+    if replace:
+        args.append("--replace")
+    return [*args, *files]
+
+
 def run_import(
     url: str,
     capsys: pytest.CaptureFixture[str],
