@@ -28,6 +28,7 @@ from mobility.formats import read_asset_file
 from mobility.formats.reader import AssetFormat
 from mobility.formats.report import ParsedAsset, ReadReport
 from mobility.places import Place
+from mobility.refusals import split_refusals
 from mobility.store.base import CommuneRecord, Store
 
 LoadMode = Literal["all-or-nothing", "valid-rows"]
@@ -44,7 +45,8 @@ CHANGED_IDS_LISTED = 50
 class LoadReport:
     """What a load did: per-layer writes, refusals (with line and field), rows set aside.
 
-    ``outside_commune`` counts the valid rows outside the commune and its surroundings;
+    ``outside_commune`` counts the valid rows outside the commune and its surroundings, and
+    ``rejected_outside`` the refused rows standing there (counted, never a reason to refuse);
     ``in_commune`` and ``in_surroundings`` split what is kept between the boundary and the
     margin. ``changed_existing`` counts the kept assets already stored whose attributes,
     position or commune code the write changes (the first ids listed in
@@ -56,6 +58,7 @@ class LoadReport:
     read: ReadReport
     written: dict[str, int] = field(default_factory=dict)
     outside_commune: int = 0
+    rejected_outside: int = 0
     other_layers: dict[str, int] = field(default_factory=dict)
     refused: bool = False
     in_commune: int = 0
@@ -63,6 +66,11 @@ class LoadReport:
     changed_existing: int = 0
     changed_existing_ids: list[str] = field(default_factory=list)
     unchanged_existing: int = 0
+
+    @property
+    def rejected_here(self) -> int:
+        """Return how many refused rows stand in the commune or its surroundings (or anywhere)."""
+        return self.read.rejected_rows - self.rejected_outside
 
     @property
     def written_total(self) -> int:
@@ -78,6 +86,7 @@ class LoadReport:
             "written": dict(self.written),
             "written_total": self.written_total,
             "outside_commune": self.outside_commune,
+            "rejected_outside": self.rejected_outside,
             "in_commune": self.in_commune,
             "in_surroundings": self.in_surroundings,
             "changed_existing": self.changed_existing,
@@ -91,7 +100,7 @@ class LoadReport:
         """Return one sentence for a terminal."""
         if self.refused:
             return (
-                f"nothing written: {self.read.rejected_rows} row(s) refused in all-or-nothing "
+                f"nothing written: {self.rejected_here} row(s) refused in all-or-nothing "
                 "mode (use valid-rows to write the valid ones)"
             )
         parts = [f"{count} {layer}" for layer, count in sorted(self.written.items())]
@@ -100,9 +109,14 @@ class LoadReport:
         changed = (
             f"; {self.changed_existing} already stored changed" if self.changed_existing else ""
         )
+        elsewhere = (
+            f" ({self.rejected_outside} more outside it, counted only)"
+            if self.rejected_outside
+            else ""
+        )
         return (
             f"wrote {written} into {self.commune}{margin}; {self.outside_commune} outside the "
-            f"commune set aside; {self.read.rejected_rows} row(s) refused{changed}"
+            f"commune set aside; {self.rejected_here} row(s) refused{elsewhere}{changed}"
         )
 
 
@@ -243,16 +257,18 @@ def prepare_load(
         layers=layers,
         progress=progress,
     )
+    refusals = split_refusals(read.rejected, Place.of(record))
     report = LoadReport(
         commune=record.code,
         mode=mode,
         read=read,
         outside_commune=placement.outside,
+        rejected_outside=refusals.elsewhere_rows,
         other_layers=placement.other_layers,
         in_commune=placement.in_commune,
         in_surroundings=placement.in_surroundings,
     )
-    if read.rejected and mode == "all-or-nothing":
+    if refusals.counted and mode == "all-or-nothing":
         report.refused = True
         return [], report
     report.written = dict(Counter(asset.layer.value for asset in placement.assets))

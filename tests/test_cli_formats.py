@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from mobility.cli import ProgressBar, main
-from tests.support.feeds import idfm_gtfs
-from tests.support.paths import FIXTURES
+from tests.support.feeds import extract_with_the_bad_parking_in_the_10e, idfm_gtfs
 
 
 def test_gtfs_with_progress_and_the_http_report(
@@ -35,9 +34,10 @@ def test_gtfs_with_progress_and_the_http_report(
 
 
 def test_osm_xml_refused_in_all_or_nothing(
-    sample_url: str, capsys: pytest.CaptureFixture[str]
+    sample_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    extract = FIXTURES / "osm" / "osm_extract_paris09-10_gare-du-nord.osm.gz"
+    extract = tmp_path / "extract.osm"
+    extract.write_bytes(extract_with_the_bad_parking_in_the_10e())
     code = main(["--database-url", sample_url, "assets", "load", "75110", str(extract)])
     out = capsys.readouterr()
     assert code == 1

@@ -62,6 +62,11 @@ class ImportReport(BaseModel):
     outside_commune: int = Field(
         description="Valid rows outside the commune and its surroundings, set aside."
     )
+    rejected_outside: int = Field(
+        description="Refused rows standing outside the commune and its surroundings: counted "
+        "only, they never refuse an all-or-nothing import (a row refused before its position "
+        "was read counts as refused here).",
+    )
     in_commune: int = Field(description="Assets kept that stand inside the commune's boundary.")
     in_surroundings: int = Field(
         description="Assets kept that stand in the commune's margin only (none without one)."

@@ -33,6 +33,7 @@ from mobility.formats.report import ParsedAsset, ReadReport, RejectedRow
 from mobility.importing.area import CommuneArea
 from mobility.importing.report import StageReport
 from mobility.importing.request import AssetInput, AssetKind
+from mobility.refusals import split_refusals
 
 OUTSIDE = "outside the commune and its surroundings"
 REFUSALS_LISTED = 20
@@ -96,7 +97,8 @@ def place_file(
     kept = [asset for asset, keep in zip(read.assets, inside, strict=True) if keep]
     in_commune = area.place.inside_commune(lons[inside], lats[inside]).tolist()
     codes, guessed = _own_codes(kept, area)
-    counted, elsewhere = split_refusals(read.rejected, area)
+    split = split_refusals(read.rejected, area.place)
+    counted, elsewhere = split.counted, split.elsewhere
     placed = PlacedAssets(
         assets=[
             Asset(
@@ -115,8 +117,8 @@ def place_file(
     )
     report.kept = len(kept)
     report.drop(OUTSIDE, int((~inside).sum()))
-    report.drop("refused", _distinct_rows(counted))
-    report.drop(f"refused, {OUTSIDE} (counted only)", _distinct_rows(elsewhere))
+    report.drop("refused", split.counted_rows)
+    report.drop(f"refused, {OUTSIDE} (counted only)", split.elsewhere_rows)
     for reason, count in read.skipped.items():
         report.drop(OUTSIDE if reason == SKIP_OUTSIDE else f"skipped: {reason}", count)
     grouped = read.rows_read - len(read.assets) - read.rejected_rows - sum(read.skipped.values())
@@ -128,7 +130,7 @@ def place_file(
         "duplicate_ids": len(read.duplicate_ids),
         "outside_every_boundary": guessed,
         "refused": [row.to_dict() for row in counted[:REFUSALS_LISTED]],
-        "refused_outside": _distinct_rows(elsewhere),
+        "refused_outside": split.elsewhere_rows,
     }
     if guessed:
         report.notes.append(
@@ -141,38 +143,11 @@ def place_file(
         report.notes.append(f"… and {len(counted) - REFUSALS_LISTED} more (use --json)")
     if elsewhere:
         report.notes.append(
-            f"{_distinct_rows(elsewhere)} invalid row(s) {OUTSIDE} set aside (counted only), "
+            f"{split.elsewhere_rows} invalid row(s) {OUTSIDE} set aside (counted only), "
             f"the first: {refused_where(elsewhere[0])}: {elsewhere[0].field}: "
             f"{elsewhere[0].reason}"
         )
     return placed, report
-
-
-def split_refusals(
-    refused: list[RejectedRow], area: CommuneArea
-) -> tuple[list[RejectedRow], list[RejectedRow]]:
-    """Split refusals into those that count and those of rows standing outside the surroundings.
-
-    A row whose position was read before its fault, and that stands outside the commune and its
-    margin, would not have been kept anyway: like a bad row of the national IRVE file elsewhere
-    in France, it is counted, never a reason to refuse the import. A row without a known
-    position may stand anywhere, so it counts.
-    """
-    placed = [(index, row.position) for index, row in enumerate(refused) if row.position]
-    outside: set[int] = set()
-    if placed:
-        lons = np.asarray([position[0] for _, position in placed], dtype=float)
-        lats = np.asarray([position[1] for _, position in placed], dtype=float)
-        inside = area.place.inside_surroundings(lons, lats)
-        outside = {index for (index, _), keep in zip(placed, inside, strict=True) if not keep}
-    counted = [row for index, row in enumerate(refused) if index not in outside]
-    elsewhere = [row for index, row in enumerate(refused) if index in outside]
-    return counted, elsewhere
-
-
-def _distinct_rows(refused: list[RejectedRow]) -> int:
-    """Return how many distinct rows the refusals name (a row may be refused for two fields)."""
-    return len({(row.line, row.id) for row in refused})
 
 
 def refused_where(row: RejectedRow) -> str:

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from tests.conftest import API_KEY, make_settings
-from tests.support.feeds import idfm_gtfs, velib_gbfs
+from tests.support.feeds import extract_with_the_bad_parking_in_the_10e, idfm_gtfs, velib_gbfs
 from tests.support.paths import FIXTURES, IDF_CONTEXT, PARIS
 
 KEY = {"X-API-Key": API_KEY}
@@ -196,10 +196,19 @@ def test_raw_osm_xml_by_layer(client: TestClient) -> None:
 
 def test_osm_all_or_nothing_reports_the_tag_at_fault(client: TestClient) -> None:
     before = state(client)
-    problem = refused(
-        client, before, post(client, "osm", OSM_EXTRACT.read_bytes(), "application/xml")
-    )
+    body = extract_with_the_bad_parking_in_the_10e()
+    problem = refused(client, before, post(client, "osm", body, "application/xml"))
     assert any(error["field"].endswith(": capacity:disabled") for error in problem["errors"])
+
+
+def test_osm_all_or_nothing_counts_a_bad_parking_outside_and_writes_the_rest(
+    client: TestClient,
+) -> None:
+    response = post(client, "osm", OSM_EXTRACT.read_bytes(), "application/xml")
+    report = response.json()
+    assert response.status_code == 200, report
+    assert report["rejected_outside"] == report["rejected_rows"] == 1
+    assert report["rejected"][0]["field"] == "capacity:disabled"
 
 
 def test_a_layer_export_imports_back_as_geojson(client: TestClient) -> None:
@@ -247,3 +256,31 @@ def test_a_streamed_body_over_the_limit_gets_413(sample_url: str) -> None:
         assert "MOBILITY_MAX_UPLOAD_MB" in problem["detail"]
         declared = post(client, "irve", PARIS_IRVE.read_bytes())
         refused(client, before, declared, 413)
+
+
+def _gbfs_with_a_nameless_station(lon: float, lat: float) -> tuple[str, int]:
+    """Return the Vélib' feed with one more station, refused (no name), standing at lon/lat."""
+    data, stations = velib_gbfs()
+    document = json.loads(data)
+    document["data"]["stations"].append(
+        {"station_id": "999999", "name": "", "lat": lat, "lon": lon, "capacity": 10}
+    )
+    return json.dumps(document), len(stations)
+
+
+def test_a_bad_station_far_outside_is_counted_and_the_rest_written(client: TestClient) -> None:
+    body, stations = _gbfs_with_a_nameless_station(2.4023, 49.2183)  # in the Oise
+    response = post(client, "gbfs", body, "application/json")
+    report = response.json()
+    assert response.status_code == 200, report
+    assert report["written"] == {"hubs": 53}
+    assert report["rejected_outside"] == 1 and report["rejected_rows"] == 1
+    assert report["rejected"][0]["line"] == stations + 1
+
+
+def test_the_same_bad_station_inside_refuses_the_file(client: TestClient) -> None:
+    body, stations = _gbfs_with_a_nameless_station(2.3580, 48.8760)  # in the 10e
+    before = state(client)
+    problem = refused(client, before, post(client, "gbfs", body, "application/json"))
+    assert problem["errors"][0]["field"] == f"line {stations + 1}: name"
+    assert problem["report"]["rejected_outside"] == 0

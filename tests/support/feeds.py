@@ -8,6 +8,7 @@ in ``data/paris-10e``; only the GTFS/GBFS wrapping (ids, trips, one trip per lin
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import zipfile
@@ -15,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.support.paths import PARIS
+from tests.support.paths import FIXTURES, PARIS
 
 IDFM_STATIONS = PARIS / "gares_idfm_75110_500m.geojson"
 VELIB_STATIONS = PARIS / "velib_stations_75110_500m.geojson"
@@ -153,3 +154,19 @@ def velib_gbfs(version: str = "2.3") -> tuple[bytes, list[dict[str, Any]]]:
         "data": {"stations": stations},
     }
     return json.dumps(document, ensure_ascii=False).encode("utf-8"), stations
+
+
+GARE_DU_NORD_EXTRACT = FIXTURES / "osm" / "osm_extract_paris09-10_gare-du-nord.osm.gz"
+BAD_PARKING_POSITION = 'lat="48.8795428" lon="2.3474051"'
+"""Where the extract's parking with a bad ``capacity:disabled`` tag stands: in the 9e."""
+
+
+def extract_with_the_bad_parking_in_the_10e() -> bytes:
+    """Return the Gare du Nord OSM extract (XML) with its bad parking moved into the 10e.
+
+    Where it stands, in the 9e, the parking is outside the shipped 10e and its surroundings:
+    refused there, it would be counted only. Moved, it must refuse an all-or-nothing load.
+    """
+    xml = gzip.decompress(GARE_DU_NORD_EXTRACT.read_bytes()).decode("utf-8")
+    assert xml.count(BAD_PARKING_POSITION) == 1
+    return xml.replace(BAD_PARKING_POSITION, 'lat="48.8760" lon="2.3580"').encode("utf-8")
