@@ -114,6 +114,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
         "mobility.ocpi_locations",
         "mobility.settings",
         "mobility.keys",
+        "mobility.refusals",
     ),
     ("mobility.loading", "mobility.feature_edits"),
     ("mobility.manifest", "mobility.importing"),
