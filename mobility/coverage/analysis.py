@@ -21,6 +21,7 @@ from mobility.assets import Asset
 from mobility.commune import Mode, describe_population
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
+from mobility.coverage.layers import asset_coordinates
 from mobility.coverage.measure import measure
 from mobility.coverage.poverty import PovertyPoints, absent_reason, poverty_figures
 from mobility.coverage.surroundings import describe_surroundings
@@ -228,17 +229,20 @@ def weighted_quantiles(
     return picked
 
 
-def snap_assets(context: CommuneContext, mode: Mode, assets: list[Asset]) -> SnappedPoints:
-    """Snap assets onto the mode's streets."""
-    engine = context.engine(mode)
-    lon = np.array([asset.lon for asset in assets], dtype=np.float64)
-    lat = np.array([asset.lat for asset in assets], dtype=np.float64)
-    return engine.snap(lon, lat)
+def snap_assets(context: CommuneContext, mode: Mode, assets: Sequence[Asset]) -> SnappedPoints:
+    """Snap assets onto the mode's streets.
+
+    The engine keeps the snapping of a set of positions it has seen: the assets a filter keeps
+    from a layer's view are the same arrays on every request until a write, so a warm request
+    finds them snapped (a digest of the positions is all it computes).
+    """
+    lon, lat = asset_coordinates(assets)
+    return context.engine(mode).snap(lon, lat)
 
 
 def compute_coverage(
     context: CommuneContext,
-    assets: list[Asset],
+    assets: Sequence[Asset],
     *,
     threshold: Threshold,
     asset_filter: AssetFilter,
@@ -286,7 +290,7 @@ def compute_coverage(
 
 def _notes(
     context: CommuneContext,
-    assets: list[Asset],
+    assets: Sequence[Asset],
     snapped_assets: SnappedPoints,
     demand: SnappedPoints,
     population: FloatArray,

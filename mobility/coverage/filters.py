@@ -10,12 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from mobility.assets import Asset, ChargingPointBase, Hub, HubMode, Layer, Parking, ParkingKind
 from mobility.errors import FieldProblem, InvalidInputError
+from mobility.store.layer_columns import (
+    PARKING_KINDS,
+    PMR_FRIENDLY,
+    BoolArray,
+    LayerColumns,
+    mode_bit,
+)
 
 MAX_POWER_KW = 1000.0
 """The highest charging power a filter may ask for (kW): above every point built today."""
-PMR_FRIENDLY = frozenset({"Réservé PMR", "Accessible mais non réservé PMR"})
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,28 @@ class AssetFilter:
     def apply(self, assets: Iterable[Asset]) -> list[Asset]:
         """Return the assets of the layer that pass."""
         return [asset for asset in assets if asset.layer is self.layer and self.keeps(asset)]
+
+    def mask(self, columns: LayerColumns) -> BoolArray:
+        """Tell, per row of a layer's columns, whether the asset passes: :meth:`apply` on arrays.
+
+        A few comparisons over arrays instead of a Python call per asset: what lets a big
+        city's layer be filtered on every request.
+        """
+        if columns.layer is not self.layer:
+            return np.zeros(len(columns), dtype=bool)
+        kept = np.ones(len(columns), dtype=bool)
+        if self.layer is Layer.CHARGING_POINTS:
+            if self.min_power_kw is not None:
+                kept &= ~(columns.power_kw < self.min_power_kw)
+            if self.free_only:
+                kept &= columns.free
+            if self.pmr_only:
+                kept &= columns.pmr
+        elif self.layer is Layer.PARKING and self.kind is not None:
+            kept &= columns.kind == PARKING_KINDS.index(self.kind)
+        elif self.layer is Layer.HUBS and self.mode is not None:
+            kept &= (columns.modes & mode_bit(self.mode)) != 0
+        return kept
 
     def describe(self) -> str:
         """Return the filter in words, e.g. 'charging points of at least 22 kW, free of charge'."""

@@ -17,7 +17,7 @@ from mobility.coverage.areas import compute_service_areas, describe_drawing
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
 from mobility.coverage.gaps import RANKING_RULES, GapRanking, demand_spacing_m, kept_gaps
-from mobility.coverage.layers import ScenarioChanges, describe_scenario, read_layer
+from mobility.coverage.layers import ScenarioChanges, describe_scenario, read_kept
 from mobility.coverage.surroundings import check_reach
 from mobility.coverage.threshold import Threshold
 from mobility.coverage.zones import commune_zones, zone_coverage_features
@@ -51,10 +51,10 @@ def run_coverage(
     ``bounded`` searches only up to the threshold (see :func:`compute_coverage`).
     """
     check_reach(context, question.threshold)
-    assets = read_layer(store, context.record.code, question.layer, scenario)
+    assets = read_kept(store, context.record.code, question.asset_filter, scenario)
     result = compute_coverage(
         context,
-        question.asset_filter.apply(assets),
+        assets,
         threshold=question.threshold,
         asset_filter=question.asset_filter,
         bounded=bounded,
@@ -73,10 +73,9 @@ def run_service_areas(
 ) -> AnalysisCollection:
     """Answer which streets lie within reach of each asset, or of all of them dissolved."""
     check_reach(context, question.threshold)
-    layer = read_layer(store, context.record.code, question.layer, scenario)
-    assets = question.asset_filter.apply(layer)
+    assets = read_kept(store, context.record.code, question.asset_filter, scenario)
     threshold = question.threshold
-    areas = compute_service_areas(context, assets, threshold=threshold, dissolve=dissolve)
+    areas = compute_service_areas(context, list(assets), threshold=threshold, dissolve=dissolve)
     method = describe_method(context, threshold, question.asset_filter, assets)
     return AnalysisCollection(
         features=[area.to_feature(threshold) for area in areas],

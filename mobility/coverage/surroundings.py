@@ -26,6 +26,7 @@ import numpy as np
 
 from mobility.assets import Asset
 from mobility.coverage.context import CommuneContext
+from mobility.coverage.layers import asset_coordinates
 from mobility.coverage.threshold import Threshold
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.network.speeds import WALK_SPEED_KMH
@@ -50,8 +51,7 @@ def in_surroundings(context: CommuneContext, assets: Sequence[Asset]) -> np.ndar
     """
     if not assets or not context.record.margin_m:
         return np.zeros(len(assets), dtype=bool)
-    lon = np.array([asset.lon for asset in assets], dtype=np.float64)
-    lat = np.array([asset.lat for asset in assets], dtype=np.float64)
+    lon, lat = asset_coordinates(assets)
     hasher = hashlib.blake2b(lon.tobytes(), digest_size=16)
     hasher.update(lat.tobytes())
     outside = context.kept(  # the same positions tested against the same outline: kept
