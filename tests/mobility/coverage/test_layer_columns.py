@@ -79,13 +79,15 @@ def test_the_mask_is_the_filter_on_the_shipped_commune(paris_store: SqlStore, la
     kept, dropped = assert_mask_is_keeps(paris_store, layer)
     assert kept and dropped  # the filters both keep and drop on the real layer
     view = paris_store.asset_view("75110", layer)
-    stored = LayerColumns.of_attributes(layer, [a.attributes for a in fresh_layer(paris_store, layer)])
+    stored = LayerColumns.of_attributes(
+        layer, [a.attributes for a in fresh_layer(paris_store, layer)]
+    )
     assert_same_columns(view.columns, stored)
 
 
 def random_assets(seed: int, count: int) -> list[Asset]:
     """Charging points, parking and hubs with every filtered attribute drawn at random."""
-    draw = random.Random(seed)
+    draw = random.Random(seed)  # noqa: S311 (a repeatable draw, no secret)
     assets: list[Asset] = []
     for index in range(count):
         lon, lat = 2.352 + draw.random() * 0.01, 48.870 + draw.random() * 0.01
@@ -112,7 +114,9 @@ def test_the_mask_is_the_filter_on_random_assets(store: SqlStore, seed: int) -> 
         kept, dropped = assert_mask_is_keeps(store, layer)
         assert kept and dropped
         attributes = [asset.attributes for asset in fresh_layer(store, layer)]
-        assert_same_columns(store.asset_view("75110", layer).columns, LayerColumns.of_attributes(layer, attributes))
+        assert_same_columns(
+            store.asset_view("75110", layer).columns, LayerColumns.of_attributes(layer, attributes)
+        )
 
 
 def test_the_assets_are_made_on_first_use_and_equal_a_fresh_read(store: SqlStore) -> None:
