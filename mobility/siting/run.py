@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mobility.assets import Asset, HubMode, Layer, ParkingKind
+from mobility.assets import HubMode, Layer, ParkingKind
 from mobility.coverage.analysis import describe_method
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
-from mobility.coverage.layers import ScenarioChanges, describe_scenario, read_layer
+from mobility.coverage.layers import ScenarioChanges, describe_scenario, read_kept, read_layer
 from mobility.coverage.surroundings import check_reach
 from mobility.geojson import AnalysisCollection
 from mobility.network.engine import DistanceEngine
@@ -94,7 +94,7 @@ def run_siting(
     threshold = question.request.threshold
     check_reach(context, threshold)
     rule = question.existing_filter
-    existing: list[Asset] = rule.apply(read_layer(store, code, rule.layer, scenario))
+    existing = read_kept(store, code, rule, scenario)
     engine = context.engine(threshold.mode)
     answer = suggest_sites(
         context,

@@ -9,6 +9,7 @@ total, and the gap polygons it closes or shrinks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,6 +25,7 @@ from mobility.coverage.analysis import (
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.filters import AssetFilter
 from mobility.coverage.gaps import KeptGaps, kept_gaps
+from mobility.coverage.layers import asset_coordinates
 from mobility.coverage.threshold import Threshold
 from mobility.errors import FieldProblem, InvalidInputError
 from mobility.siting.candidates import Candidate, exclude
@@ -129,7 +131,7 @@ def _rounded(value: float | None) -> float | None:
 
 def suggest_sites(
     context: CommuneContext,
-    existing: list[Asset],
+    existing: Sequence[Asset],
     candidates: list[Candidate],
     request: SitingRequest,
     *,
@@ -182,7 +184,7 @@ def suggest_sites(
     snapped = snapped.take(on_network)
     demand = context.snapped_demand(threshold.mode)
     population = demand_points.points["population"].to_numpy(dtype=np.float64)
-    existing_snapped = engine.snap([a.lon for a in existing], [a.lat for a in existing])
+    existing_snapped = engine.snap(*asset_coordinates(existing))
     costs = _costs(usable, request)
     problem = network_problem(
         engine,
