@@ -13,6 +13,10 @@ from sqlalchemy import Connection, Row, Select
 from mobility.assets import Asset, Layer, filter_columns, parse_attributes
 from mobility.store.base import AssetJson
 
+LAYERS: dict[str, Layer] = {layer.value: layer for layer in Layer}
+"""Each layer by its stored name: a dictionary read, where ``Layer(name)`` goes through the enum's
+machinery for every row of a page."""
+
 
 def aware(moment: datetime | str) -> datetime:
     """Return the time as UTC-aware: SQLite returns naive datetimes, every stored time is UTC.
@@ -68,7 +72,7 @@ def asset_from_row(row: Any) -> Asset:
 def asset_json_from_row(row: Any) -> AssetJson:
     """Return an assets-table row as stored text, nothing parsed or validated."""
     return AssetJson(
-        layer=Layer(row["layer"]),
+        layer=LAYERS[row["layer"]],
         id=row["id"],
         commune=row["commune"],
         lon=float(row["lon"]),

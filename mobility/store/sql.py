@@ -33,6 +33,7 @@ from mobility.store.rows import asset_from_row, asset_json_from_row, locked_row
 from mobility.store.sql_batches import BatchTables
 from mobility.store.sql_communes import CommuneTables
 from mobility.store.sql_keys import KeyTables
+from mobility.store.sql_pages import MATCHED, page_params, page_shape, page_statement
 from mobility.store.sql_places import (
     bump_revisions,
     delete_asset_rows,
@@ -47,8 +48,6 @@ ASSET_BY_ID = select(schema.assets).where(
     schema.assets.c.layer == bindparam("layer"), schema.assets.c.id == bindparam("asset_id")
 )
 """The read of one asset, the most frequent of all: run on the driver (``_driver_rows``)."""
-MATCHED = "matched_in_all"
-"""The column a page's rows carry the number of every matching row in."""
 
 
 class SqlStore(CommuneTables, PlanTables, LayerViews, PreparedTables, KeyTables, BatchTables):
@@ -71,8 +70,21 @@ class SqlStore(CommuneTables, PlanTables, LayerViews, PreparedTables, KeyTables,
         """Return a page's rows (as mappings) and the number matched, read in one snapshot.
 
         One statement: each row carries the count of all matching rows (a window function),
-        so a page costs one round trip; only an empty page (past the end, or nothing matching)
-        asks for the count apart.
+        so a page costs one round trip, on the driver where its shape allows
+        (:mod:`~mobility.store.sql_pages`). An empty page (past the end, or nothing matching)
+        and a query no kept statement serves are read by :meth:`_built_page_rows`.
+        """
+        shape = page_shape(query, self.backend)
+        if shape is not None:
+            found = self._driver_rows(page_statement(shape), page_params(query))
+            if found:
+                return found, int(found[0][MATCHED])
+        return self._built_page_rows(query)
+
+    def _built_page_rows(self, query: AssetQuery) -> tuple[list[Any], int]:
+        """Read a page by a statement SQLAlchemy builds for the query (the general way).
+
+        Only an empty page asks for the count apart, both statements in one transaction.
         """
         condition = self._asset_condition(query)
         table = schema.assets
