@@ -10,6 +10,7 @@ PORT ?= 8000
 WORKERS ?= 2
 DURATION ?= 30
 CONNECTIONS ?= 64
+LOAD_CLIENT ?= auto
 SAMPLE := data/paris-10e/commune.json
 NPM ?= npm
 WEB_STAMP := web/node_modules/.npm-ci-stamp
@@ -78,9 +79,11 @@ bench-siting: install ## Benchmark the siting solvers vs spopt and PuLP+CBC (BEN
 bench-import: install ## Benchmark IRVE imports, the national file cut to one commune, a commune from a regional PBF (BENCH_ARGS=--quick)
 	$(BIN)/python scripts/bench_import.py $(BENCH_ARGS)
 
-bench-load: install ## HTTP load on 1/2/4 workers (DURATION, CONNECTIONS, BENCH_POSTGIS_URL=postgresql://...)
+bench-load: install ## HTTP load on 1/2/4 workers, by wrk if installed (DURATION, CONNECTIONS, BENCH_POSTGIS_URL=postgresql://...)
+	@command -v wrk >/dev/null && echo "bench-load: loading with $$(command -v wrk)" \
+		|| echo "bench-load: wrk not found (apt-get install wrk): the asyncio client makes the load"
 	$(BIN)/python scripts/bench_load.py --duration $(DURATION) --connections $(CONNECTIONS) \
-		$(if $(BENCH_POSTGIS_URL),--postgis-url $(BENCH_POSTGIS_URL)) $(BENCH_ARGS)
+		--client $(LOAD_CLIENT) $(if $(BENCH_POSTGIS_URL),--postgis-url $(BENCH_POSTGIS_URL)) $(BENCH_ARGS)
 
 bench-city: install ## Paris as one commune through HTTP: first and warm answers, floor, ratios, peak RSS
 	$(BIN)/python scripts/bench_city.py $(BENCH_ARGS)

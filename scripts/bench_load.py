@@ -1,31 +1,37 @@
 # SPDX-License-Identifier: MIT
-"""HTTP load on real uvicorn workers: requests/s, p50/p99, errors, scaling, the client's CPU.
+"""HTTP load on real uvicorn workers: requests/s, p50/p99, errors, scaling, CPU, the goals.
 
 The shipped commune (Paris 10e) is loaded into a temporary SQLite file and, with
 ``--postgis-url``, into that PostGIS database (its commune 75110 is replaced: give it a database
 of its own). For each run (``sqlite:1``, ``postgis:1``, ``postgis:2``, ``postgis:4`` by default:
 backend and worker processes) the server is started as ``make serve-prod`` starts it, warmed up
-(every worker builds its street context), then each request below is repeated on ``--connections``
-keep-alive connections over loopback for ``--duration`` seconds:
+(every worker builds its street context), then each request below is repeated on keep-alive
+connections over loopback for ``--duration`` seconds, twice: on ``--connections`` connections,
+and on ``--per-worker`` connections per worker (16: the load the p99 goal is set at):
 
 * ``page``: ``GET /collections/charging-points/items?limit=100`` (the 89 points, 113 KB);
 * ``item``: one charging point;
 * ``coverage``: ``GET /communes/75110/coverage`` (charging points, 300 m walk);
 * ``siting``: ``POST /communes/75110/siting`` (5 charging points, 300 m walk).
 
-The scaling column divides a run's requests/s by the same request's on one worker of the same
-backend. The client is a small asyncio loop (``scripts/bench/load_client.py``, uvloop when
-installed); its CPU share (1.0: one core) is printed, as it runs on the cores the server uses,
-and so is the machine's load average at the end of each run.
+The load is made by ``wrk`` when it is installed (``apt-get install wrk``; ``--client``), a C
+client that costs a few microseconds of CPU per request, else by a small asyncio client
+(``scripts/bench/load_client.py``); the report says which. Both the client and the server share
+the machine's cores, so the CPU of each is printed: the client's (its share of one core, and per
+request), and the server's per request, read from its processes (``psutil``), which other jobs on
+the machine skew far less than requests/s. The machine's 1-minute load average at the end of
+each run is printed beside it. The scaling column divides a run's requests/s by the same
+request's on one worker of the same backend at the same connections per worker; the last table
+holds every figure against its goal.
 
 The server runs by the production command (:mod:`api.server`) with its production settings but
 one: the per-client read budget is raised (``--read-limit``, a billion a minute by default) so
 that one client may send thousands of reads a second; the reads are still counted, in batches,
 as in production, and the analyses and writes budgets are off.
 
-    .venv/bin/python scripts/bench_load.py [--duration 30] [--connections 64]
+    .venv/bin/python scripts/bench_load.py [--duration 30] [--connections 64] [--per-worker 16]
         [--postgis-url postgresql://...] [--runs sqlite:1,postgis:2] [--only page,item]
-        [--read-limit 1000000000]
+        [--client auto|wrk|python] [--read-limit 1000000000]
     make bench-load BENCH_POSTGIS_URL=postgresql://...    # the same, DURATION= CONNECTIONS=
 
 This is not a test; the last figures are in ``docs/performance.md``.
@@ -42,8 +48,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psutil
 from bench.harness import bench_parser, describe_machine, log, use_repository
 from bench.load_client import LoadResult, Target, run_load
+from bench.load_report import Measured, goal_rows, report_rows
+from bench.load_wrk import run_wrk, wrk_path
 from bench.tables import table
 
 ROOT = use_repository()
@@ -84,8 +93,8 @@ def prepare_store(url: str) -> str:
 
 
 @contextmanager
-def server(database_url: str, workers: int, read_limit: int) -> Iterator[int]:
-    """Run the API by the production command over the store; yield its port.
+def server(database_url: str, workers: int, read_limit: int) -> Iterator[tuple[int, int]]:
+    """Run the API by the production command over the store; yield its port and process id.
 
     The per-client read budget is raised to ``read_limit`` (0: off): one client sending a
     thousand requests a second is the point here, and the reads are still counted.
@@ -97,7 +106,20 @@ def server(database_url: str, workers: int, read_limit: int) -> Iterator[int]:
         "MOBILITY_DATABASE_URL": database_url,
     }
     with running(env, workers=workers, wait_s=STARTUP_WAIT_S) as started:
-        yield started.port
+        yield started.port, started.pid
+
+
+def server_cpu_s(pid: int) -> float:
+    """CPU seconds used so far by the server: its process and every worker under it."""
+    root = psutil.Process(pid)
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def run_async(coroutine: Coroutine[Any, Any, LoadResult]) -> LoadResult:
@@ -109,70 +131,67 @@ def run_async(coroutine: Coroutine[Any, Any, LoadResult]) -> LoadResult:
     return uvloop.run(coroutine)
 
 
+def load(
+    client: str, port: int, target: Target, *, connections: int, duration_s: float
+) -> LoadResult:
+    """Make the load with the chosen client (``wrk`` or ``python``)."""
+    if client == "wrk":
+        return run_wrk(HOST, port, target, connections=connections, duration_s=duration_s)
+    return run_async(run_load(HOST, port, target, connections=connections, duration_s=duration_s))
+
+
 def measure_run(
     url: str,
     workers: int,
     chosen: list[Target],
-    connections: int,
+    connection_counts: list[int],
     duration_s: float,
     read_limit: int,
-) -> dict[str, LoadResult]:
-    """Start the server, warm every worker up, then load each target in turn."""
-    results: dict[str, LoadResult] = {}
-    with server(url, workers, read_limit) as port:
+    client: str,
+) -> dict[tuple[str, int], LoadResult]:
+    """Start the server, warm every worker up, then load each target at each connection count."""
+    results: dict[tuple[str, int], LoadResult] = {}
+    with server(url, workers, read_limit) as (port, pid):
         for target in chosen:
             # a short load with a few connections per worker: each builds its context first
-            run_async(run_load(HOST, port, target, connections=2 * workers, duration_s=3))
-            log(f"  {target.name}: {connections} connections, {duration_s:g} s")
-            result = run_async(
-                run_load(HOST, port, target, connections=connections, duration_s=duration_s)
-            )
-            result.load_average = os.getloadavg()[0]
-            results[target.name] = result
+            load(client, port, target, connections=2 * workers, duration_s=3)
+            for connections in connection_counts:
+                log(f"  {target.name}: {connections} connections, {duration_s:g} s ({client})")
+                cpu_before = server_cpu_s(pid)
+                result = load(client, port, target, connections=connections, duration_s=duration_s)
+                result.server_cpu_s = server_cpu_s(pid) - cpu_before
+                result.load_average = os.getloadavg()[0]
+                results[(target.name, connections)] = result
     return results
 
 
-def report_rows(
-    measured: dict[tuple[str, int], dict[str, LoadResult]], names: list[str]
-) -> list[list[str]]:
-    """One row per run and request, with the scaling against one worker of the same backend."""
-
-    def ms(value: float | None) -> str:
-        return "-" if value is None else f"{value:.1f}"
-
-    rows = []
-    for name in names:
-        for (backend, workers), results in measured.items():
-            result = results[name]
-            single = measured.get((backend, 1), {}).get(name)
-            scaling = (
-                f"{result.requests_per_s / single.requests_per_s:.2f}x"
-                if single is not None and single.requests_per_s > 0
-                else "-"
-            )
-            rows.append(
-                [
-                    name,
-                    f"{backend} x{workers}",
-                    f"{result.requests_per_s:.0f}",
-                    ms(result.percentile_ms(0.50)),
-                    ms(result.percentile_ms(0.99)),
-                    str(result.errors),
-                    scaling,
-                    f"{result.client_cpu_share:.2f}",
-                    f"{result.load_average:.1f}",
-                ]
-            )
-    return rows
+def choose_client(asked: str) -> str:
+    """Return the client to load with: wrk when asked or found (``auto``), else the asyncio one."""
+    found = wrk_path()
+    if asked == "wrk" and found is None:
+        raise SystemExit("--client wrk: wrk is not installed (apt-get install wrk)")
+    if asked == "python" or found is None:
+        if asked == "auto":
+            log("wrk not found (apt-get install wrk): loading with the asyncio client")
+        return "python"
+    log(f"loading with wrk ({found})")
+    return "wrk"
 
 
 def main() -> None:
-    """Parse the options, prepare the stores, run the loads, print the table."""
+    """Parse the options, prepare the stores, run the loads, print the tables."""
     parser = bench_parser(__doc__ or "", quick_help="5 s per request, page and item only")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds per request")
     parser.add_argument("--connections", type=int, default=64, help="concurrent connections")
+    parser.add_argument(
+        "--per-worker",
+        type=int,
+        default=16,
+        help="a second load with this many connections per worker (0: none)",
+    )
     parser.add_argument("--postgis-url", help="a PostGIS database the benchmark may overwrite")
     parser.add_argument("--runs", default="sqlite:1,postgis:1,postgis:2,postgis:4")
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument(
         "--read-limit",
         type=int,
@@ -190,7 +209,10 @@ def main() -> None:
         if skipped:
             log(f"no --postgis-url: skipping {', '.join(skipped)}")
         runs = [(b, w) for b, w in runs if b != "postgis"]
+    client = choose_client(args.client)
     print("\n".join(describe_machine(("fastapi", "uvicorn", "sqlalchemy"))))
+    measured: Measured = {}
+    names: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         urls = {"sqlite": f"sqlite:///{Path(folder) / 'bench.sqlite'}"}
         if args.postgis_url:
@@ -199,21 +221,30 @@ def main() -> None:
         for backend in {b for b, _ in runs}:
             log(f"loading Paris 10e into {backend}")
             item_ids[backend] = prepare_store(urls[backend])
-        measured: dict[tuple[str, int], dict[str, LoadResult]] = {}
-        names: list[str] = []
         for backend, workers in runs:
             chosen = targets(item_ids[backend])
             if only:
                 chosen = [t for t in chosen if t.name in only.split(",")]
             names = [t.name for t in chosen]
+            counts = [args.connections]
+            if args.per_worker and args.per_worker * workers != args.connections:
+                counts.append(args.per_worker * workers)
             log(f"{backend}, {workers} worker(s)")
             measured[(backend, workers)] = measure_run(
-                urls[backend], workers, chosen, args.connections, duration_s, args.read_limit
+                urls[backend], workers, chosen, counts, duration_s, args.read_limit, client
             )
-    headers = ["request", "run", "req/s", "p50 ms", "p99 ms", "errors", "scaling", "client CPU"]
-    headers.append("load avg")
-    print(f"\n{args.connections} connections, {duration_s:g} s per request, loopback")
-    print(table(headers, report_rows(measured, names)))
+    headers = ["request", "run", "conns", "req/s", "p50 ms", "p99 ms", "errors", "scaling"]
+    headers += ["server CPU ms/req", "client CPU", "client µs/req", "load avg"]
+    print(f"\n{client} client, {duration_s:g} s per request and connection count, loopback")
+    print(table(headers, report_rows(measured, names, args.per_worker), left=3))
+    print(f"\nAgainst the goals (per worker; p99 at {args.per_worker} connections per worker)")
+    print(
+        table(
+            ["measure", "run", "conns", "goal", "measured", "ratio", "met"],
+            goal_rows(measured, names, args.per_worker),
+            left=3,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -4,19 +4,24 @@
 Each connection sends one request, reads the whole answer, then sends the next, until the run's
 time is up; latencies are taken per request. Written on raw streams rather than with httpx
 because the client shares the machine's cores with the server it measures: an httpx request
-costs several times the CPU of this loop, and that CPU would be taken from the server. The run
-reports the CPU the client itself used, so its weight on the figures is known.
+costs several times the CPU of this loop, and that CPU would be taken from the server. It is the
+fallback of ``wrk`` (:mod:`bench.load_wrk`), which costs far less CPU per request still. The run
+reports the CPU the client itself used (``getrusage`` of this process, every thread), so its
+weight on the figures is known.
 """
 
 from __future__ import annotations
 
 import asyncio
+import resource
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 REQUEST_TIMEOUT_S = 120.0
 """A request unanswered after this long counts as an error (its connection is reopened)."""
+QUANTILES = (0.50, 0.99)
+"""The latency quantiles every client reports."""
 
 
 @dataclass(frozen=True)
@@ -31,32 +36,62 @@ class Target:
 
 @dataclass
 class LoadResult:
-    """What one run measured."""
+    """What one run measured, whichever client made the load."""
 
-    latencies_s: list[float] = field(default_factory=list)
+    client: str
+    """``wrk`` or ``python`` (this module)."""
+    connections: int
+    completed: int = 0
+    """Answers received whole, errors included."""
     errors: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
+    latency_ms: dict[float, float] = field(default_factory=dict)
+    """Latency quantiles (0.5, 0.99) in milliseconds."""
     elapsed_s: float = 0.0
     client_cpu_s: float = 0.0
+    """CPU time (user and system) the client used during the run."""
+    server_cpu_s: float = 0.0
+    """CPU time the server's processes used during the run (filled in by the caller)."""
     load_average: float = 0.0
     """The machine's 1-minute load average when the run ended (other jobs weigh on figures)."""
 
     @property
     def requests_per_s(self) -> float:
         """Answers completed per second of the run."""
-        return len(self.latencies_s) / self.elapsed_s if self.elapsed_s else 0.0
+        return self.completed / self.elapsed_s if self.elapsed_s else 0.0
 
     def percentile_ms(self, q: float) -> float | None:
         """The latency below which a fraction ``q`` of the answers came, in milliseconds."""
-        if not self.latencies_s:
-            return None
-        ordered = sorted(self.latencies_s)
-        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+        return self.latency_ms.get(q)
 
     @property
     def client_cpu_share(self) -> float:
         """The client's CPU time over the run's wall time (1.0: one core busy all along)."""
         return self.client_cpu_s / self.elapsed_s if self.elapsed_s else 0.0
+
+    @property
+    def client_cpu_us_per_request(self) -> float | None:
+        """The client's CPU per answer, in microseconds."""
+        return 1e6 * self.client_cpu_s / self.completed if self.completed else None
+
+    @property
+    def server_cpu_ms_per_request(self) -> float | None:
+        """The server's CPU per answer in milliseconds (other jobs on the machine skew it least)."""
+        return 1e3 * self.server_cpu_s / self.completed if self.completed else None
+
+
+def cpu_time_s(who: int = resource.RUSAGE_SELF) -> float:
+    """User plus system CPU seconds of this process (or of its reaped children)."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def quantiles_ms(latencies_s: list[float]) -> dict[float, float]:
+    """Return :data:`QUANTILES` of the latencies, in milliseconds (empty without answers)."""
+    if not latencies_s:
+        return {}
+    ordered = sorted(latencies_s)
+    return {q: 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))] for q in QUANTILES}
 
 
 def encode_request(target: Target, host: str, port: int) -> bytes:
@@ -94,7 +129,12 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
 
 
 async def _connection(
-    host: str, port: int, request: bytes, deadline: float, result: LoadResult
+    host: str,
+    port: int,
+    request: bytes,
+    deadline: float,
+    result: LoadResult,
+    latencies_s: list[float],
 ) -> None:
     streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
     while time.perf_counter() < deadline:
@@ -110,7 +150,7 @@ async def _connection(
             writer.close()
             streams = None
             continue
-        result.latencies_s.append(time.perf_counter() - started)
+        latencies_s.append(time.perf_counter() - started)
         result.statuses[status] += 1
         if status >= 400:
             result.errors += 1
@@ -125,14 +165,20 @@ async def run_load(
     host: str, port: int, target: Target, *, connections: int, duration_s: float
 ) -> LoadResult:
     """Keep ``connections`` connections busy with ``target`` for ``duration_s`` seconds."""
-    result = LoadResult()
+    result = LoadResult("python", connections)
+    latencies_s: list[float] = []
     request = encode_request(target, host, port)
-    cpu_before = time.process_time()
+    cpu_before = cpu_time_s()
     started = time.perf_counter()
     deadline = started + duration_s
     await asyncio.gather(
-        *(_connection(host, port, request, deadline, result) for _ in range(connections))
+        *(
+            _connection(host, port, request, deadline, result, latencies_s)
+            for _ in range(connections)
+        )
     )
     result.elapsed_s = time.perf_counter() - started
-    result.client_cpu_s = time.process_time() - cpu_before
+    result.client_cpu_s = cpu_time_s() - cpu_before
+    result.completed = len(latencies_s)
+    result.latency_ms = quantiles_ms(latencies_s)
     return result
