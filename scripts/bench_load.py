@@ -20,7 +20,9 @@ client that costs a few microseconds of CPU per request, else by a small asyncio
 the machine's cores, so the CPU of each is printed: the client's (its share of one core, and per
 request), and the server's per request, read from its processes (``psutil``), which other jobs on
 the machine skew far less than requests/s. The machine's 1-minute load average at the end of
-each run is printed beside it. The scaling column divides a run's requests/s by the same
+each run is printed beside it, and how many worker processes uvicorn's supervisor replaced
+during the run (a worker that does not answer its health check within 5 s is killed and started
+again, its street contexts lost). The scaling column divides a run's requests/s by the same
 request's on one worker of the same backend at the same connections per worker; the last table
 holds every figure against its goal.
 
@@ -109,17 +111,28 @@ def server(database_url: str, workers: int, read_limit: int) -> Iterator[tuple[i
         yield started.port, started.pid
 
 
-def server_cpu_s(pid: int) -> float:
-    """CPU seconds used so far by the server: its process and every worker under it."""
+def server_cpu_s(pid: int) -> dict[int, float]:
+    """CPU seconds used so far by the server, by process: its own and every worker's under it."""
     root = psutil.Process(pid)
-    total = 0.0
+    used = {}
     for process in [root, *root.children(recursive=True)]:
         try:
             times = process.cpu_times()
         except psutil.NoSuchProcess:
             continue
-        total += times.user + times.system
-    return total
+        used[process.pid] = times.user + times.system
+    return used
+
+
+def cpu_between(before: dict[int, float], after: dict[int, float]) -> tuple[float, int]:
+    """CPU seconds the server used between two readings, and how many processes were replaced.
+
+    A worker that uvicorn's supervisor killed and started again (one that does not answer its
+    health check within 5 s is taken for hung) takes its CPU time with it: only what the
+    processes present at the end used is counted, from zero for those started during the run.
+    """
+    used = sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+    return used, len(before.keys() - after.keys())
 
 
 def run_async(coroutine: Coroutine[Any, Any, LoadResult]) -> LoadResult:
@@ -159,7 +172,7 @@ def measure_run(
                 log(f"  {target.name}: {connections} connections, {duration_s:g} s ({client})")
                 cpu_before = server_cpu_s(pid)
                 result = load(client, port, target, connections=connections, duration_s=duration_s)
-                result.server_cpu_s = server_cpu_s(pid) - cpu_before
+                result.server_cpu_s, result.replaced = cpu_between(cpu_before, server_cpu_s(pid))
                 result.load_average = os.getloadavg()[0]
                 results[(target.name, connections)] = result
     return results
@@ -234,7 +247,7 @@ def main() -> None:
                 urls[backend], workers, chosen, counts, duration_s, args.read_limit, client
             )
     headers = ["request", "run", "conns", "req/s", "p50 ms", "p99 ms", "errors", "scaling"]
-    headers += ["server CPU ms/req", "client CPU", "client µs/req", "load avg"]
+    headers += ["server CPU ms/req", "replaced", "client CPU", "client µs/req", "load avg"]
     print(f"\n{client} client, {duration_s:g} s per request and connection count, loopback")
     print(table(headers, report_rows(measured, names, args.per_worker), left=3))
     print(f"\nAgainst the goals (per worker; p99 at {args.per_worker} connections per worker)")

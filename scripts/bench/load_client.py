@@ -52,6 +52,8 @@ class LoadResult:
     """CPU time (user and system) the client used during the run."""
     server_cpu_s: float = 0.0
     """CPU time the server's processes used during the run (filled in by the caller)."""
+    replaced: int = 0
+    """Server processes gone during the run (workers killed and started again)."""
     load_average: float = 0.0
     """The machine's 1-minute load average when the run ended (other jobs weigh on figures)."""
 
