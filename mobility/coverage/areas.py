@@ -10,10 +10,8 @@ is the union of the pieces its reach draws, put together from the pieces' kept a
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -23,23 +21,16 @@ from shapely.geometry.base import BaseGeometry
 
 from mobility.assets import Asset
 from mobility.coverage.analysis import snap_assets
-from mobility.coverage.band_faces import GRID_M, BandFaces, arrange
-from mobility.coverage.band_pieces import (
-    BAND_QUAD_SEGS,
-    SLAB_M,
-    BandPieces,
-    cut_band_pieces,
-    inner_band_m,
-)
+from mobility.coverage.band_cache import DEFAULT_BAND_M as DEFAULT_BAND_M
+from mobility.coverage.band_cache import band_cache as band_cache
+from mobility.coverage.band_cache import clear_band_cache as clear_band_cache
+from mobility.coverage.band_cache import reach_key
+from mobility.coverage.band_pieces import BAND_QUAD_SEGS, SLAB_M, inner_band_m
 from mobility.coverage.context import CommuneContext
 from mobility.coverage.threshold import Threshold
-from mobility.geo import to_wire
-from mobility.network.edge_table import IntArray, object_nbytes
+from mobility.geo import to_wire, wire_transformer
 from mobility.network.engine import DistanceEngine
 from mobility.network.engine_reach import Reach
-
-DEFAULT_BAND_M = 25.0
-"""Half-width of the band drawn along a reached street (about a street plus its frontage)."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +46,7 @@ class ServiceArea:
         return {
             "type": "Feature",
             "id": self.asset_id or "all",
-            "geometry": mapping(to_wire(self.geometry_metric)),
+            "geometry": wire_mapping(self.geometry_metric),
             "properties": {
                 "asset_id": self.asset_id,
                 "reached_street_m": round(self.reached_street_m, 1),
@@ -65,13 +56,23 @@ class ServiceArea:
         }
 
 
-ARRANGED_PIECES_MAX = 60_000
-"""Most drawn pieces arranged at once (a commune the size of Paris 10e has about a tenth of
-that; its arrangement's time and memory are in ``docs/performance.md``); past it, each area is
-a GEOS union of its pieces, the same drawing, slower."""
+def wire_mapping(geometry: BaseGeometry) -> dict[str, Any]:
+    """Return a Lambert-93 (Multi)Polygon as a lon/lat GeoJSON geometry, read in one go.
 
-CACHED_AREAS = 4_096
-"""Finished areas kept per engine and band width, keyed by their reach (same reach, same area)."""
+    The same coordinates as ``mapping(to_wire(geometry))`` (one transform of all of them), as
+    lists cut out of one ``tolist``: shapely's mapping walks a big city's area point by point.
+    """
+    if geometry.is_empty or geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        return dict(mapping(to_wire(geometry)))
+    kind, coords, offsets = shapely.to_ragged_array([geometry])
+    lon, lat = wire_transformer().transform(coords[:, 0], coords[:, 1])
+    points = np.column_stack([lon, lat]).tolist()
+    rings = [points[low:high] for low, high in pairwise(offsets[0].tolist())]
+    polygons = [rings[low:high] for low, high in pairwise(offsets[1].tolist())]
+    if kind == shapely.GeometryType.POLYGON:
+        return {"type": "Polygon", "coordinates": polygons[0]}
+    parts = [polygons[low:high] for low, high in pairwise(offsets[2].tolist())]
+    return {"type": "MultiPolygon", "coordinates": parts[0]}
 
 
 def describe_drawing(band_m: float = DEFAULT_BAND_M) -> str:
@@ -85,92 +86,6 @@ def describe_drawing(band_m: float = DEFAULT_BAND_M) -> str:
         f"bends have {BAND_QUAD_SEGS} segments per quarter circle, so the band covers at least "
         f"{inner_band_m(band_m):.1f} m round its street and never more than {band_m:g} m"
     )
-
-
-class _AreaCache:
-    """An engine's street band pieces, their arrangement and finished areas, per band width."""
-
-    def __init__(self, engine: DistanceEngine, band_m: float) -> None:
-        self.pieces: BandPieces = cut_band_pieces(engine.edges, band_m)
-        self.faces: BandFaces | None = None
-        self.areas: OrderedDict[bytes, BaseGeometry] = OrderedDict()
-        self.lock = threading.Lock()
-        self.areas_bytes = 0
-
-    def nbytes(self) -> int:
-        """Estimated bytes of the pieces, their arrangement and the kept areas."""
-        faces = self.faces.nbytes() if self.faces is not None else 0
-        return self.pieces.nbytes() + faces + self.areas_bytes
-
-    def area(self, key: bytes) -> BaseGeometry | None:
-        """Return the finished area of a reach drawn before, if kept."""
-        with self.lock:
-            known = self.areas.get(key)
-            if known is not None:
-                self.areas.move_to_end(key)
-            return known
-
-    def keep_area(self, key: bytes, geometry: BaseGeometry) -> None:
-        """Keep a finished area under its reach's key."""
-        with self.lock:
-            if key not in self.areas:
-                self.areas_bytes += object_nbytes(geometry)
-            self.areas[key] = geometry
-            while len(self.areas) > CACHED_AREAS:
-                self.areas_bytes -= object_nbytes(self.areas.popitem(last=False)[1])
-
-    def arranged(self, selections: list[IntArray], *, build: bool) -> BandFaces | None:
-        """Return an arrangement holding every selected piece, if kept or (``build``) built.
-
-        A new arrangement takes in the pieces of the one it replaces, so that a commune's
-        streets are arranged once as requests cover them; ``None`` past
-        :data:`ARRANGED_PIECES_MAX` pieces (or when not to build).
-        """
-        wanted = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *selections]))
-        with self.lock:
-            kept = self.faces
-            if kept is not None and kept.holds(wanted):
-                return kept
-            if not build:
-                return None
-            drawn = np.unique(self.pieces.parts[wanted].indices)
-            if kept is not None:
-                merged = np.union1d(drawn, kept.drawn)
-                drawn = merged if len(merged) <= ARRANGED_PIECES_MAX else drawn
-            if len(drawn) > ARRANGED_PIECES_MAX:
-                return None
-            self.faces = arrange(self.pieces.polygons, self.pieces.parts, drawn)
-            return self.faces
-
-    def draw(self, selections: list[IntArray], *, build: bool) -> list[BaseGeometry]:
-        """Return the union of each selection of pieces."""
-        if not any(len(chosen) for chosen in selections):  # nothing reached: nothing to arrange
-            return [shapely.Polygon() for _ in selections]
-        faces = self.arranged(selections, build=build)
-        if faces is not None:
-            return faces.unions(selections)
-        polygons = self.pieces.polygons  # on the arrangement's grid: no hairline holes
-        return [shapely.union_all(polygons[chosen], grid_size=GRID_M) for chosen in selections]
-
-
-def reach_key(reach: Reach) -> bytes:
-    """Fingerprint of a reach's stretches (a finished area's cache key)."""
-    hasher = hashlib.blake2b(digest_size=16)
-    for array in (reach.edge_index, reach.start_m, reach.end_m):
-        hasher.update(np.ascontiguousarray(array).tobytes())
-    return hasher.digest()
-
-
-def clear_band_cache(engine: DistanceEngine) -> None:
-    """Forget the engine's band pieces, arrangements and areas (every band width)."""
-    cache = engine.edges._cache  # the table's own cache of derived objects
-    for name in [name for name in cache if name.startswith("band_cache_")]:
-        cache.pop(name, None)
-
-
-def band_cache(engine: DistanceEngine, band_m: float) -> _AreaCache:
-    """Return the engine's band cache for a band width (built on first use, kept with it)."""
-    return engine.edges.cached(f"band_cache_{band_m!r}", lambda: _AreaCache(engine, band_m))
 
 
 def draw_reaches(

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -35,6 +36,9 @@ of band cut where other outlines crossed it, its crossings snapped a micrometre 
 Dropped one after another, such vertices move the outline by less than a millionth of the
 run's length. (A test on the distance to the neighbours' chord would also drop the two
 vertices of a corner snapped a micrometre apart, and cut the corner.)"""
+
+Int32Array = npt.NDArray[np.int32]
+"""Vertex and face numbers of an arrangement: 32 bits, half the bytes of a kept one."""
 
 UNIONS_PER_PASS = 64
 """Unions drawn together in one pass over the arrays (bounds the chosen-faces mask)."""
@@ -75,9 +79,9 @@ class BandFaces:
     parts: sp.csr_matrix
     piece_faces: sp.csr_matrix
     piece_outline: sp.csr_matrix
-    half_from: IntArray
-    half_to: IntArray
-    right_face: IntArray
+    half_from: Int32Array
+    half_to: Int32Array
+    right_face: Int32Array
     origin: FloatArray
     vertex_xy: FloatArray
 
@@ -128,12 +132,13 @@ class BandFaces:
         chosen = np.zeros(len(selections) * self.face_count, dtype=bool)
         chosen[face_owner * self.face_count + faces] = True
         half, half_owner = _rows(self.piece_outline, pieces, owner)
-        right = self.right_face[half]
+        right = self.right_face[half].astype(np.int64)
         outline = (right < 0) | ~chosen[half_owner * self.face_count + np.maximum(right, 0)]
         # a side on the outlines of two chosen pieces comes twice: keep it once
         key = sorted_unique(half_owner[outline] * len(self.half_from) + half[outline])
         half_owner, half = np.divmod(key, len(self.half_from))
-        start, end = self.half_from[half], self.half_to[half]
+        start = self.half_from[half].astype(np.int64)
+        end = self.half_to[half].astype(np.int64)
         ring, order = ring_order(next_clockwise(half_owner, start, end, self.vertex_xy))
         owner, ring, vertex = _split_pinched(half_owner[order], ring[order], start[order])
         return _assemble(len(selections), owner, ring, self.vertex_xy[vertex], self.origin)
@@ -319,9 +324,9 @@ def arrange(polygons: ObjectArray, parts: sp.csr_matrix, drawn: IntArray) -> Ban
         parts=parts,
         piece_faces=piece_faces,
         piece_outline=_piece_outlines(piece_faces, left, right, np.flatnonzero(left >= 0)),
-        half_from=half_from,
-        half_to=half_to,
-        right_face=right,
+        half_from=half_from.astype(np.int32),
+        half_to=half_to.astype(np.int32),
+        right_face=right.astype(np.int32),
         origin=origin,
         vertex_xy=vertex_xy,
     )

@@ -20,9 +20,11 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from mobility.commune import CommuneModel, Mode
+from mobility.coverage.band_cache import keep_bands
 from mobility.coverage.demand_columns import DemandColumns
 from mobility.coverage.prepared import build_key, keep_prepared, read_prepared
 from mobility.coverage.prepared import fingerprint as fingerprint  # re-exported
+from mobility.coverage.prepared_bands import prepare_modes_bands
 from mobility.coverage.prepared_codec import PreparedCommune, PreparedMode
 from mobility.demand import DemandPoints
 from mobility.errors import InvalidInputError, NotFoundError
@@ -110,6 +112,8 @@ class CommuneContext:
                     engine = DistanceEngine.from_table(
                         kept.edges, mode=mode, max_snap_m=self.max_snap_m
                     )
+                    if kept.bands is not None:
+                        keep_bands(engine, kept.bands.pieces, kept.bands.tiles)
                 else:
                     view, _ = self.model.mode_view(mode)
                     engine = DistanceEngine.build(view, mode=mode, max_snap_m=self.max_snap_m)
@@ -135,18 +139,28 @@ class CommuneContext:
     def _prepared_mode(self, mode: Mode) -> PreparedMode | None:
         return None if self.prepared is None else self.prepared.modes.get(mode)
 
-    def prepare(self, key: str) -> PreparedCommune:
+    def prepare(self, key: str, *, bands: bool = True) -> PreparedCommune:
         """Build everything the analyses need from the sources, for every mode, and return it.
 
         A mode without streets has its report and no engine, as :meth:`engine` then refuses it.
+        With ``bands``, the service areas' street bands are cut and arranged too (a minute on
+        Paris), and this context's engines draw from them as a reader of the payload will.
         """
-        modes: dict[Mode, PreparedMode] = {}
+        engines: dict[Mode, DistanceEngine] = {}
         for mode in MODES:
             try:
-                engine = self.engine(mode)
+                engines[mode] = self.engine(mode)
             except InvalidInputError:
                 continue
-            modes[mode] = PreparedMode(edges=engine.edges, demand=self.snapped_demand(mode))
+        kept = prepare_modes_bands([e.edges for e in engines.values()]) if bands else []
+        modes: dict[Mode, PreparedMode] = {}
+        for at, (mode, engine) in enumerate(engines.items()):
+            made = kept[at] if bands else None
+            if made is not None:
+                keep_bands(engine, made.pieces, made.tiles)
+            modes[mode] = PreparedMode(
+                edges=engine.edges, demand=self.snapped_demand(mode), bands=made
+            )
         return PreparedCommune(
             build_key=key,
             demand=self.demand,
@@ -206,8 +220,8 @@ class ContextCache:
         prepared = read_prepared(store, record.code, key) if self.keep else None
         model = stored_model(store, record)
         context = CommuneContext(model, max_snap_m=self.max_snap_m, prepared=prepared)
-        if self.keep and prepared is None:
-            keep_prepared(store, record.code, context.prepare(key))
+        if self.keep and prepared is None:  # the bands are left to the import: a minute on Paris
+            keep_prepared(store, record.code, context.prepare(key, bands=False))
         return context
 
 
@@ -229,11 +243,13 @@ def prepare_commune(store: Store, code: str, *, max_snap_m: float = DEFAULT_MAX_
     """Build a stored commune's engines and snapped demand now and keep them with the store.
 
     Run after an import, so that the first request of every worker reads them. Returns whether
-    a payload was written (False: one built under the same key was already kept).
+    a payload was written (False: one built under the same key, with its street bands, was
+    already kept; one a request kept without its bands is built again with them).
     """
     record = store.get_commune(code)
     key = build_key(record, max_snap_m=max_snap_m)
-    if read_prepared(store, code, key) is not None:
+    kept = read_prepared(store, code, key)
+    if kept is not None and all(mode.bands is not None for mode in kept.modes.values()):
         return False
     context = CommuneContext(stored_model(store, record), max_snap_m=max_snap_m)
     return keep_prepared(store, code, context.prepare(key))

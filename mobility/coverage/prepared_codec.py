@@ -26,6 +26,7 @@ import pandas as pd
 import shapely
 
 from mobility.commune import Mode
+from mobility.coverage.prepared_bands import PreparedBands, decode_bands, encode_bands
 from mobility.demand import DemandMethod, DemandPoints, ZonesClip
 from mobility.network.csr import EdgeTable
 from mobility.network.snapping import SnappedPoints
@@ -62,10 +63,14 @@ class PreparedPayloadError(ValueError):
 
 @dataclass(frozen=True, eq=False)
 class PreparedMode:
-    """One mode of a prepared commune: its edge table and the demand snapped onto it."""
+    """One mode of a prepared commune: its edge table, the demand snapped onto it, its bands.
+
+    ``bands`` (the service areas' street bands, cut and arranged) is None when not prepared.
+    """
 
     edges: EdgeTable
     demand: SnappedPoints
+    bands: PreparedBands | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,8 +144,9 @@ def decode_prepared(payload: bytes) -> PreparedCommune:
         for array in arrays.values():
             array.flags.writeable = False
         lines: dict[tuple[int, int], npt.NDArray[np.object_]] = {}
+        bands: dict[int, PreparedBands] = {}
         modes: dict[Mode, PreparedMode] = {
-            mode: _decode_mode(part, f"{mode}.", arrays, lines)
+            mode: _decode_mode(part, f"{mode}.", arrays, lines, bands)
             for mode, part in meta["modes"].items()
         }
         demand = None if meta["demand"] is None else _decode_demand(meta["demand"], arrays)
@@ -167,9 +173,11 @@ def _encode_mode(part: PreparedMode, prefix: str, arrays: _Arrays) -> Any:
         arrays[f"{prefix}lines.offsets"] = offsets
     for name in SNAPPED_ARRAYS:
         arrays[f"{prefix}demand.{name}"] = np.ascontiguousarray(getattr(part.demand, name))
+    bands = None if part.bands is None else encode_bands(part.bands, f"{prefix}bands.", arrays)
     return {
         "names": list(edges.name),
         "lines": lines is not None,
+        "bands": bands,
     }
 
 
@@ -178,6 +186,7 @@ def _decode_mode(
     prefix: str,
     arrays: dict[str, npt.NDArray[Any]],
     lines_made: dict[tuple[int, int], npt.NDArray[np.object_]],
+    bands_made: dict[int, PreparedBands],
 ) -> PreparedMode:
     """Rebuild one mode; lines drawn from the same coordinates as another mode's are shared."""
     columns: dict[str, Any] = {name: arrays[f"{prefix}edges.{name}"] for name in EDGE_ARRAYS}
@@ -196,7 +205,13 @@ def _decode_mode(
             lines_made[made] = lines
     edges = EdgeTable(**columns, name=names, line_metric=lines)
     snapped = SnappedPoints(**{name: arrays[f"{prefix}demand.{name}"] for name in SNAPPED_ARRAYS})
-    return PreparedMode(edges=edges, demand=snapped)
+    bands = meta.get("bands")
+    if bands is not None:  # the same arrays as another mode's: the same objects
+        kept = id(arrays[f"{prefix}bands.tile_of_piece"])
+        bands = bands_made.get(kept)
+        if bands is None:
+            bands = bands_made[kept] = decode_bands(meta["bands"], f"{prefix}bands.", arrays)
+    return PreparedMode(edges=edges, demand=snapped, bands=bands)
 
 
 def _encode_demand(demand: DemandPoints, arrays: _Arrays) -> Any:
