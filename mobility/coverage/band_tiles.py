@@ -7,8 +7,11 @@ Arranging every drawn piece of Paris at once (168,655 pieces, a million faces) t
 tile of the segment's middle, a crossing's polygon to the tile of the crossing, so every piece
 is held by exactly one tile's arrangement, numbered there afresh (a tile's matrices are as long
 as its own pieces, not the commune's). A union is drawn tile by tile from the arrangements; the
-parts of an area that straddles tiles are then united by GEOS, on the arrangements' grid: a few
-large polygons instead of thousands of pieces.
+parts of an area that straddles tiles are then united by GEOS: a few large polygons instead of
+thousands of pieces (Paris's 300 m walk round its charging points, dissolved: 33 tile parts,
+52,000 vertices, united in 0.35 s; 1.05 s snapped to the arrangements' grid, for no visible
+difference: the parts' vertices lie on it already, and they meet by crossing, not along
+shared sides, since a street's slabs are all in one tile).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from mobility.arrays import ranges
-from mobility.coverage.band_faces import GRID_M, BandFaces, arrange
+from mobility.coverage.band_faces import BandFaces, arrange
 from mobility.coverage.band_pieces import BandPieces
 from mobility.network.edge_table import EdgeTable, IntArray
 
@@ -81,7 +84,7 @@ def _merge(parts: list[BaseGeometry]) -> BaseGeometry:
         return shapely.Polygon()
     if len(parts) == 1:
         return parts[0]
-    return shapely.union_all(parts, grid_size=GRID_M)
+    return shapely.union_all(parts)
 
 
 def tile_pieces(pieces: BandPieces, edges: EdgeTable, *, tile_m: float = TILE_M) -> IntArray:
