@@ -41,7 +41,8 @@ CACHED_AREAS = 4_096
 class AreaCache:
     """An engine's street band pieces, their arrangement and finished areas, for a band width.
 
-    ``tiles``, when given (kept with the store), holds every piece: no arrangement is built.
+    ``tiles``, when given (kept with the store), holds every piece: every area is drawn from
+    it, no arrangement is built and the pieces' polygons are not needed.
     """
 
     def __init__(self, pieces: BandPieces, tiles: TiledFaces | None = None) -> None:

@@ -73,7 +73,8 @@ class BandPieces:
     ----------
     polygons
         Every piece, Lambert-93 (a whole is its street's band with flat ends, the union of its
-        slabs).
+        slabs); none when the pieces come with a whole arrangement that holds every drawing
+        (kept with the store, see :mod:`mobility.coverage.prepared_bands`).
     parts
         Pieces × drawn pieces: what each piece stands for (itself, or a street's slabs).
     segment_of_edge, against_segment
@@ -126,7 +127,7 @@ class BandPieces:
             sum(array.nbytes for array in arrays)
             + csr_nbytes(self.parts)
             + coords
-            + GEOMETRY_OVERHEAD_BYTES * self.count
+            + GEOMETRY_OVERHEAD_BYTES * len(self.polygons)
         )
 
     def of_reaches(self, edges: EdgeTable, reaches: list[Reach]) -> list[IntArray]:
