@@ -18,6 +18,7 @@ from sqlalchemy import Connection, delete, insert, select
 
 from mobility.store import schema
 from mobility.store.base import PreparedPayload
+from mobility.store.rows import locked_row
 from mobility.store.sql_engine import SqlConnections
 
 
@@ -60,13 +61,15 @@ class PreparedTables(SqlConnections):
         """Keep a commune's prepared payload under its build key, replacing any other.
 
         Nothing is written when the commune is gone (deleted while the payload was built);
-        returns whether the row was written.
+        returns whether the row was written. The commune's row is locked first, so workers
+        keeping the same commune at once write one after the other: unlocked, on PostgreSQL,
+        both would delete no row and the second insert would meet the first's key.
         """
         table = schema.commune_prepared
         with self._write_transaction() as conn:
-            present = conn.execute(
-                select(schema.communes.c.code).where(schema.communes.c.code == code)
-            ).first()
+            present = locked_row(
+                conn, select(schema.communes.c.code).where(schema.communes.c.code == code)
+            )
             if present is None:
                 return False
             drop_prepared(conn, code)
