@@ -3,7 +3,8 @@
 
 ``make serve-prod`` and the image run ``python -m api.server`` (uvicorn with N worker processes
 on one socket, uvloop and httptools, no access log, 30 s for requests in flight on a stop,
-proxy headers believed only from ``MOBILITY_TRUSTED_PROXIES``); the load benchmark and the tests
+proxy headers believed only from ``MOBILITY_TRUSTED_PROXIES``, a worker replaced only when it
+has not answered its supervisor for :data:`WORKER_HEALTHCHECK_S`); the load benchmark and the tests
 that need real workers start the same command through :func:`running`, so what they measure and
 check is what is deployed.
 """
@@ -27,6 +28,11 @@ from api.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 READY_PATH = "/conformance"
+WORKER_HEALTHCHECK_S = 30
+"""How long a worker may leave its supervisor's ping unanswered before it is killed and
+replaced. uvicorn's 5 s default replaced busy workers on a saturated 2-core machine (seen under
+the load benchmark): each replacement drops the worker's prepared communes and its requests in
+flight. A worker that truly hangs is still replaced, half a minute later."""
 NO_RATE_LIMITS = {
     "MOBILITY_RATE_LIMIT_READS": "0",
     "MOBILITY_RATE_LIMIT_ANALYSES": "0",
@@ -63,6 +69,7 @@ def uvicorn_command(
         f"--log-level={log_level}",
         f"--forwarded-allow-ips={','.join(trusted_proxies)}",
         "--timeout-graceful-shutdown=30",
+        f"--timeout-worker-healthcheck={WORKER_HEALTHCHECK_S}",
     ]
 
 
