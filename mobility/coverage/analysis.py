@@ -65,10 +65,10 @@ def population_missing_reason(code: str, *, layer_loaded: bool) -> str:
 
 def missing_population_reason(context: CommuneContext) -> str | None:
     """Return why no share can be computed for the commune, or None when it has inhabitants."""
-    demand = context.demand
-    if demand is not None and float(context.demand_columns.population.sum()) > 0:
+    loaded = context.demand_method is not None
+    if loaded and float(context.demand_columns.population.sum()) > 0:
         return None
-    return population_missing_reason(context.record.code, layer_loaded=demand is not None)
+    return population_missing_reason(context.record.code, layer_loaded=loaded)
 
 
 @dataclass(frozen=True)
@@ -261,7 +261,6 @@ def compute_coverage(
     measured = measure(engine, demand, snapped_assets, threshold, bounded=bounded)
     distance, cost = measured.distance_m, measured.cost
     covered = cost <= threshold.cutoff
-    points = context.demand.points if context.demand is not None else None
     columns = context.demand_columns
     population = columns.population
     notes = _notes(context, assets, snapped_assets, demand, population, asset_filter)
@@ -283,7 +282,7 @@ def compute_coverage(
         | {"search": SEARCH_BOUNDED if bounded else SEARCH_WHOLE},
         notes=notes,
         population_reason=missing_population_reason(context),
-        poverty=PovertyPoints.of(points, len(population)),
+        poverty=columns.poverty,
         zone_groups=(columns.zone_names, columns.zone_index),
     )
 
@@ -333,7 +332,7 @@ def describe_method(
     record = context.record
     report = context.report(threshold.mode)
     engine = context.engine(threshold.mode)
-    demand = context.demand
+    demand = context.demand_method
     return {
         "question": (f"share of inhabitants {threshold.describe()} of {asset_filter.describe()}"),
         "mode": threshold.mode,
@@ -346,7 +345,7 @@ def describe_method(
         "assets": {"filter": asset_filter.describe(), "count": len(assets)},
         "surroundings": describe_surroundings(context, assets),
         "population": describe_population(record),
-        "demand": demand.method.to_dict() if demand is not None else None,
+        "demand": demand.to_dict() if demand is not None else None,
         "snapping": SNAPPING_RULE.format(max_snap_m=context.max_snap_m),
         "network": {
             "summary": report.summary(),

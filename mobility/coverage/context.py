@@ -8,7 +8,9 @@ new context. Asset edits need no invalidation: the engine caches searches per as
 
 What a context builds from the sources is also kept with the store (:mod:`.prepared`): a
 worker that has not seen the commune reads it back in one go instead of building it, and the
-first worker to build it writes it for the others.
+first worker to build it writes it for the others. A context from :class:`ContextCache` reads
+or builds it only when an analysis first needs the engines or the demand: what an analysis
+checks before (a reach against the record's margin) answers a refused request at once.
 """
 
 from __future__ import annotations
@@ -16,17 +18,18 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
 
 from mobility.commune import CommuneModel, Mode
 from mobility.coverage.band_cache import keep_bands
-from mobility.coverage.demand_columns import DemandColumns
+from mobility.coverage.demand_columns import DemandColumns, PreparedDemand
 from mobility.coverage.prepared import build_key, keep_prepared, read_prepared
 from mobility.coverage.prepared import fingerprint as fingerprint  # re-exported
 from mobility.coverage.prepared_bands import prepare_modes_bands
 from mobility.coverage.prepared_codec import PreparedCommune, PreparedMode
-from mobility.demand import DemandPoints
+from mobility.demand import DemandMethod, DemandPoints
 from mobility.errors import InvalidInputError, NotFoundError
 from mobility.network.bounded_cache import BoundedCache
 from mobility.network.engine import DistanceEngine
@@ -43,11 +46,22 @@ KEPT_ANSWERS = 16
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class KeptPreparation:
+    """Where a context reads its prepared commune, and whether it keeps the one it builds."""
+
+    store: Store
+    key: str
+    keep: bool = True
+
+
 class CommuneContext:
     """A commune ready for analyses: engines per mode and demand points snapped per mode.
 
     Given a ``prepared`` commune (read back from the store), engines, reports and demand come
-    from its arrays and the street graph is never parsed for them.
+    from its arrays and the street graph is never parsed for them. Given ``kept`` instead, the
+    prepared commune is read from the store when first needed (or, when none is kept under the
+    key, built from the sources then and written for the other workers).
     """
 
     def __init__(
@@ -56,14 +70,18 @@ class CommuneContext:
         *,
         max_snap_m: float = DEFAULT_MAX_SNAP_M,
         prepared: PreparedCommune | None = None,
+        kept: KeptPreparation | None = None,
     ) -> None:
         self.model = model
         self.max_snap_m = max_snap_m
-        self.prepared = prepared
+        self._prepared = prepared
+        self._kept = kept if prepared is None else None
+        self._loading = threading.RLock()  # taken before _lock, never inside it
+        self._building = False
         self._lock = threading.Lock()
         self._engines: dict[Mode, DistanceEngine] = {}
         self._demand: dict[Mode, SnappedPoints] = {}
-        self._kept: BoundedCache[str, Any] = BoundedCache(KEPT_ANSWERS)
+        self._answers: BoundedCache[str, Any] = BoundedCache(KEPT_ANSWERS)
 
     def kept(self, key: str, make: Callable[[], T]) -> T:
         """Return what ``make`` gives, kept under ``key`` for the next requests.
@@ -72,8 +90,42 @@ class CommuneContext:
         ``key`` must be a digest of every input ``make`` reads beyond this context's own
         sources, so a key seen again is the same answer, whatever wrote in between.
         """
-        value: T = self._kept.get_or_make(key, make)
+        value: T = self._answers.get_or_make(key, make)
         return value
+
+    @property
+    def prepared(self) -> PreparedCommune | None:
+        """Return the prepared commune the context reads, or None when built from the sources.
+
+        A context given ``kept`` reads it from the store here, the first time (see
+        :meth:`_load`).
+        """
+        self._load()
+        return self._prepared
+
+    def _load(self) -> None:
+        """Read the prepared commune kept under the key, or build it now and keep it.
+
+        One thread loads; the others wait for it. While it builds from the sources, its own
+        calls (the engines, the demand) find nothing prepared and build, as a fresh context.
+        A failure leaves the context to load again at the next call.
+        """
+        if self._kept is None:
+            return
+        with self._loading:
+            kept = self._kept
+            if kept is None or self._building:
+                return
+            code = self.record.code
+            self._prepared = read_prepared(kept.store, code, kept.key)
+            if self._prepared is None and kept.keep:
+                self._building = True
+                try:
+                    # the bands are left to the import: a minute on Paris
+                    keep_prepared(kept.store, code, self.prepare(kept.key, bands=False))
+                finally:
+                    self._building = False
+            self._kept = None
 
     @property
     def record(self) -> CommuneRecord:
@@ -85,26 +137,58 @@ class CommuneContext:
         """Return the commune's outline and surroundings, the one rule of what stands inside."""
         return Place.of(self.record)
 
-    @cached_property
+    @property
     def demand_columns(self) -> DemandColumns:
-        """Return the demand points' columns and zone grouping, made once (read-only)."""
-        return DemandColumns.of(self.demand)
+        """Return the demand points' columns and zone grouping, made once (read-only).
 
-    @cached_property
+        A prepared commune holds them already: its demand's GeoDataFrame is not made for them.
+        """
+        self._load()  # before the cached value's lock: a load may build, and read the demand
+        return self._demand_columns
+
+    @property
     def demand(self) -> DemandPoints | None:
         """Return the demand points, or None when the commune has no population layer."""
-        if self.prepared is not None:
-            return self.prepared.demand
+        self._load()
+        return self._demand_points
+
+    @property
+    def demand_method(self) -> DemandMethod | None:
+        """Return how the demand points were spread, or None without a population layer.
+
+        From a prepared commune, without making the demand's GeoDataFrame.
+        """
+        self._load()
+        if self._prepared is not None:
+            demand = self._prepared.demand
+            return None if demand is None else demand.method
+        points = self._demand_points
+        return None if points is None else points.method
+
+    @cached_property
+    def _demand_columns(self) -> DemandColumns:
+        prepared = self._prepared
+        if prepared is not None:
+            return DemandColumns.of(None) if prepared.demand is None else prepared.demand.columns
+        return DemandColumns.of(self._demand_points)
+
+    @cached_property
+    def _demand_points(self) -> DemandPoints | None:
+        prepared = self._prepared
+        if prepared is not None:
+            return None if prepared.demand is None else prepared.demand.points()
         return self.model.demand
 
     def report(self, mode: Mode) -> ComponentReport:
         """Return what the mode's street view kept and dropped."""
-        if self.prepared is not None and mode in self.prepared.reports:
-            return self.prepared.reports[mode]
+        self._load()
+        if self._prepared is not None and mode in self._prepared.reports:
+            return self._prepared.reports[mode]
         return self.model.mode_view(mode)[1]
 
     def engine(self, mode: Mode) -> DistanceEngine:
         """Return the mode's distance engine, built on first use."""
+        self._load()
         with self._lock:
             if mode not in self._engines:
                 kept = self._prepared_mode(mode)
@@ -123,10 +207,10 @@ class CommuneContext:
     def snapped_demand(self, mode: Mode) -> SnappedPoints:
         """Return the demand points snapped onto the mode's streets (empty without demand)."""
         engine = self.engine(mode)
+        kept = self._prepared_mode(mode)
+        demand = None if kept is not None else self.demand
         with self._lock:
             if mode not in self._demand:
-                kept = self._prepared_mode(mode)
-                demand = self.demand
                 if kept is not None:
                     self._demand[mode] = kept.demand
                 elif demand is None or demand.points.empty:
@@ -137,7 +221,7 @@ class CommuneContext:
             return self._demand[mode]
 
     def _prepared_mode(self, mode: Mode) -> PreparedMode | None:
-        return None if self.prepared is None else self.prepared.modes.get(mode)
+        return None if self._prepared is None else self._prepared.modes.get(mode)
 
     def prepare(self, key: str, *, bands: bool = True) -> PreparedCommune:
         """Build everything the analyses need from the sources, for every mode, and return it.
@@ -161,9 +245,10 @@ class CommuneContext:
             modes[mode] = PreparedMode(
                 edges=engine.edges, demand=self.snapped_demand(mode), bands=made
             )
+        demand = self.demand
         return PreparedCommune(
             build_key=key,
-            demand=self.demand,
+            demand=None if demand is None else PreparedDemand.of(demand),
             reports={mode: self.report(mode) for mode in MODES},
             modes=modes,
         )
@@ -216,13 +301,10 @@ class ContextCache:
             return context
 
     def _make(self, store: Store, record: CommuneRecord, key: str) -> CommuneContext:
-        """Read the commune's prepared arrays, or build them from its files and keep them."""
-        prepared = read_prepared(store, record.code, key) if self.keep else None
+        """Return a context that reads the prepared commune, or builds and keeps it, when needed."""
+        kept = KeptPreparation(store, key) if self.keep else None
         model = stored_model(store, record)
-        context = CommuneContext(model, max_snap_m=self.max_snap_m, prepared=prepared)
-        if self.keep and prepared is None:  # the bands are left to the import: a minute on Paris
-            keep_prepared(store, record.code, context.prepare(key, bands=False))
-        return context
+        return CommuneContext(model, max_snap_m=self.max_snap_m, kept=kept)
 
 
 def stored_model(store: Store, record: CommuneRecord) -> CommuneModel:

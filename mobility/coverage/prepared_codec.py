@@ -1,19 +1,22 @@
 # SPDX-License-Identifier: MIT
-"""A prepared commune as bytes: its arrays in one uncompressed ``.npz``, read in one go.
+"""A prepared commune as bytes: its arrays in one uncompressed ``.npz``, read in place.
 
 What a commune's analyses build from its sources (per mode: the edge table, what the street
 view kept, the demand points snapped onto it; and the demand points themselves) is written as
 plain arrays and one JSON document, never as pickles: reading a payload runs no code it holds.
 Street lines travel as their coordinates and offsets (shapely's ragged arrays), the demand
-points as their columns. Decoding gives back exactly what was encoded (the tests compare every
-array and every answer with a fresh build); a payload that does not decode raises
-:class:`PreparedPayloadError`, and the caller builds afresh.
+points as their columns, and the demand's columns for the analyses (lon, lat, population, the
+sorted zone names and each point's row in them) as they are used.
+
+Reading back makes no object the first answer does not need: the arrays are views of the
+payload (:mod:`.prepared_arrays`), the street lines stay vertices until an analysis draws with
+them, and the demand's GeoDataFrame is made when first asked for. Decoding gives back exactly
+what was encoded (the tests compare every array and every answer with a fresh build); a payload
+that does not decode raises :class:`PreparedPayloadError`, and the caller builds afresh.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 import zipfile
 from dataclasses import asdict, dataclass, fields
@@ -23,16 +26,19 @@ import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import shapely
 
 from mobility.commune import Mode
+from mobility.coverage.demand_columns import DemandColumns, PreparedDemand
+from mobility.coverage.poverty import PovertyPoints
+from mobility.coverage.prepared_arrays import Arrays, read_arrays, write_arrays
 from mobility.coverage.prepared_bands import PreparedBands, decode_bands, encode_bands
 from mobility.demand import DemandMethod, DemandPoints, ZonesClip
 from mobility.network.csr import EdgeTable
+from mobility.network.ragged_lines import RaggedLines
 from mobility.network.snapping import SnappedPoints
 from mobility.network.views import ComponentReport
 
-FORMAT = "mobility-prepared-commune/1"
+FORMAT = "mobility-prepared-commune/2"
 """Written in every payload; a payload of another format is not read."""
 
 EDGE_ARRAYS = (
@@ -46,6 +52,10 @@ EDGE_ARRAYS = (
     "reverse_of",
     "key",
 )
+COLUMN_ARRAYS = ("lon", "lat", "population", "zone_index")
+"""The demand columns kept as :class:`DemandColumns` holds them (and the zone names)."""
+POVERTY_ARRAYS = ("poor_households", "living_standard_sum")
+"""What the demand points carry of poverty (:class:`PovertyPoints`), when the source gives it."""
 SNAPPED_ARRAYS = (
     "edge_index",
     "offset_m",
@@ -83,38 +93,14 @@ class PreparedCommune:
     """
 
     build_key: str
-    demand: DemandPoints | None
+    demand: PreparedDemand | None
     reports: dict[Mode, ComponentReport]
     modes: dict[Mode, PreparedMode]
 
 
-class _Arrays:
-    """The arrays of a payload, each distinct one written once.
-
-    Walking and driving often share most of their table (a source without road classes gives
-    both modes the same graph): an array equal to one already written is written as an alias.
-    """
-
-    def __init__(self) -> None:
-        self.stored: dict[str, npt.NDArray[Any]] = {}
-        self.aliases: dict[str, str] = {}
-        self._by_content: dict[tuple[str, tuple[int, ...], bytes], str] = {}
-
-    def __setitem__(self, name: str, array: npt.NDArray[Any]) -> None:
-        array = np.ascontiguousarray(array)
-        digest = hashlib.blake2b(array.view(np.uint8).data, digest_size=16).digest()
-        content = (array.dtype.str, array.shape, digest)
-        first = self._by_content.get(content)
-        if first is not None and np.array_equal(self.stored[first], array):
-            self.aliases[name] = first
-            return
-        self._by_content[content] = name
-        self.stored[name] = array
-
-
 def encode_prepared(prepared: PreparedCommune) -> bytes:
     """Return the payload of a prepared commune (an uncompressed ``.npz``)."""
-    arrays = _Arrays()
+    arrays = Arrays()
     meta: dict[str, Any] = {
         "format": FORMAT,
         "build_key": prepared.build_key,
@@ -125,28 +111,23 @@ def encode_prepared(prepared: PreparedCommune) -> bytes:
         meta["modes"][mode] = _encode_mode(part, f"{mode}.", arrays)
     meta["demand"] = None if prepared.demand is None else _encode_demand(prepared.demand, arrays)
     meta["aliases"] = arrays.aliases
-    arrays.stored["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    buffer = io.BytesIO()
-    np.savez(buffer, allow_pickle=False, **arrays.stored)
-    return buffer.getvalue()
+    arrays.stored["meta"] = _json_array(meta)
+    return write_arrays(arrays.stored)
 
 
 def decode_prepared(payload: bytes) -> PreparedCommune:
     """Read a payload back; raise PreparedPayloadError when it cannot be trusted."""
     try:
-        with np.load(io.BytesIO(payload), allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
-        meta = json.loads(arrays.pop("meta").tobytes().decode())
+        arrays = read_arrays(payload)  # read-only views of the payload
+        meta = _read_json(arrays.pop("meta"))
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise PreparedPayloadError("the payload is of another format")
         for name, first in meta["aliases"].items():
-            arrays[name] = arrays[first]  # shared, read-only like every decoded array
-        for array in arrays.values():
-            array.flags.writeable = False
-        lines: dict[tuple[int, int], npt.NDArray[np.object_]] = {}
+            arrays[name] = arrays[first]  # the very same array: shared
+        made: dict[tuple[int, ...], Any] = {}
         bands: dict[int, PreparedBands] = {}
         modes: dict[Mode, PreparedMode] = {
-            mode: _decode_mode(part, f"{mode}.", arrays, lines, bands)
+            mode: _decode_mode(part, f"{mode}.", arrays, made, bands)
             for mode, part in meta["modes"].items()
         }
         demand = None if meta["demand"] is None else _decode_demand(meta["demand"], arrays)
@@ -158,52 +139,64 @@ def decode_prepared(payload: bytes) -> PreparedCommune:
         )
     except PreparedPayloadError:
         raise
-    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError) as exc:
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        IndexError,
+        TypeError,
+        zipfile.BadZipFile,
+        EOFError,
+    ) as exc:
         raise PreparedPayloadError(f"the payload cannot be read: {exc}") from exc
 
 
-def _encode_mode(part: PreparedMode, prefix: str, arrays: _Arrays) -> Any:
+def _encode_mode(part: PreparedMode, prefix: str, arrays: Arrays) -> Any:
     edges = part.edges
     for name in EDGE_ARRAYS:
         arrays[f"{prefix}edges.{name}"] = np.ascontiguousarray(getattr(edges, name))
-    lines = edges.line_metric
+    arrays[f"{prefix}edges.name"] = _json_array(list(edges.name))
+    lines = edges.line_ragged
+    if lines is None and edges.line_metric is not None:
+        lines = RaggedLines.of(edges.line_metric)
     if lines is not None:
-        _, coords, (offsets,) = shapely.to_ragged_array(lines)
-        arrays[f"{prefix}lines.coords"] = coords
-        arrays[f"{prefix}lines.offsets"] = offsets
+        arrays[f"{prefix}lines.coords"] = lines.coords
+        arrays[f"{prefix}lines.offsets"] = lines.offsets
     for name in SNAPPED_ARRAYS:
         arrays[f"{prefix}demand.{name}"] = np.ascontiguousarray(getattr(part.demand, name))
     bands = None if part.bands is None else encode_bands(part.bands, f"{prefix}bands.", arrays)
-    return {
-        "names": list(edges.name),
-        "lines": lines is not None,
-        "bands": bands,
-    }
+    return {"lines": lines is not None, "bands": bands}
 
 
 def _decode_mode(
     meta: Any,
     prefix: str,
     arrays: dict[str, npt.NDArray[Any]],
-    lines_made: dict[tuple[int, int], npt.NDArray[np.object_]],
+    made: dict[tuple[int, ...], Any],
     bands_made: dict[int, PreparedBands],
 ) -> PreparedMode:
-    """Rebuild one mode; lines drawn from the same coordinates as another mode's are shared."""
+    """Rebuild one mode; names and lines read from the same arrays as another mode's are shared.
+
+    ``made`` holds what was made from arrays already, by their identity (an alias is the very
+    same array object).
+    """
     columns: dict[str, Any] = {name: arrays[f"{prefix}edges.{name}"] for name in EDGE_ARRAYS}
-    names = np.full(len(columns["u_index"]), None, dtype=object)
-    names[:] = meta["names"]
+    written = arrays[f"{prefix}edges.name"]
+    names = made.get((id(written),))
+    if names is None:
+        names = np.full(len(columns["u_index"]), None, dtype=object)
+        names[:] = _read_json(written)
+        made[(id(written),)] = names
     lines = None
     if meta["lines"]:
         coords, offsets = arrays[f"{prefix}lines.coords"], arrays[f"{prefix}lines.offsets"]
-        made = (id(coords), id(offsets))  # an alias is the very same array object
-        lines = lines_made.get(made)
+        lines = made.get((id(coords), id(offsets)))
         if lines is None:
-            lines = np.asarray(
-                shapely.from_ragged_array(shapely.GeometryType.LINESTRING, coords, (offsets,)),
-                dtype=object,
-            )
-            lines_made[made] = lines
-    edges = EdgeTable(**columns, name=names, line_metric=lines)
+            if coords.ndim != 2 or len(offsets) != len(columns["u_index"]) + 1:
+                raise PreparedPayloadError("the street lines do not match the edges")
+            lines = RaggedLines(coords=coords, offsets=offsets)
+            made[(id(coords), id(offsets))] = lines
+    edges = EdgeTable(**columns, name=names, line_ragged=lines)
     snapped = SnappedPoints(**{name: arrays[f"{prefix}demand.{name}"] for name in SNAPPED_ARRAYS})
     bands = meta.get("bands")
     if bands is not None:  # the same arrays as another mode's: the same objects
@@ -214,43 +207,88 @@ def _decode_mode(
     return PreparedMode(edges=edges, demand=snapped, bands=bands)
 
 
-def _encode_demand(demand: DemandPoints, arrays: _Arrays) -> Any:
+def _encode_demand(prepared: PreparedDemand, arrays: Arrays) -> Any:
+    for name in COLUMN_ARRAYS:
+        arrays[f"columns.{name}"] = getattr(prepared.columns, name)
+    zone_names = prepared.columns.zone_names  # text as pandas gives it: objects, kept as such
+    arrays["columns.zone_names"] = np.asarray(zone_names, dtype=np.str_)
+    carried = {name: getattr(prepared.columns.poverty, name) for name in POVERTY_ARRAYS}
+    for name, carried_values in carried.items():
+        if carried_values is not None:
+            arrays[f"columns.{name}"] = carried_values
+    demand = prepared.points()
     points = demand.points
     columns: list[dict[str, Any]] = []
+    values: dict[str, Any] = {}
     for name in points.columns:
         if name == points.geometry.name:
             continue
         column = points[name]
-        entry: dict[str, Any] = {"name": name, "dtype": str(column.dtype)}
+        columns.append({"name": name, "dtype": str(column.dtype)})
         if column.dtype.kind in "biuf":
             arrays[f"points.{name}"] = column.to_numpy()
         else:
-            entry["values"] = column.tolist()
-        columns.append(entry)
+            values[name] = column.tolist()
+    arrays["points.values"] = _json_array(values)
     arrays["points.x"] = points.geometry.x.to_numpy()
     arrays["points.y"] = points.geometry.y.to_numpy()
     if not isinstance(points.index, pd.RangeIndex) or points.index.start != 0:
         raise ValueError("demand points are numbered from 0 by the spreading")
-    method = asdict(demand.method)
     return {
         "columns": columns,
+        "poverty": [name for name, values in carried.items() if values is not None],
+        "zone_names_dtype": zone_names.dtype.str,
         "geometry": points.geometry.name,
         "crs": None if points.crs is None else points.crs.to_string(),
-        "method": method,
+        "method": asdict(demand.method),
     }
 
 
-def _decode_demand(meta: Any, arrays: dict[str, npt.NDArray[Any]]) -> DemandPoints:
+def _decode_demand(meta: Any, arrays: dict[str, npt.NDArray[Any]]) -> PreparedDemand:
+    """Return the demand's columns now; its points are made from the arrays when asked."""
+    kept = {name: arrays[f"columns.{name}"] for name in COLUMN_ARRAYS}
+    kept["zone_names"] = arrays["columns.zone_names"].astype(np.dtype(meta["zone_names_dtype"]))
+    size = len(kept["lon"])
+    if any(len(kept[name]) != size for name in ("lat", "population", "zone_index")):
+        raise PreparedPayloadError("the demand columns differ in length")
+    if size and (
+        kept["zone_index"].min() < 0 or kept["zone_index"].max() >= len(kept["zone_names"])
+    ):
+        raise PreparedPayloadError("a demand point names a zone the payload lacks")
+    if any(len(arrays[f"columns.{name}"]) != size for name in meta["poverty"]):
+        raise PreparedPayloadError("the demand columns differ in length")
+    poverty = PovertyPoints(
+        **{
+            name: arrays[f"columns.{name}"] if name in meta["poverty"] else None
+            for name in POVERTY_ARRAYS
+        }
+    )
+    method = _decode_method(meta["method"])
+    point_arrays = {name: array for name, array in arrays.items() if name.startswith("points.")}
+    return PreparedDemand(
+        DemandColumns.from_arrays(**kept, poverty=poverty),
+        method,
+        lambda: DemandPoints(points=_demand_frame(meta, point_arrays), method=method),
+    )
+
+
+def _demand_frame(meta: Any, arrays: dict[str, npt.NDArray[Any]]) -> gpd.GeoDataFrame:
+    """Return the demand points' GeoDataFrame as it was written."""
+    values = _read_json(arrays["points.values"])
     data: dict[str, Any] = {}
     for entry in meta["columns"]:
         name = entry["name"]
-        values = arrays[f"points.{name}"] if "values" not in entry else entry["values"]
-        data[name] = pd.Series(values, dtype=entry["dtype"])
+        column = values[name] if name in values else arrays[f"points.{name}"]
+        data[name] = pd.Series(column, dtype=entry["dtype"])
     geometry = gpd.points_from_xy(arrays["points.x"], arrays["points.y"], crs=meta["crs"])
     points = gpd.GeoDataFrame(data, geometry=geometry, crs=meta["crs"])
     if meta["geometry"] != "geometry":
         points = points.rename_geometry(meta["geometry"])
-    method = dict(meta["method"])
+    return points
+
+
+def _decode_method(written: Any) -> DemandMethod:
+    method = dict(written)
     for item in fields(DemandMethod):  # JSON gave lists where the method holds tuples
         if str(item.type).startswith("tuple") and item.name in method:
             method[item.name] = _as_tuples(method[item.name])
@@ -259,7 +297,16 @@ def _decode_demand(meta: Any, arrays: dict[str, npt.NDArray[Any]]) -> DemandPoin
         method["boundary_clip"] = ZonesClip(
             **{**clip, "zones_straddling": tuple(clip["zones_straddling"])}
         )
-    return DemandPoints(points=points, method=DemandMethod(**method))
+    return DemandMethod(**method)
+
+
+def _json_array(value: Any) -> npt.NDArray[np.uint8]:
+    """Return a JSON document as an array of its UTF-8 bytes."""
+    return np.frombuffer(json.dumps(value).encode(), dtype=np.uint8)
+
+
+def _read_json(array: npt.NDArray[Any]) -> Any:
+    return json.loads(array.tobytes().decode())
 
 
 def _as_tuples(value: Any) -> Any:

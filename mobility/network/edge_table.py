@@ -19,6 +19,7 @@ import scipy.sparse as sp
 import shapely
 
 from mobility.errors import InvalidInputError
+from mobility.network.ragged_lines import RaggedLines
 
 Weight = Literal["length", "time"]
 WEIGHTS: tuple[Weight, ...] = ("length", "time")
@@ -51,6 +52,10 @@ class EdgeTable:
         Street name or ``None`` (object array).
     key
         The networkx edge key (0 for edges built from arrays), to find the edge in its view.
+    line_metric, line_ragged
+        The Lambert-93 line of every edge as GEOS lines (a table built from a view) or as their
+        vertices (a table read back from a prepared commune: the lines are made when first
+        drawn); neither for straight edges.
     """
 
     node_ids: IntArray
@@ -64,6 +69,7 @@ class EdgeTable:
     name: ObjectArray
     key: IntArray
     line_metric: ObjectArray | None = field(default=None, repr=False)
+    line_ragged: RaggedLines | None = field(default=None, repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
     _sizes: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -82,7 +88,25 @@ class EdgeTable:
         """Lambert-93 line of every edge, oriented u→v (straight lines built on first use)."""
         if self.line_metric is not None:
             return self.line_metric
+        if self.line_ragged is not None:
+            return self.line_ragged.geometries()
         return self.cached("straight_lines", self._straight_lines)
+
+    @property
+    def drawn(self) -> bool:
+        """Whether the edges have lines of their own (else each is straight from u to v)."""
+        return self.line_metric is not None or self.line_ragged is not None
+
+    def line_coordinates(self, rows: IntArray) -> tuple[FloatArray, IntArray]:
+        """Return the vertices of the lines of ``rows`` and, for each, its row's position.
+
+        As ``shapely.get_coordinates(self.geometry_metric[rows], return_index=True)``, read
+        from the vertices when the table holds them, without making any line.
+        """
+        if self.line_metric is None and self.line_ragged is not None:
+            return self.line_ragged.coordinates(rows)
+        coords, index = shapely.get_coordinates(self.geometry_metric[rows], return_index=True)
+        return coords, np.asarray(index, dtype=np.int64)
 
     def _straight_lines(self) -> ObjectArray:
         coords = np.empty((2 * self.n_edges, 2), dtype=np.float64)
@@ -155,6 +179,10 @@ class EdgeTable:
         )
         total = sum(object_nbytes(array) for array in arrays)
         lines = {"line_metric": self.line_metric} if self.line_metric is not None else {}
+        if self.line_ragged is not None:
+            total += self.line_ragged.nbytes()
+            if self.line_ragged.made:
+                lines["line_metric"] = self.line_ragged.geometries()
         for name, value in [*lines.items(), *list(self._cache.items())]:
             if isinstance(value, np.ndarray) and value.dtype == object:
                 # geometry arrays never change once built: weighed once

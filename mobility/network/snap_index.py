@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import shapely
 from scipy.spatial import cKDTree
 
 from mobility.network.csr import EdgeTable, FloatArray, IntArray
@@ -107,14 +106,14 @@ class StreetPieces:
     def build(cls, edges: EdgeTable) -> StreetPieces:
         """Cut the street segments' lines into pieces (straight lines need no line object)."""
         targets = edges.segment_edges
-        if edges.line_metric is None:
+        if not edges.drawn:
             u, v = edges.u_index[targets], edges.v_index[targets]
             x0, y0 = edges.node_x_m[u], edges.node_y_m[u]
             dx, dy = edges.node_x_m[v] - x0, edges.node_y_m[v] - y0
             del u, v
             drawn = None
         else:
-            coords, index = shapely.get_coordinates(edges.line_metric[targets], return_index=True)
+            coords, index = edges.line_coordinates(targets)
             same = index[1:] == index[:-1]
             start, end = coords[:-1][same], coords[1:][same]
             owner = np.asarray(index[:-1][same], dtype=np.int64)

@@ -10,6 +10,7 @@ commune is built again from its sources and the payload written anew.
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -28,6 +29,7 @@ from mobility.coverage.context import (
 )
 from mobility.coverage.filters import AssetFilter
 from mobility.coverage.prepared import build_key, read_prepared
+from mobility.coverage.prepared_arrays import read_arrays
 from mobility.coverage.prepared_codec import (
     EDGE_ARRAYS,
     SNAPPED_ARRAYS,
@@ -42,7 +44,8 @@ from mobility.coverage.run import (
     run_service_areas,
 )
 from mobility.coverage.threshold import make_threshold
-from mobility.network.snapping import DEFAULT_MAX_SNAP_M
+from mobility.network.snap_index import StreetPieces
+from mobility.network.snapping import DEFAULT_MAX_SNAP_M, street_pieces
 from mobility.siting.run import CandidateChoice, SitingQuestion, run_siting
 from mobility.siting.suggest import SitingRequest
 from mobility.store import SqlStore, open_store
@@ -103,11 +106,75 @@ def test_every_array_read_back_equals_the_fresh_build(opened: SqlStore) -> None:
         for name in EDGE_ARRAYS:
             np.testing.assert_array_equal(getattr(mine, name), getattr(theirs, name))
         assert mine.name.tolist() == theirs.name.tolist()
-        assert mine.line_metric is not None and theirs.line_metric is not None
-        assert bool(shapely.equals_exact(mine.line_metric, theirs.line_metric, tolerance=0.0).all())
+        assert mine.line_ragged is not None and theirs.line_metric is not None
+        segments = theirs.segment_edges
+        for got, expected in zip(
+            mine.line_coordinates(segments),
+            shapely.get_coordinates(theirs.line_metric[segments], return_index=True),
+            strict=True,
+        ):
+            np.testing.assert_array_equal(got, expected)
+        assert_same_pieces(street_pieces(mine), street_pieces(theirs))
+        assert bool(
+            shapely.equals_exact(mine.geometry_metric, theirs.line_metric, tolerance=0.0).all()
+        )
         snapped, snapped_fresh = kept.snapped_demand(mode), fresh.snapped_demand(mode)
         for name in SNAPPED_ARRAYS:
             np.testing.assert_array_equal(getattr(snapped, name), getattr(snapped_fresh, name))
+
+
+def assert_same_pieces(mine: StreetPieces, theirs: StreetPieces) -> None:
+    """The snapping index made from the kept vertices equals the one cut from GEOS lines."""
+    assert (mine.drawn is None) == (theirs.drawn is None)
+    if mine.drawn is not None and theirs.drawn is not None:
+        for name, array in vars(theirs.drawn).items():
+            np.testing.assert_array_equal(getattr(mine.drawn, name), array)
+    np.testing.assert_array_equal(mine.tree.data, theirs.tree.data)
+    assert mine.half_chunk == theirs.half_chunk
+
+
+def test_the_demand_columns_come_from_the_payload_as_built(opened: SqlStore) -> None:
+    prepare_commune(opened, CODE)
+    fresh, kept = fresh_context(opened), kept_context(opened)
+    mine, theirs = kept.demand_columns, fresh.demand_columns
+    for name in ("lon", "lat", "population", "zone", "zone_names", "zone_index"):
+        got, expected = getattr(mine, name), getattr(theirs, name)
+        assert got.dtype == expected.dtype, name
+        np.testing.assert_array_equal(got, expected)
+        assert not got.flags.writeable
+    assert mine.poverty == theirs.poverty
+    assert kept.demand_method == fresh.demand_method
+
+
+def test_a_first_answer_makes_neither_the_demand_frame_nor_the_street_lines(
+    opened: SqlStore,
+) -> None:
+    prepare_commune(opened, CODE)
+    fresh, kept = fresh_context(opened), kept_context(opened)
+    assert coverage_figures(kept, opened, WALK) == coverage_figures(fresh, opened, WALK)
+    prepared = kept.prepared
+    assert prepared is not None and prepared.demand is not None
+    assert not prepared.demand.made
+    lines = kept.engine("walk").edges.line_ragged
+    assert lines is not None and not lines.made
+    # asked for later (gaps, siting), they are made, equal to the fresh build's
+    assert_frame_equal(kept.demand.points, fresh.demand.points)  # type: ignore[union-attr]
+    assert prepared.demand.made
+
+
+def test_the_arrays_are_read_in_place_from_an_aligned_npz(opened: SqlStore) -> None:
+    prepare_commune(opened, CODE)
+    kept = opened.get_prepared(CODE)
+    assert kept is not None
+    arrays = read_arrays(kept.payload)
+    with np.load(io.BytesIO(kept.payload), allow_pickle=False) as archive:
+        assert sorted(archive.files) == sorted(arrays)  # still a plain .npz
+        for name, array in arrays.items():
+            np.testing.assert_array_equal(array, archive[name])
+            assert array.dtype == archive[name].dtype
+            assert not array.flags.writeable and array.flags.aligned
+            if array.size:
+                assert np.shares_memory(array, np.frombuffer(kept.payload, dtype=np.uint8)), name
 
 
 def test_the_analyses_answer_the_same_from_the_payload(opened: SqlStore) -> None:
@@ -157,7 +224,7 @@ def test_a_commune_saved_again_drops_its_payload_and_answers_its_new_sources(
 def before_population(payload: bytes) -> float:
     demand = decode_prepared(payload).demand
     assert demand is not None
-    return float(demand.points["population"].sum())
+    return float(demand.points().points["population"].sum())
 
 
 def _damage(store: SqlStore, payload: bytes) -> None:
