@@ -5,8 +5,10 @@ Building a big city's engines and snapped demand from its source files costs sec
 10–20 s on a shared 2-core machine); reading them back costs milliseconds. The prepared commune
 is stored under a build key: the digest of the commune's sources (:func:`fingerprint`, which
 every replacement of its streets, population, buildings, boundary or margin changes) and of the
-build's own parameters (the snapping limit and :data:`BUILD_VERSION`). Asset writes do not
-touch it: the engine does not depend on the assets (their searches are cached per asset set).
+build itself: the snapping limit and the digest of the source code that builds and encodes it
+(:func:`build_code_digest`, over :data:`BUILDING_CODE`), so a program whose building changed
+never reads what an older one kept. Asset writes do not touch it: the engine does not depend on
+the assets (their searches are cached per asset set).
 
 A payload is used only when its key is the one the stored commune asks for now, its bytes match
 the checksum written with them, and it decodes: anything else is rebuilt from the sources and
@@ -16,9 +18,12 @@ same transaction (:mod:`mobility.store.sql_prepared`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
+from collections.abc import Iterable
+from pathlib import Path
 
 from mobility.coverage.prepared_codec import (
     PreparedCommune,
@@ -29,9 +34,25 @@ from mobility.coverage.prepared_codec import (
 from mobility.errors import StoreUnavailableError
 from mobility.store.base import CommuneRecord, Store
 
-BUILD_VERSION = 1
-"""Bump when a change of the code alters what is built from the same sources (the demand
-spreading, the street views, the edge table): every kept payload then becomes stale."""
+BUILDING_CODE = (
+    "mobility.boundary",
+    "mobility.commune",
+    "mobility.coverage.context",
+    "mobility.coverage.demand_columns",
+    "mobility.coverage.poverty",
+    "mobility.coverage.prepared_arrays",
+    "mobility.coverage.prepared_codec",
+    "mobility.demand",
+    "mobility.geo",
+    "mobility.network",
+    "mobility.places",
+)
+"""The modules and packages (every module in them) whose code makes a prepared commune from
+the sources: the commune model, the demand spreading, the street graph, views, edge table and
+snapping, the payload's encoding. A change to any of them makes every kept payload stale."""
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+"""The ``mobility`` package directory the names of :data:`BUILDING_CODE` are found in."""
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +70,44 @@ def fingerprint(record: CommuneRecord) -> str:
 
 def build_key(record: CommuneRecord, *, max_snap_m: float) -> str:
     """Return the key a prepared commune is built and kept under."""
-    parts = f"{fingerprint(record)}:{max_snap_m!r}:{BUILD_VERSION}"
+    parts = f"{fingerprint(record)}:{max_snap_m!r}:{build_code_digest()}"
     return hashlib.sha256(parts.encode()).hexdigest()
+
+
+@functools.cache
+def build_code_digest() -> str:
+    """Return the digest of the source code that builds a prepared commune (read once)."""
+    return code_digest(module_files(BUILDING_CODE), root=PACKAGE_ROOT)
+
+
+def module_files(names: Iterable[str], *, root: Path = PACKAGE_ROOT) -> list[Path]:
+    """Return the source files of ``mobility`` modules and packages (a package: all of them).
+
+    Raises FileNotFoundError for a name with no source file: a digest must not skip code.
+    """
+    files: set[Path] = set()
+    for name in names:
+        parts = name.split(".")
+        if parts[0] != root.name:
+            raise FileNotFoundError(f"{name} is not a module of {root.name}")
+        path = root.joinpath(*parts[1:])
+        if path.is_dir():
+            files.update(path.rglob("*.py"))
+        elif path.with_suffix(".py").is_file():
+            files.add(path.with_suffix(".py"))
+        else:
+            raise FileNotFoundError(f"no source file for {name}")
+    return sorted(files)
+
+
+def code_digest(files: Iterable[Path], *, root: Path) -> str:
+    """Return the SHA-256 of source files: each one's path under ``root`` and its bytes."""
+    hasher = hashlib.sha256()
+    for path in files:
+        content = path.read_bytes()
+        hasher.update(f"{path.relative_to(root).as_posix()}:{len(content)}:".encode())
+        hasher.update(content)
+    return hasher.hexdigest()
 
 
 def read_prepared(store: Store, code: str, key: str) -> PreparedCommune | None:

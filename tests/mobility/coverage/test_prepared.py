@@ -1,17 +1,20 @@
 # SPDX-License-Identifier: MIT
 """The prepared commune kept with the store gives exactly the answers of a fresh build.
 
-On both stores: every array read back equals the one built from the sources, and coverage
+On both stores: every array read back equals the one built from the sources (the demand's
+columns, the street vertices and the snapping index cut from them too), and coverage
 (walk by distance, drive by time), gaps, service areas and siting answer the same figures from
 either. A commune saved again drops its payload; a payload kept under another key (stale), or
 whose bytes are damaged (truncated, flipped, or not a payload at all), is never used: the
-commune is built again from its sources and the payload written anew.
+commune is built again from its sources and the payload written anew, as it is when the code
+that builds it changed (its digest is in the key).
 """
 
 from __future__ import annotations
 
 import io
 import json
+import shutil
 from typing import Any
 
 import numpy as np
@@ -21,6 +24,7 @@ from pandas.testing import assert_frame_equal
 from sqlalchemy import update
 
 from mobility.assets import Layer
+from mobility.coverage import prepared as prepared_module
 from mobility.coverage.context import (
     CommuneContext,
     ContextCache,
@@ -28,7 +32,14 @@ from mobility.coverage.context import (
     stored_model,
 )
 from mobility.coverage.filters import AssetFilter
-from mobility.coverage.prepared import build_key, read_prepared
+from mobility.coverage.prepared import (
+    BUILDING_CODE,
+    build_code_digest,
+    build_key,
+    code_digest,
+    module_files,
+    read_prepared,
+)
 from mobility.coverage.prepared_arrays import read_arrays
 from mobility.coverage.prepared_codec import (
     EDGE_ARRAYS,
@@ -280,3 +291,44 @@ def test_a_payload_is_not_kept_for_a_commune_deleted_meanwhile(opened: SqlStore)
     opened.delete_commune(CODE)
     assert opened.put_prepared(CODE, key, payload) is False
     assert opened.get_prepared(CODE) is None
+
+
+def test_a_change_of_the_building_code_rebuilds_the_kept_payload(
+    opened: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepare_commune(opened, CODE)
+    before = opened.get_prepared(CODE)
+    assert before is not None
+    monkeypatch.setattr(prepared_module, "build_code_digest", lambda: "another program")
+    new_key = build_key(opened.get_commune(CODE), max_snap_m=DEFAULT_MAX_SNAP_M)
+    assert new_key != before.build_key
+    assert read_prepared(opened, CODE, new_key) is None
+    rebuilt = ContextCache().get(opened, CODE)
+    assert rebuilt.prepared is None  # built from the sources, then kept under the new key
+    kept = opened.get_prepared(CODE)
+    assert kept is not None and kept.build_key == new_key
+    fresh = coverage_figures(fresh_context(opened), opened, WALK)
+    assert coverage_figures(rebuilt, opened, WALK) == fresh
+    assert coverage_figures(kept_context(opened), opened, WALK) == fresh
+
+
+def test_the_code_digest_follows_every_building_module_and_only_them(tmp_path: Any) -> None:
+    copy = tmp_path / "mobility"
+    shutil.copytree(prepared_module.PACKAGE_ROOT, copy, ignore=shutil.ignore_patterns("*.pyc"))
+
+    def digest() -> str:
+        return code_digest(module_files(BUILDING_CODE, root=copy), root=copy)
+
+    assert digest() == build_code_digest()  # the same files give the same digest
+    for changed in ("network/snap_index.py", "demand/_spread.py", "coverage/prepared_codec.py"):
+        path = copy / changed
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n# changed\n")
+        assert digest() != build_code_digest(), changed
+        path.write_bytes(original)
+    (copy / "store" / "sql_views.py").write_text("# not code that builds a payload\n")
+    assert digest() == build_code_digest()
+    (copy / "network" / "new_stage.py").write_text("# a new module of the street graph\n")
+    assert digest() != build_code_digest()
+    with pytest.raises(FileNotFoundError):
+        module_files(["mobility.no_such_module"], root=copy)
