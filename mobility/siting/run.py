@@ -93,6 +93,7 @@ def run_siting(
     code = context.record.code
     threshold = question.request.threshold
     check_reach(context, threshold)
+    exclusions = candidate_sources.read_exclusions(question.exclusions)  # refused before building
     rule = question.existing_filter
     existing = read_kept(store, code, rule, scenario)
     engine = context.engine(threshold.mode)
@@ -101,7 +102,7 @@ def run_siting(
         existing,
         gather_candidates(question.candidates, engine, store, code, scenario),
         question.request,
-        exclusions=candidate_sources.read_exclusions(question.exclusions),
+        exclusions=exclusions,
     )
     method = describe_method(context, threshold, rule, existing)
     method |= describe_scenario(scenario) | {"siting": describe_siting(question.candidates)}

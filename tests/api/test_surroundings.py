@@ -233,6 +233,31 @@ def test_a_reach_past_the_margin_is_refused(
     assert siting.json()["errors"][0]["field"] == field
 
 
+def test_a_reach_in_metres_is_refused_before_the_commune_is_prepared(
+    adjacent: TestClient, store: SqlStore
+) -> None:
+    # a worker that never saw the commune: nothing is kept for it yet
+    assert store.get_prepared(HOME) is None
+    walking = {"layer": "charging-points", "mode": "walk"}
+    for params in ({"within_m": 600}, {"within_min": 7}):  # walking pace needs no street
+        query = walking | params
+        for path in ("coverage", "gaps", "service-areas"):
+            response = adjacent.get(f"/communes/{HOME}/{path}", params=query)
+            assert response.status_code == 422, response.text
+        siting = adjacent.post(f"/communes/{HOME}/siting", json=query | {"count": 1})
+        assert siting.status_code == 422, siting.text
+    hubs = adjacent.get(f"/communes/{HOME}/hubs/intermodality", params={"within_m": 800})
+    assert hubs.status_code == 422, hubs.text
+    assert store.get_prepared(HOME) is None  # refused without building the commune
+    # driving minutes become metres at the fastest street's speed: the streets are needed
+    driving = adjacent.get(
+        f"/communes/{HOME}/coverage",
+        params={"layer": "charging-points", "mode": "drive", "within_min": 2},
+    )
+    assert driving.status_code == 422, driving.text
+    assert store.get_prepared(HOME) is not None
+
+
 def test_a_reach_within_the_margin_is_answered(adjacent: TestClient) -> None:
     # one minute driving at the grid's 30 km/h is exactly the margin: allowed
     for params in ({"within_m": MARGIN_M}, {"mode": "drive", "within_min": 1}):

@@ -3,9 +3,8 @@
 
 Two tables are bookkeeping of requests, not data, and change on a refusal by design: the audit of
 keyed writes records every attempt (a refused one too), and the rate counters count requests.
-A third holds no data of its own: ``commune_prepared`` keeps what is derived from a commune's
-sources (its engines and snapped homes) for the next worker, and the first analysis of a commune
-fills it, even one then refused for its reach, which is checked against the prepared commune.
+Every other table counts, ``commune_prepared`` too: a refused analysis prepares nothing (its reach
+is checked against the commune's margin before the engines are read or built).
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from mobility.store import SqlStore
 from mobility.store.schema import metadata
 
 REQUEST_BOOKKEEPING = frozenset({"write_audit", "rate_counters"})
-DERIVED_CACHES = frozenset({"commune_prepared"})
 
 
 def store_digest(store: SqlStore) -> dict[str, str]:
@@ -26,7 +24,7 @@ def store_digest(store: SqlStore) -> dict[str, str]:
     digests = {}
     with store.engine.connect() as conn:
         for table in metadata.sorted_tables:
-            if table.name in REQUEST_BOOKKEEPING | DERIVED_CACHES:
+            if table.name in REQUEST_BOOKKEEPING:
                 continue
             rows = sorted(repr(tuple(row)) for row in conn.execute(select(table)))
             digests[table.name] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
