@@ -40,6 +40,7 @@ from api.routers.assets import build_layer_router
 from api.security_headers import SecurityHeaders
 from api.settings import Settings
 from api.time_limit import AnalysisTimeLimit
+from api.warm_routes import warm_routes
 from mobility.coverage.context import ContextCache
 from mobility.datafiles import use_data_dir
 from mobility.store import open_store
@@ -64,6 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = open_store(settings.database_url)
         app.state.contexts = ContextCache()
+        await warm_routes(app)
         try:
             yield
         finally:

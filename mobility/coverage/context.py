@@ -47,21 +47,20 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class KeptPreparation:
-    """Where a context reads its prepared commune, and whether it keeps the one it builds."""
+class PreparedSource:
+    """The store a context reads its prepared commune from (and keeps the one it builds in)."""
 
     store: Store
     key: str
-    keep: bool = True
 
 
 class CommuneContext:
     """A commune ready for analyses: engines per mode and demand points snapped per mode.
 
     Given a ``prepared`` commune (read back from the store), engines, reports and demand come
-    from its arrays and the street graph is never parsed for them. Given ``kept`` instead, the
-    prepared commune is read from the store when first needed (or, when none is kept under the
-    key, built from the sources then and written for the other workers).
+    from its arrays and the street graph is never parsed for them. Given a ``source`` instead,
+    the prepared commune is read from the store when first needed (or, when none is kept under
+    the key, built from the sources then and written for the other workers).
     """
 
     def __init__(
@@ -70,12 +69,12 @@ class CommuneContext:
         *,
         max_snap_m: float = DEFAULT_MAX_SNAP_M,
         prepared: PreparedCommune | None = None,
-        kept: KeptPreparation | None = None,
+        source: PreparedSource | None = None,
     ) -> None:
         self.model = model
         self.max_snap_m = max_snap_m
         self._prepared = prepared
-        self._kept = kept if prepared is None else None
+        self._source = source if prepared is None else None
         self._loading = threading.RLock()  # taken before _lock, never inside it
         self._building = False
         self._lock = threading.Lock()
@@ -97,7 +96,7 @@ class CommuneContext:
     def prepared(self) -> PreparedCommune | None:
         """Return the prepared commune the context reads, or None when built from the sources.
 
-        A context given ``kept`` reads it from the store here, the first time (see
+        A context given a ``source`` reads it from the store here, the first time (see
         :meth:`_load`).
         """
         self._load()
@@ -110,22 +109,22 @@ class CommuneContext:
         calls (the engines, the demand) find nothing prepared and build, as a fresh context.
         A failure leaves the context to load again at the next call.
         """
-        if self._kept is None:
+        if self._source is None:
             return
         with self._loading:
-            kept = self._kept
-            if kept is None or self._building:
+            source = self._source
+            if source is None or self._building:
                 return
             code = self.record.code
-            self._prepared = read_prepared(kept.store, code, kept.key)
-            if self._prepared is None and kept.keep:
+            self._prepared = read_prepared(source.store, code, source.key)
+            if self._prepared is None:
                 self._building = True
                 try:
                     # the bands are left to the import: a minute on Paris
-                    keep_prepared(kept.store, code, self.prepare(kept.key, bands=False))
+                    keep_prepared(source.store, code, self.prepare(source.key, bands=False))
                 finally:
                     self._building = False
-            self._kept = None
+            self._source = None  # loaded: the store is not held any longer
 
     @property
     def record(self) -> CommuneRecord:
@@ -280,7 +279,7 @@ class ContextCache:
             return context
         with self._lock:
             building = self._building.setdefault(key, threading.Lock())
-        with building:  # one build per commune at a time; the others wait and share it
+        with building:  # one context per commune and key; it reads or builds on first use
             context = self._cached(key, record)
             if context is None:
                 context = self._make(store, record, key)
@@ -302,9 +301,9 @@ class ContextCache:
 
     def _make(self, store: Store, record: CommuneRecord, key: str) -> CommuneContext:
         """Return a context that reads the prepared commune, or builds and keeps it, when needed."""
-        kept = KeptPreparation(store, key) if self.keep else None
+        source = PreparedSource(store, key) if self.keep else None
         model = stored_model(store, record)
-        return CommuneContext(model, max_snap_m=self.max_snap_m, kept=kept)
+        return CommuneContext(model, max_snap_m=self.max_snap_m, source=source)
 
 
 def stored_model(store: Store, record: CommuneRecord) -> CommuneModel:
