@@ -35,13 +35,21 @@ from mobility.errors import StoreUnavailableError
 from mobility.store.base import CommuneRecord, Store
 
 BUILDING_CODE = (
+    "mobility.arrays",
     "mobility.boundary",
     "mobility.commune",
+    "mobility.coverage.band_cache",
+    "mobility.coverage.band_faces",
+    "mobility.coverage.band_pieces",
+    "mobility.coverage.band_tiles",
     "mobility.coverage.context",
     "mobility.coverage.demand_columns",
     "mobility.coverage.poverty",
     "mobility.coverage.prepared_arrays",
+    "mobility.coverage.prepared_bands",
     "mobility.coverage.prepared_codec",
+    "mobility.coverage.ring_walk",
+    "mobility.coverage.street_cuts",
     "mobility.demand",
     "mobility.geo",
     "mobility.network",
@@ -49,7 +57,8 @@ BUILDING_CODE = (
 )
 """The modules and packages (every module in them) whose code makes a prepared commune from
 the sources: the commune model, the demand spreading, the street graph, views, edge table and
-snapping, the payload's encoding. A change to any of them makes every kept payload stale."""
+snapping, the street bands and their arrangement, the payload's encoding. A change to any of
+them makes every kept payload stale."""
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 """The ``mobility`` package directory the names of :data:`BUILDING_CODE` are found in."""
