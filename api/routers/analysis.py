@@ -11,8 +11,8 @@ from api.params import AnswerFormat
 from api.questions import CoverageQuestionDep
 from api.responses import (
     EncodedGeoJSONResponse,
+    FastJSONResponse,
     GeoJSONResponse,
-    ModelJSONResponse,
     problem_responses,
 )
 from api.schemas_analysis import AnalysisFeatureCollection, CoverageReport
@@ -47,12 +47,12 @@ def get_coverage(
         AnswerFormat,
         Query(description="json: report; geojson: every demand point with its distance."),
     ] = "json",
-) -> ModelJSONResponse | EncodedGeoJSONResponse:
+) -> FastJSONResponse | EncodedGeoJSONResponse:
     """Return who lives within the threshold of the layer's assets, along the streets."""
     result = run_coverage(context, store, question, scenario)
     if f == "geojson":
         return EncodedGeoJSONResponse(demand_collection_json(result))
-    return ModelJSONResponse(CoverageReport.model_validate(coverage_report(result)))
+    return FastJSONResponse(coverage_report(result))
 
 
 @router.get(

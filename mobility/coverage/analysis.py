@@ -150,7 +150,31 @@ class CoverageResult:
         return self.population_reason or population_missing_reason(self.commune, layer_loaded=True)
 
     def zones(self) -> list[ZoneCoverage]:
-        """Return coverage per zone, in zone order.
+        """Return coverage per zone, in zone order."""
+        return [
+            ZoneCoverage(zone=name, population=total, population_covered=inside)
+            for name, total, inside in zip(*self._zone_sums(), strict=True)
+        ]
+
+    def zone_rows(self) -> list[dict[str, Any]]:
+        """Return the per-zone table as JSON-ready rows, as :meth:`ZoneCoverage.to_dict` has them.
+
+        The same rows as ``[zone.to_dict() for zone in self.zones()]``, made from plain lists:
+        a big city's thousand zones made as objects first cost a coverage answer more than its
+        street search.
+        """
+        return [
+            {
+                "zone": name,
+                "population": round(total, 1),
+                "population_covered": round(inside, 1),
+                "share": rounded_share(inside / total if total > 0 else None),
+            }
+            for name, total, inside in zip(*self._zone_sums(), strict=True)
+        ]
+
+    def _zone_sums(self) -> tuple[list[str], list[float], list[float]]:
+        """Return the zone names in order, and each zone's population and population covered.
 
         One pass over the demand points (a sort and two weighted counts): a city of a thousand
         zones and a hundred thousand points would spend most of its answer comparing names.
@@ -163,10 +187,7 @@ class CoverageResult:
         population = np.bincount(index, weights=self.population, minlength=size)
         served = np.where(self.covered, self.population, 0.0)
         covered = np.bincount(index, weights=served, minlength=size)
-        return [
-            ZoneCoverage(zone=str(name), population=float(total), population_covered=float(inside))
-            for name, total, inside in zip(names.tolist(), population, covered, strict=True)
-        ]
+        return [str(name) for name in names.tolist()], population.tolist(), covered.tolist()
 
     def distribution(self) -> dict[str, float | None]:
         """Return population-weighted p50, p90 and max of the distance (None when unreachable)."""
@@ -210,16 +231,17 @@ def weighted_quantiles(
 ) -> list[float | None]:
     """Return, for each q, the smallest value v such that the weight of values <= v reaches q.
 
-    The values are put in one stable order for every q. Only the finite ones are sorted: the
-    stable order puts the others (not reached, ``inf``) last in their own order, which is how
-    they are appended; a quantile falling among them is unreachable (None).
+    The values are put in one order for every q. Only the finite ones are sorted, by the
+    fastest sort (not a stable one: tied values are equal, so the order among them changes which
+    of them a quantile falls on, never the value it gives); the others (not reached, ``inf``)
+    are appended last; a quantile falling among them is unreachable (None).
     """
     finite = np.flatnonzero(np.isfinite(values))
     if len(finite) < len(values) and not np.all(np.isposinf(np.delete(values, finite))):
         order = np.argsort(values, kind="stable")  # NaN: let the full sort place them
     else:
         unreached = np.flatnonzero(~np.isfinite(values))
-        order = np.concatenate([finite[np.argsort(values[finite], kind="stable")], unreached])
+        order = np.concatenate([finite[np.argsort(values[finite])], unreached])
     cumulative = np.cumsum(weights[order])
     total = cumulative[-1]
     picked = []

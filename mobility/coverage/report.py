@@ -25,7 +25,7 @@ def coverage_report(result: CoverageResult) -> dict[str, Any]:
         "layer": result.asset_filter.layer.value,
         "mode": result.threshold.mode,
         "summary": result.summary(),
-        "zones": [zone.to_dict() for zone in result.zones()],
+        "zones": result.zone_rows(),
         "notes": result.notes,
         "method": result.method,
     }
