@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.audit import WriteAudit
 from api.auth import require_read
+from api.collector import settle_collector
 from api.errors import install_error_handlers
 from api.json_body import StrictJsonBody
 from api.layers import LAYER_SPECS
@@ -57,8 +58,12 @@ Coordinates are EPSG:4326 in lon/lat order; distances are in metres. Errors are 
 """
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """Build the API for the given settings (the entry point reads them from ``MOBILITY_*``)."""
+def create_app(settings: Settings, *, served: bool = False) -> FastAPI:
+    """Build the API for the given settings (the entry point reads them from ``MOBILITY_*``).
+
+    ``served``: the process exists to serve this app (``uvicorn api.main:app``), so after
+    start-up the garbage collector is settled (:func:`api.collector.settle_collector`).
+    """
     use_data_dir(settings.data_dir)
 
     @asynccontextmanager
@@ -66,6 +71,8 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.store = open_store(settings.database_url)
         app.state.contexts = ContextCache()
         await warm_routes(app)
+        if served:
+            settle_collector()
         try:
             yield
         finally:
@@ -129,7 +136,7 @@ def __getattr__(name: str) -> FastAPI:
     their own apps with their own settings.
     """
     if name == "app":
-        application = create_app(Settings())
+        application = create_app(Settings(), served=True)
         globals()["app"] = application
         return application
     raise AttributeError(name)
