@@ -16,10 +16,10 @@ from mobility.store import SqlStore, open_store
 from tests.support.stores import (
     build_sample,
     copy_sqlite,
-    copy_store,
     empty_postgis,
     fresh_store,
     postgis_url_or_skip,
+    sample_postgis,
 )
 
 API_KEY = "test-key-0123456789abcdef"
@@ -78,15 +78,7 @@ def sample_store_url(
     if request.param == "sqlite":
         yield copy_sqlite(sample_template, tmp_path / "sample.sqlite")
         return
-    url = postgis_url_or_skip()
-    target = empty_postgis(url)
-    source = open_store(f"sqlite:///{sample_template}")
-    try:
-        copy_store(source, target)
-    finally:
-        source.close()
-        target.close()
-    yield url
+    yield sample_postgis(sample_template)
 
 
 UNLIMITED = {

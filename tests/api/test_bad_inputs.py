@@ -22,12 +22,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from mobility.store import open_store
 from tests.conftest import API_KEY, make_settings
 from tests.support.digest import store_digest
 from tests.support.ocpi import register
 from tests.support.paths import PARIS
-from tests.support.stores import copy_sqlite, copy_store, empty_postgis, postgis_url_or_skip
+from tests.support.stores import copy_sqlite, sample_postgis
 
 KEY = {"X-API-Key": API_KEY}
 JSON = {**KEY, "Content-Type": "application/json"}
@@ -369,14 +368,7 @@ def bad_client(
     if request.param == "sqlite":
         url = copy_sqlite(sample_template, tmp_path_factory.mktemp("bad") / "store.sqlite")
     else:
-        url = postgis_url_or_skip()
-        target = empty_postgis(url)
-        source = open_store(f"sqlite:///{sample_template}")
-        try:
-            copy_store(source, target)
-        finally:
-            source.close()
-            target.close()
+        url = sample_postgis(sample_template)
     settings = make_settings(url, max_json_mb=JSON_LIMIT_MB, max_upload_mb=UPLOAD_LIMIT_MB)
     with TestClient(create_app(settings)) as client:
         OCPI_HEADERS[request.param] = register(client)  # token C, before any digest is taken

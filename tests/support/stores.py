@@ -80,6 +80,19 @@ def copy_sqlite(template: Path, target: Path) -> str:
     return f"sqlite:///{target}"
 
 
+def sample_postgis(template: Path) -> str:
+    """Empty the test PostGIS database, fill it from a SQLite template; return its URL."""
+    url = postgis_url_or_skip()
+    target = empty_postgis(url)
+    source = open_store(f"sqlite:///{template}")
+    try:
+        copy_store(source, target)
+    finally:
+        source.close()
+        target.close()
+    return url
+
+
 def copy_store(source: SqlStore, target: SqlStore) -> None:
     """Copy every commune, file and asset from one store into another.
 
