@@ -14,17 +14,21 @@ and on ``--per-worker`` connections per worker (16: the load the p99 goal is set
 * ``coverage``: ``GET /communes/75110/coverage`` (charging points, 300 m walk);
 * ``siting``: ``POST /communes/75110/siting`` (5 charging points, 300 m walk).
 
+The same analysis repeated is served from the answer the worker kept (``api/kept_answers.py``)
+after its first computation, as in production; ``--kept-answers-mb 0`` makes each one computed.
+
 The load is made by ``wrk`` when it is installed (``apt-get install wrk``; ``--client``), a C
 client that costs a few microseconds of CPU per request, else by a small asyncio client
 (``scripts/bench/load_client.py``); the report says which. Both the client and the server share
 the machine's cores, so the CPU of each is printed: the client's (its share of one core, and per
-request), and the server's per request, read from its processes (``psutil``), which other jobs on
-the machine skew far less than requests/s. The machine's 1-minute load average at the end of
-each run is printed beside it, and how many worker processes uvicorn's supervisor replaced
-during the run (a worker that does not answer its health check within 5 s is killed and started
-again, its street contexts lost). The scaling column divides a run's requests/s by the same
-request's on one worker of the same backend at the same connections per worker; the last table
-holds every figure against its goal.
+request), the server's per request, read from its processes (``psutil``), which other jobs on
+the machine skew far less than requests/s, and on PostGIS the database server's per request
+(every ``postgres`` process of the machine: give the benchmark a quiet one). The machine's
+1-minute load average at the end of each run is printed beside it, and how many worker processes
+uvicorn's supervisor replaced during the run (a worker that does not answer its health check
+within 30 s is killed and started again, its street contexts lost). The scaling column divides
+a run's requests/s by the same request's on one worker of the same backend at the same
+connections per worker; the last table holds every figure against its goal.
 
 The server runs by the production command (:mod:`api.server`) with its production settings but
 one: the per-client read budget is raised (``--read-limit``, a billion a minute by default) so
@@ -33,7 +37,7 @@ as in production, and the analyses and writes budgets are off.
 
     .venv/bin/python scripts/bench_load.py [--duration 30] [--connections 64] [--per-worker 16]
         [--postgis-url postgresql://...] [--runs sqlite:1,postgis:2] [--only page,item]
-        [--client auto|wrk|python] [--read-limit 1000000000]
+        [--client auto|wrk|python] [--read-limit 1000000000] [--kept-answers-mb 0]
     make bench-load BENCH_POSTGIS_URL=postgresql://...    # the same, DURATION= CONNECTIONS=
 
 This is not a test; the last figures are in ``docs/performance.md``.
@@ -95,11 +99,15 @@ def prepare_store(url: str) -> str:
 
 
 @contextmanager
-def server(database_url: str, workers: int, read_limit: int) -> Iterator[tuple[int, int]]:
+def server(
+    database_url: str, workers: int, read_limit: int, kept_answers_mb: float | None
+) -> Iterator[tuple[int, int]]:
     """Run the API by the production command over the store; yield its port and process id.
 
     The per-client read budget is raised to ``read_limit`` (0: off): one client sending a
     thousand requests a second is the point here, and the reads are still counted.
+    ``kept_answers_mb``: the analysis answers kept (None: the production default; 0: none, so
+    that every analysis is computed).
     """
     env = {
         **os.environ,
@@ -107,6 +115,8 @@ def server(database_url: str, workers: int, read_limit: int) -> Iterator[tuple[i
         "MOBILITY_RATE_LIMIT_READS": str(read_limit),
         "MOBILITY_DATABASE_URL": database_url,
     }
+    if kept_answers_mb is not None:
+        env["MOBILITY_KEPT_ANSWERS_MB"] = str(kept_answers_mb)
     with running(env, workers=workers, wait_s=STARTUP_WAIT_S) as started:
         yield started.port, started.pid
 
@@ -121,6 +131,16 @@ def server_cpu_s(pid: int) -> dict[int, float]:
         except psutil.NoSuchProcess:
             continue
         used[process.pid] = times.user + times.system
+    return used
+
+
+def database_cpu_s() -> float:
+    """CPU seconds used so far by the PostgreSQL server's processes on this machine."""
+    used = 0.0
+    for process in psutil.process_iter(["name", "cpu_times"]):
+        times = process.info["cpu_times"]
+        if process.info["name"] in ("postgres", "postmaster") and times is not None:
+            used += times.user + times.system
     return used
 
 
@@ -161,18 +181,22 @@ def measure_run(
     duration_s: float,
     read_limit: int,
     client: str,
+    kept_answers_mb: float | None,
 ) -> dict[tuple[str, int], LoadResult]:
     """Start the server, warm every worker up, then load each target at each connection count."""
     results: dict[tuple[str, int], LoadResult] = {}
-    with server(url, workers, read_limit) as (port, pid):
+    with server(url, workers, read_limit, kept_answers_mb) as (port, pid):
         for target in chosen:
             # a short load with a few connections per worker: each builds its context first
             load(client, port, target, connections=2 * workers, duration_s=3)
             for connections in connection_counts:
                 log(f"  {target.name}: {connections} connections, {duration_s:g} s ({client})")
-                cpu_before = server_cpu_s(pid)
+                cpu_before, database_before = server_cpu_s(pid), database_cpu_s()
                 result = load(client, port, target, connections=connections, duration_s=duration_s)
                 result.server_cpu_s, result.replaced = cpu_between(cpu_before, server_cpu_s(pid))
+                if url.startswith("postgresql"):
+                    # backends that ended during the run take their CPU with them: a floor
+                    result.database_cpu_s = database_cpu_s() - database_before
                 result.load_average = os.getloadavg()[0]
                 results[(target.name, connections)] = result
     return results
@@ -213,6 +237,12 @@ def main() -> None:
         "by default; 0 leaves reads uncounted",
     )
     parser.add_argument("--only", help="comma-separated request names (page,item,coverage,siting)")
+    parser.add_argument(
+        "--kept-answers-mb",
+        type=float,
+        help="MOBILITY_KEPT_ANSWERS_MB of the server (default: production's); 0 computes every "
+        "analysis, where by default a repeated one is served from the kept answer",
+    )
     args = parser.parse_args()
     duration_s = 5.0 if args.quick else args.duration
     only = "page,item" if args.quick and not args.only else args.only
@@ -244,10 +274,18 @@ def main() -> None:
                 counts.append(args.per_worker * workers)
             log(f"{backend}, {workers} worker(s)")
             measured[(backend, workers)] = measure_run(
-                urls[backend], workers, chosen, counts, duration_s, args.read_limit, client
+                urls[backend],
+                workers,
+                chosen,
+                counts,
+                duration_s,
+                args.read_limit,
+                client,
+                args.kept_answers_mb,
             )
     headers = ["request", "run", "conns", "req/s", "p50 ms", "p99 ms", "errors", "scaling"]
-    headers += ["server CPU ms/req", "replaced", "client CPU", "client µs/req", "load avg"]
+    headers += ["server CPU ms/req", "db CPU ms/req", "replaced", "client CPU", "client µs/req"]
+    headers += ["load avg"]
     print(f"\n{client} client, {duration_s:g} s per request and connection count, loopback")
     print(table(headers, report_rows(measured, names, args.per_worker), left=3))
     print(f"\nAgainst the goals (per worker; p99 at {args.per_worker} connections per worker)")

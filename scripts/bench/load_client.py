@@ -52,10 +52,20 @@ class LoadResult:
     """CPU time (user and system) the client used during the run."""
     server_cpu_s: float = 0.0
     """CPU time the server's processes used during the run (filled in by the caller)."""
+    database_cpu_s: float | None = None
+    """CPU time the PostgreSQL server's processes used during the run (None: SQLite, whose
+    work is the server's own)."""
     replaced: int = 0
     """Server processes gone during the run (workers killed and started again)."""
     load_average: float = 0.0
     """The machine's 1-minute load average when the run ended (other jobs weigh on figures)."""
+
+    @property
+    def database_cpu_ms_per_request(self) -> float | None:
+        """The database server's CPU per answer, in milliseconds (None: in the server)."""
+        if self.database_cpu_s is None or not self.completed:
+            return None
+        return 1000 * self.database_cpu_s / self.completed
 
     @property
     def requests_per_s(self) -> float:

@@ -64,6 +64,7 @@ def report_rows(measured: Measured, names: list[str], per_worker: int) -> list[l
                         str(result.errors),
                         "-" if workers == 1 or ratio is None else f"{ratio:.2f}x",
                         _ms(result.server_cpu_ms_per_request),
+                        _ms(result.database_cpu_ms_per_request),
                         str(result.replaced),
                         f"{result.client_cpu_share:.2f}",
                         "-" if client_us is None else f"{client_us:.0f}",
