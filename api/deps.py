@@ -16,6 +16,7 @@ from api.params import CodePath, ScenarioQuery
 from api.rate_counter import RateCounter
 from api.settings import Settings
 from mobility.coverage.context import CommuneContext, ContextCache
+from mobility.feature_pages import FeaturePages
 from mobility.scenarios import Scenario, read_scenario
 from mobility.store import Store
 
@@ -44,10 +45,17 @@ async def get_contexts(request: Request) -> ContextCache:
     return contexts
 
 
+async def get_feature_pages(request: Request) -> FeaturePages:
+    """Return this worker's encoded pages of features (kept while the data is unchanged)."""
+    pages: FeaturePages = request.app.state.feature_pages
+    return pages
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ContextCacheDep = Annotated[ContextCache, Depends(get_contexts)]
 RateCounterDep = Annotated[RateCounter, Depends(get_rate_counter)]
+FeaturePagesDep = Annotated[FeaturePages, Depends(get_feature_pages)]
 
 
 def get_context(code: CodePath, store: StoreDep, contexts: ContextCacheDep) -> CommuneContext:

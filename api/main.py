@@ -14,6 +14,7 @@ from api.auth import require_read
 from api.collector import settle_collector
 from api.errors import install_error_handlers
 from api.json_body import StrictJsonBody
+from api.kept_answers import KeptAnswers
 from api.layers import LAYER_SPECS
 from api.limits import BodySizeLimit
 from api.map_page import static_files
@@ -44,6 +45,7 @@ from api.time_limit import AnalysisTimeLimit
 from api.warm_routes import warm_routes
 from mobility.coverage.context import ContextCache
 from mobility.datafiles import use_data_dir
+from mobility.feature_pages import FeaturePages
 from mobility.store import open_store
 
 API_VERSION = "0.1.0"
@@ -68,8 +70,9 @@ def create_app(settings: Settings, *, served: bool = False) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = open_store(settings.database_url)
+        app.state.store = open_store(settings.database_url, pool_size=settings.database_pool_size)
         app.state.contexts = ContextCache()
+        app.state.feature_pages = FeaturePages()
         await warm_routes(app)
         if served:
             settle_collector()
@@ -118,6 +121,10 @@ def create_app(settings: Settings, *, served: bool = False) -> FastAPI:
             allow_headers=["Content-Type", "X-API-Key", "Accept", "If-Match", "Authorization"],
             expose_headers=["Location", "ETag"],
         )
+    if not settings.read_requires_key:
+        # a key checked inside the routes must see every request: nothing kept when reads need one
+        budget = int(settings.kept_answers_mb * 1_000_000)
+        app.add_middleware(KeptAnswers, store=lambda: app.state.store, budget_bytes=budget)
     app.add_middleware(StrictJsonBody, max_bytes=int(settings.max_json_mb * 1_000_000))
     app.add_middleware(BodySizeLimit, max_bytes=int(settings.max_upload_mb * 1_000_000))
     app.add_middleware(AnalysisTimeLimit, limit_s=settings.analysis_time_limit_s)

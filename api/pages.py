@@ -11,27 +11,29 @@ from api.links import paging_links
 from api.query import Paging
 from api.responses import EncodedGeoJSONResponse
 from api.settings import Settings
-from mobility.geojson import feature_collection_json
+from mobility.feature_pages import EncodedPage
+from mobility.geojson import joined_collection_json
 
 
 def items_page(
-    request: Request,
-    settings: Settings,
-    paging: Paging,
-    features: list[str],
-    number_matched: int,
+    request: Request, settings: Settings, paging: Paging, page: EncodedPage
 ) -> EncodedGeoJSONResponse:
     """Return the page as a FeatureCollection with ``numberMatched`` and its paging links.
 
-    ``features`` are already JSON text: the page is encoded once, as bytes, here.
+    The features come encoded (kept between requests, :mod:`mobility.feature_pages`); what
+    belongs to this request (its time stamp, links with its own address) is added here.
     """
     links = paging_links(
-        request, settings, offset=paging.offset, limit=paging.limit, number_matched=number_matched
+        request,
+        settings,
+        offset=paging.offset,
+        limit=paging.limit,
+        number_matched=page.number_matched,
     )
-    body = feature_collection_json(
-        features,
-        numberMatched=number_matched,
-        numberReturned=len(features),
+    body = joined_collection_json(
+        page.features,
+        numberMatched=page.number_matched,
+        numberReturned=page.number_returned,
         timeStamp=datetime.now(UTC).isoformat(),
         links=links,
     )

@@ -74,6 +74,11 @@ class Settings(MobilitySettings):
         ge=0,
         description="Longest an analysis may take before the answer is 503; 0: no limit.",
     )
+    kept_answers_mb: float = Field(
+        default=64.0,
+        ge=0,
+        description="Analysis answers each worker keeps while the data is unchanged; 0: none.",
+    )
     read_requires_key: bool = Field(
         default=False,
         description="Close reads: every GET needs a key with the read scope (docs and OCPI aside).",

@@ -382,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     use_data_dir(settings.data_dir)
     try:
-        store = open_store(settings.database_url)
+        store = open_store(settings.database_url, pool_size=settings.database_pool_size)
     except MobilityError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2

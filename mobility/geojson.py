@@ -48,9 +48,16 @@ def with_members(json_object: str, members: Mapping[str, Any]) -> str:
 
 def feature_collection_json(features: Iterable[str], **members: Any) -> bytes:
     """Return a FeatureCollection's UTF-8 bytes from features already encoded as JSON text."""
-    head = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]"
+    return joined_collection_json(",".join(features).encode("utf-8"), **members)
+
+
+def joined_collection_json(features: bytes, **members: Any) -> bytes:
+    """Return a FeatureCollection's UTF-8 bytes from its features' JSON, joined by commas.
+
+    ``members`` (counts, links...) follow the features, each encoded here.
+    """
     tail = "".join(f",{encode_json(name)}:{encode_json(value)}" for name, value in members.items())
-    return (head + tail + "}").encode("utf-8")
+    return b'{"type":"FeatureCollection","features":[' + features + b"]" + tail.encode() + b"}"
 
 
 @dataclass

@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from mobility.store import DEFAULT_DATABASE_URL
+from mobility.store import DEFAULT_DATABASE_URL, DEFAULT_POOL_SIZE
 
 DATABASE_SCHEMES = ("sqlite:", "postgresql:", "postgresql+psycopg:")
 """The URL prefixes of the two stores: the embedded SQLite file and PostGIS."""
@@ -28,6 +28,13 @@ class MobilitySettings(BaseSettings):
     database_url: str = Field(
         default=DEFAULT_DATABASE_URL,
         description="sqlite:///path (embedded, default) or postgresql://user@host/db (PostGIS).",
+    )
+    database_pool_size: int = Field(
+        default=DEFAULT_POOL_SIZE,
+        ge=1,
+        le=1000,
+        description="Database connections each process keeps open, at most; a request finding "
+        "them all lent waits for one.",
     )
     data_dir: Path | None = Field(
         default=None,

@@ -116,7 +116,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
         "mobility.keys",
         "mobility.refusals",
     ),
-    ("mobility.loading", "mobility.feature_edits"),
+    ("mobility.loading", "mobility.feature_edits", "mobility.feature_pages"),
     ("mobility.manifest", "mobility.importing"),
     ("mobility.coverage",),
     ("mobility.siting", "mobility.scenarios"),

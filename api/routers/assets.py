@@ -11,7 +11,7 @@ from fastapi import APIRouter, Body, Depends, Path, Request, Response
 
 from api import schemas
 from api.auth import WriteGuard, WriteStoreDep
-from api.deps import SettingsDep, StoreDep
+from api.deps import FeaturePagesDep, SettingsDep, StoreDep
 from api.layers import LayerFilters, LayerSpec
 from api.links import item_links
 from api.pages import items_page
@@ -21,7 +21,7 @@ from api.responses import EncodedGeoJSONResponse, GeoJSONResponse, problem_respo
 from api.settings import Settings
 from mobility.assets import Asset
 from mobility.feature_edits import create_feature, patch_feature, replace_feature
-from mobility.features import feature_from_asset, feature_json, page_features_json
+from mobility.features import feature_from_asset, feature_json
 from mobility.geojson import encode_json
 from mobility.store import AssetJson
 
@@ -70,9 +70,10 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         settings: SettingsDep,
         paging: PagingDep,
         filters: FilterDep,
+        pages: FeaturePagesDep,
     ) -> EncodedGeoJSONResponse:
-        features, matched = page_features_json(store, filters.asset_query(layer, paging))
-        return items_page(request, settings, paging, features, matched)
+        page = pages.page(store, filters.asset_query(layer, paging))
+        return items_page(request, settings, paging, page)
 
     @router.get(
         "/items/{featureId}",

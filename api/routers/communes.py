@@ -15,6 +15,7 @@ from api.params import INSEE_PATTERN
 from api.query import PagingDep
 from api.responses import EncodedGeoJSONResponse, GeoJSONResponse, problem_responses
 from mobility.commune_list import commune_feature, select_communes
+from mobility.feature_pages import EncodedPage
 from mobility.geojson import encode_json
 
 router = APIRouter(prefix="/collections/communes", tags=["Communes"])
@@ -36,7 +37,7 @@ def list_communes(
     records = select_communes(store, bbox=paging.bbox, code=paging.commune)
     page = records[paging.offset : paging.offset + paging.limit]
     features = [encode_json(commune_feature(store, record)) for record in page]
-    return items_page(request, settings, paging, features, len(records))
+    return items_page(request, settings, paging, EncodedPage.of(features, len(records)))
 
 
 @router.get(

@@ -290,6 +290,12 @@ class Store(Protocol):
     def query_asset_json(self, query: AssetQuery) -> AssetJsonPage:
         """Return one page of assets as stored text (no validation), as query_assets orders it."""
 
+    def data_version(self) -> int:
+        """Return the number every committed change of what pages and analyses read raises.
+
+        Read it before the data it stands for (see :mod:`mobility.store.data_version`).
+        """
+
     def get_asset_json(self, layer: Layer, asset_id: str) -> AssetJson:
         """Return one asset as stored text, or raise NotFoundError."""
 

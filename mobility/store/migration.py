@@ -8,6 +8,7 @@ asset_places membership table is filled from every stored asset and commune. SQL
 a foreign key, so its assets table is rebuilt: renamed aside, created anew, copied, dropped.
 Version 4 adds a revision column to the assets and the commune inputs; existing rows start at 0.
 Versions 5 and 6 only add tables (keys and audit; the batches of ``mobility batch --to-store``).
+Version 7 adds the data version's row and triggers, installed at every opening when missing.
 A database newer than the program is refused rather than written with an older idea of it.
 """
 
@@ -19,6 +20,7 @@ from sqlalchemy import Connection, insert, inspect, select, text, update
 
 from mobility.errors import StoreUnavailableError
 from mobility.store import schema
+from mobility.store.data_version import install_data_version
 from mobility.store.sql_places import outer_box, place_commune, place_of
 
 Backend = Literal["sqlite", "postgis"]
@@ -51,6 +53,7 @@ def create_or_upgrade(conn: Connection, backend: Backend) -> None:
         finish_v3(conn, backend)
     if version is not None and version < 4:
         add_revision_columns(conn, backend)
+    install_data_version(conn, backend)
     meta = schema.store_meta
     if version is None:
         conn.execute(insert(meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION)))

@@ -28,13 +28,14 @@ from sqlalchemy import (
 
 from mobility.store.rows import first_revision
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """2 added the scenarios and commune_inputs tables; 3 the communes' margin and surroundings box,
 the asset_places membership table, and assets no longer tied to a loaded commune by a foreign key
 (an asset keeps its own commune code, which may name a commune that is not loaded); 4 a revision
 to each asset and commune input (their ETag); 5 the api_keys, write_audit, ocpi_parties and
 rate_counters tables (added by ``create_all``, nothing else changes); 6 the batches and
-batch_rows tables of ``mobility batch --to-store`` (added by ``create_all``). The
+batch_rows tables of ``mobility batch --to-store`` (added by ``create_all``); 7 the data_version
+row and the triggers that raise it (:mod:`mobility.store.data_version`). The
 commune_prepared table came without a version of its own: ``create_all`` adds it, and a program
 that ignores it leaves at worst a payload under a key no reader asks for (see
 :mod:`mobility.store.sql_prepared`)."""
@@ -238,6 +239,14 @@ batch_rows = Table(
     Column("status", String(16), nullable=False),
     Column("reason", Text, nullable=True),
     Column("geometry", Text, nullable=True, comment="GeoJSON geometry, lon/lat"),
+)
+
+data_version = Table(
+    "data_version",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", BigInteger, nullable=False),
+    comment="one row: raised by triggers at every change of what pages and analyses read",
 )
 
 store_meta = Table(

@@ -29,6 +29,7 @@ from mobility.store.base import (
     Precondition,
     check_precondition,
 )
+from mobility.store.data_version import VERSION_READ
 from mobility.store.rows import asset_from_row, asset_json_from_row, locked_row
 from mobility.store.sql_batches import BatchTables
 from mobility.store.sql_communes import CommuneTables
@@ -65,6 +66,10 @@ class SqlStore(CommuneTables, PlanTables, LayerViews, PreparedTables, KeyTables,
         rows, matched = self._page_rows(query)
         assets = [asset_json_from_row(row) for row in rows]
         return AssetJsonPage(assets=assets, number_matched=matched)
+
+    def data_version(self) -> int:
+        """Return the number every committed change of what pages and analyses read raises."""
+        return int(self._driver_rows(VERSION_READ, {})[0]["version"])
 
     def _page_rows(self, query: AssetQuery) -> tuple[list[Any], int]:
         """Return a page's rows (as mappings) and the number matched, read in one snapshot.

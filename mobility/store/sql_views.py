@@ -37,7 +37,7 @@ from mobility.store import schema
 from mobility.store.base import ASSET_PAGE_SIZE, AssetQuery
 from mobility.store.layer_columns import LayerColumns
 from mobility.store.rows import asset_from_row
-from mobility.store.sql_engine import SqlConnections
+from mobility.store.sql_engine import DEFAULT_POOL_SIZE, SqlConnections
 
 FloatArray = npt.NDArray[np.float64]
 Stamp = tuple[int, str]
@@ -179,8 +179,8 @@ ViewKey = tuple[str, str, bool]
 class LayerViews(SqlConnections):
     """The store's views per revision; SqlStore reads the assets."""
 
-    def __init__(self, url: str) -> None:
-        super().__init__(url)
+    def __init__(self, url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> None:
+        super().__init__(url, pool_size=pool_size)
         self._views: OrderedDict[ViewKey, AssetView] = OrderedDict()
         self._views_lock = threading.Lock()
 

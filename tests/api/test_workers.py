@@ -3,7 +3,8 @@
 
 Eight clients patch eight different fields of one car park at the same instant, ten times over,
 on two workers; every change must be kept. A write made through one server process is seen by
-the next analysis another process answers (a process caches street contexts, never assets).
+the next analysis another process answers (a process caches street contexts, never assets), and
+in the next page every other worker serves (each keeps pages only while the data is unchanged).
 """
 
 from __future__ import annotations
@@ -86,3 +87,31 @@ def test_a_write_on_one_worker_is_seen_by_the_next_analysis_on_another(
         assert created.status_code == 201, created.text
         after = httpx.get(reader + coverage, timeout=120).json()
         assert after["method"]["assets"]["count"] == before["method"]["assets"]["count"] + 1
+
+
+def test_a_write_on_one_worker_is_in_the_next_page_every_worker_serves(
+    sample_store_url: str,
+) -> None:
+    """Each reader worker keeps the pages it served; the write is made by another process."""
+    page = "/collections/parking/items?commune=75110&kind=bicycle&limit=1000"
+    park = builders.feature(
+        {"kind": "bicycle", "capacity": 12}, lon=2.3600, lat=48.8720, feature_id="bike-page"
+    )
+    with (
+        serve(sample_store_url, MOBILITY_API_KEYS=API_KEY) as writer,
+        serve(sample_store_url, workers=2) as readers,
+        httpx.Client(timeout=60) as client,
+    ):
+
+        def served() -> list[dict[str, Any]]:
+            # a new connection each time: the kernel hands them to either worker
+            close = {"Connection": "close"}
+            return [client.get(readers + page, headers=close).json() for _ in range(8)]
+
+        counts = {answer["numberMatched"] for answer in served()}
+        assert len(counts) == 1
+        created = client.post(f"{writer}/collections/parking/items", json=park, headers=KEY)
+        assert created.status_code == 201, created.text
+        after = served()
+        assert {answer["numberMatched"] for answer in after} == {counts.pop() + 1}
+        assert all("bike-page" in [f["id"] for f in answer["features"]] for answer in after)

@@ -81,7 +81,7 @@ def test_a_version_5_store_gains_the_batch_tables(store: SqlStore) -> None:
             version = conn.execute(
                 text("SELECT value FROM store_meta WHERE key = 'schema_version'")
             ).scalar()
-        assert version == str(schema.SCHEMA_VERSION) == "6"
+        assert version == str(schema.SCHEMA_VERSION) == "7"
         reopened.start_batch(RECORD)
         assert reopened.get_batch(RECORD.id).total == 3
     finally:

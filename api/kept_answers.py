@@ -1,0 +1,174 @@
+# SPDX-License-Identifier: MIT
+"""Analyses answered again from the answer kept while nothing they read has changed.
+
+An analysis (coverage, gaps, service areas, siting, hubs, SDIRVE, AFIR) reads only the store
+and its request, and costs from a few milliseconds to seconds of CPU; dashboards, the map page
+and several planners of one commune ask the same questions again and again. So each worker keeps
+the answers it gave (status 200 only) under the request (method, path, query, body, and the
+headers an answer may depend on) and the store's data version
+(:mod:`mobility.store.data_version`), which the database raises at every committed change of the
+assets, communes, their files and inputs, and the scenarios, whoever wrote it. A kept answer is
+served only while that version is unchanged, with an ``Age`` header (RFC 9111) saying how many
+seconds ago it was computed; its ``method.computed_at``, where it has one, is that moment too.
+
+Nothing is kept when reads need a key (``MOBILITY_READ_REQUIRES_KEY``): the key check runs
+inside the routes, and an answer must not reach a key that could not have asked for it. The
+rate limits and the time limit stand outside this middleware: a kept answer is still counted.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.time_limit import ANALYSES
+from mobility.store import Store
+
+VARYING_HEADERS = frozenset(
+    {b"accept", b"host", b"x-forwarded-host", b"x-forwarded-proto", b"x-forwarded-prefix"}
+)
+"""Request headers an answer may depend on (its format, the address in its links)."""
+
+LARGEST_KEPT_BODY = 1_000_000
+"""A request body larger than this (a siting request with many custom candidates) is not kept."""
+
+Key = tuple[str, str, bytes, bytes, tuple[tuple[bytes, bytes], ...]]
+
+
+@dataclass(frozen=True)
+class KeptAnswer:
+    """One answer as it was sent: its status, headers and body, and when it was computed."""
+
+    version: int
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    computed_at: float
+
+    @property
+    def size(self) -> int:
+        """Bytes it holds (the body; headers are small)."""
+        return len(self.body)
+
+
+class KeptAnswers:
+    """ASGI middleware: the analyses' answers kept per worker, least recently used dropped first.
+
+    The answers live on the event loop's thread only, so they need no lock.
+    """
+
+    def __init__(self, app: ASGIApp, *, store: Callable[[], Store], budget_bytes: int) -> None:
+        self.app = app
+        self.store = store
+        self.budget_bytes = budget_bytes
+        self._kept: OrderedDict[Key, KeptAnswer] = OrderedDict()
+        self._bytes = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: D102
+        if (
+            not self.budget_bytes
+            or scope["type"] != "http"
+            or scope["method"] not in ("GET", "POST")
+            or not ANALYSES.match(scope["path"])
+        ):
+            await self.app(scope, receive, send)
+            return
+        body, complete = await _read_body(receive)
+        replay = _replaying(body, complete, receive)
+        if not complete:
+            await self.app(scope, replay, send)
+            return
+        key = _key(scope, body)
+        version = await run_in_threadpool(self.store().data_version)
+        kept = self._kept.get(key)
+        if kept is not None and kept.version == version:
+            self._kept.move_to_end(key)
+            await _send_kept(kept, send)
+            return
+        await self.app(scope, replay, self._keeping(key, version, send))
+
+    def _keeping(self, key: Key, version: int, send: Send) -> Send:
+        """Return a ``send`` that passes the answer on and keeps it when it is a whole 200."""
+        start: Message | None = None
+        chunks: list[bytes] = []
+        size = 0
+
+        async def keeping(message: Message) -> None:
+            nonlocal start, size
+            await send(message)
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body" and start is not None:
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if start["status"] != 200 or size > self.budget_bytes // 4:
+                    start = None  # not kept: an error, or an answer too large to be worth it
+                    return
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    headers = [(bytes(k), bytes(v)) for k, v in start.get("headers", [])]
+                    self._keep(key, KeptAnswer(version, 200, headers, b"".join(chunks), _now()))
+
+        return keeping
+
+    def _keep(self, key: Key, answer: KeptAnswer) -> None:
+        replaced = self._kept.pop(key, None)
+        if replaced is not None:
+            self._bytes -= replaced.size
+        self._kept[key] = answer
+        self._bytes += answer.size
+        while self._bytes > self.budget_bytes:
+            _, dropped = self._kept.popitem(last=False)
+            self._bytes -= dropped.size
+
+
+def _now() -> float:
+    return time.monotonic()
+
+
+def _key(scope: Scope, body: bytes) -> Key:
+    headers = tuple(sorted((k, v) for k, v in scope["headers"] if k.lower() in VARYING_HEADERS))
+    return (scope["method"], scope["path"], scope["query_string"], body, headers)
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, bool]:
+    """Read the request body up to :data:`LARGEST_KEPT_BODY`; say whether it was read whole."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), False
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks), True
+        if size > LARGEST_KEPT_BODY:
+            return b"".join(chunks), False
+
+
+def _replaying(body: bytes, complete: bool, receive: Receive) -> Receive:
+    """Return a ``receive`` that gives the body read so far, then what is left of the request."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": not complete}
+
+    return replay
+
+
+async def _send_kept(answer: KeptAnswer, send: Send) -> None:
+    age = str(int(_now() - answer.computed_at)).encode()
+    headers = [*answer.headers, (b"age", age)]
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.body", "body": answer.body, "more_body": False})
