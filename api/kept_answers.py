@@ -10,6 +10,7 @@ headers an answer may depend on) and the store's data version
 assets, communes, their files and inputs, and the scenarios, whoever wrote it. A kept answer is
 served only while that version is unchanged, with an ``Age`` header (RFC 9111) saying how many
 seconds ago it was computed; its ``method.computed_at``, where it has one, is that moment too.
+The same question asked again while it is being computed waits for that computation.
 
 Nothing is kept when reads need a key (``MOBILITY_READ_REQUIRES_KEY``): the key check runs
 inside the routes, and an answer must not reach a key that could not have asked for it. The
@@ -18,15 +19,16 @@ rate limits and the time limit stand outside this middleware: a kept answer is s
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.time_limit import ANALYSES
+from mobility.errors import StoreUnavailableError
 from mobility.store import Store
 
 VARYING_HEADERS = frozenset(
@@ -68,6 +70,7 @@ class KeptAnswers:
         self.budget_bytes = budget_bytes
         self._kept: OrderedDict[Key, KeptAnswer] = OrderedDict()
         self._bytes = 0
+        self._computing: dict[Key, tuple[int, asyncio.Future[KeptAnswer | None]]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: D102
         if (
@@ -84,13 +87,44 @@ class KeptAnswers:
             await self.app(scope, replay, send)
             return
         key = _key(scope, body)
-        version = await run_in_threadpool(self.store().data_version)
+        try:
+            # one short read, on the event loop: through the thread pool it was the slow part
+            # of a kept answer under load (see the reads in api/routers/assets.py)
+            version = self.store().data_version()
+        except StoreUnavailableError:
+            # answered by the route, which meets the same fault and says so (503)
+            await self.app(scope, replay, send)
+            return
         kept = self._kept.get(key)
         if kept is not None and kept.version == version:
             self._kept.move_to_end(key)
             await _send_kept(kept, send)
             return
-        await self.app(scope, replay, self._keeping(key, version, send))
+        computing = self._computing.get(key)
+        if computing is not None and computing[0] == version:
+            answer = await asyncio.shield(computing[1])
+            if answer is not None:
+                await _send_kept(answer, send)
+                return
+        await self._compute(key, version, scope, replay, send)
+
+    async def _compute(
+        self, key: Key, version: int, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """Run the analysis; the same question asked meanwhile waits for this answer.
+
+        Without it, a question asked by many clients at once (a dashboard opened by a whole
+        office, a worker's first minute) would be computed as many times, side by side.
+        """
+        done: asyncio.Future[KeptAnswer | None] = asyncio.get_running_loop().create_future()
+        self._computing[key] = (version, done)
+        try:
+            await self.app(scope, receive, self._keeping(key, version, send))
+        finally:
+            kept = self._kept.get(key)
+            done.set_result(kept if kept is not None and kept.version == version else None)
+            if self._computing.get(key, (version, None))[1] is done:
+                del self._computing[key]
 
     def _keeping(self, key: Key, version: int, send: Send) -> Send:
         """Return a ``send`` that passes the answer on and keeps it when it is a whole 200."""

@@ -11,7 +11,6 @@ store (:mod:`api.rate_counter`), so N workers do not grant N times a budget.
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.client_address import client_address, trusted_networks
@@ -57,7 +56,8 @@ class RateLimits:
             bucket, window = f"{audience}:{client}", self.settings.rate_limit_window_s
             wait, due = self.counter.claim(bucket, limit, window)
             if due:
-                wait = await run_in_threadpool(self.counter.settle, bucket, limit, window, due)
+                # one short upsert, on the event loop (a thread hop cost more: api/kept_answers.py)
+                wait = self.counter.settle(bucket, limit, window, due)
             if wait is not None:
                 detail = (
                     f"too many {audience} from this client: at most {limit} per {window} s "

@@ -3,6 +3,12 @@
 
 One factory builds the routes of a layer so that each layer gets its own typed OpenAPI operations
 (distinct operationIds, its own filters and feature schema) without copying the route bodies.
+
+The two reads (a page, one item) are coroutines: their store call, one short statement (or
+none, for a kept page), runs on the event loop. Handed to the thread pool instead, each read
+waited for a thread and then for the interpreter lock on the way back; with two workers, the
+database and the client sharing two cores, that wait reached hundreds of milliseconds for a
+request in a hundred (``docs/performance.md``). The writes, longer, stay in the pool.
 """
 
 from typing import Annotated, Any
@@ -64,7 +70,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         response_class=GeoJSONResponse,
         responses=PROBLEM_RESPONSES,
     )
-    def list_items(
+    async def list_items(
         request: Request,
         store: StoreDep,
         settings: SettingsDep,
@@ -83,7 +89,7 @@ def build_layer_router(spec: LayerSpec) -> APIRouter:
         response_class=GeoJSONResponse,
         responses=with_etag(PROBLEM_RESPONSES),
     )
-    def get_item(
+    async def get_item(
         featureId: FeatureIdPath,  # noqa: N803 (OGC name)
         request: Request,
         store: StoreDep,

@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from mobility.errors import ConflictError, NotFoundError
@@ -158,6 +158,10 @@ class KeyTables:
             .returning(table.c.count)
         )
         with self._transaction() as conn:
+            if self.backend == "postgis":
+                # a count is advisory: its commit need not wait for the disk (a crash may lose
+                # the last instant's hits), which under load was most of the upsert's time
+                conn.execute(text("SET LOCAL synchronous_commit TO OFF"))
             count = int(conn.execute(statement).scalar_one())
             if count == hits:
                 stale = and_(table.c.bucket == bucket, table.c.window_start < start - window_s)

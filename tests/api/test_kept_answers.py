@@ -4,21 +4,25 @@
 A repeated analysis is served as it was computed (same body, an ``Age`` header) without running
 again; any write to what analyses read (an asset, through this app or another process on the
 same database; a scenario; a commune input) makes the next one computed afresh, equal to what an
-app that keeps nothing answers. Errors are never kept, nor anything when reads need a key.
+app that keeps nothing answers. The same question asked by many at once is computed once. Errors
+are never kept, nor anything when reads need a key.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.routers import analysis, siting
 from mobility.coverage.run import run_coverage
+from mobility.errors import StoreUnavailableError
 from mobility.siting.run import run_siting
 from mobility.store import open_store
 from tests.conftest import API_KEY, make_settings
@@ -164,3 +168,36 @@ def test_the_least_recently_served_answer_goes_first(
     assert "age" in small_budget.get(reaches[-1]).headers
     assert "age" not in small_budget.get(reaches[0]).headers  # pushed out by the fifth
     assert runs["coverage"] == len(reaches) + 1
+
+
+def test_without_the_version_the_analysis_is_computed_not_refused(
+    client: TestClient, runs: Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unavailable() -> int:
+        raise StoreUnavailableError("the database refused the operation")
+
+    monkeypatch.setattr(client.app.state.store, "data_version", unavailable)  # type: ignore[attr-defined]
+    answers = [client.get(COVERAGE) for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert not any("age" in a.headers for a in answers)
+    assert runs["coverage"] == 2
+    page = client.get("/collections/charging-points/items")
+    assert page.status_code == 503
+    assert page.headers["content-type"] == "application/problem+json"
+
+
+def test_the_same_question_asked_at_once_is_computed_once(
+    client: TestClient, runs: Counter[str]
+) -> None:
+    body = {"layer": "charging-points", "within_m": 250, "count": 4}
+
+    async def ask_together() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            return await asyncio.gather(*(http.post(SITING, json=body) for _ in range(6)))
+
+    answers = asyncio.run(ask_together())
+    assert [a.status_code for a in answers] == [200] * 6
+    assert runs["siting"] == 1
+    assert len({a.content for a in answers}) == 1
+    assert sum("age" in a.headers for a in answers) == 5
