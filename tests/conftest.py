@@ -81,6 +81,14 @@ def sample_store_url(
     yield sample_postgis(sample_template)
 
 
+@pytest.fixture
+def sample_store(sample_store_url: str) -> Iterator[SqlStore]:
+    """The shipped commune's store on each backend, opened for the test (it may write)."""
+    opened = open_store(sample_store_url)
+    yield opened
+    opened.close()
+
+
 UNLIMITED = {
     "rate_limit_reads": 0,
     "rate_limit_analyses": 0,

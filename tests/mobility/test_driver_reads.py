@@ -8,21 +8,12 @@ row there, and every page read on the driver, whatever its filters, must equal i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from mobility.assets import Layer
 from mobility.errors import NotFoundError
-from mobility.store import AssetQuery, SqlStore, open_store
+from mobility.store import AssetQuery, SqlStore
 from mobility.store.rows import asset_json_from_row
-
-
-@pytest.fixture
-def sample_store(sample_store_url: str) -> Iterator[SqlStore]:
-    opened = open_store(sample_store_url)
-    yield opened
-    opened.close()
 
 
 @pytest.mark.parametrize("layer", list(Layer))

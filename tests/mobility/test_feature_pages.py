@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
 from mobility.assets import Layer
 from mobility.feature_pages import EncodedPage, FeaturePages, encode_page
 from mobility.features import page_features
@@ -56,13 +54,6 @@ class CountingStore:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.store, name)
-
-
-@pytest.fixture
-def sample_store(sample_store_url: str) -> Any:
-    opened = open_store(sample_store_url)
-    yield opened
-    opened.close()
 
 
 def test_kept_pages_are_the_checked_pages_and_a_repeat_reads_no_rows(

@@ -11,10 +11,8 @@ built afresh does. On both stores.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 import shapely
 
 from mobility.assets import Layer
@@ -26,7 +24,7 @@ from mobility.coverage.threshold import make_threshold
 from mobility.geo import to_wire
 from mobility.siting.run import CandidateChoice, SitingQuestion, run_siting
 from mobility.siting.suggest import SitingRequest
-from mobility.store import SqlStore, open_store
+from mobility.store import SqlStore
 from tests.support.builders import charging_point
 
 CODE = "75110"
@@ -35,13 +33,6 @@ SITING = SitingQuestion(
     request=SitingRequest(threshold=WALK.threshold, existing_filter=WALK.asset_filter, count=3),
     candidates=CandidateChoice(),
 )
-
-
-@pytest.fixture
-def opened(sample_store_url: str) -> Iterator[SqlStore]:
-    store = open_store(sample_store_url)
-    yield store
-    store.close()
 
 
 def fresh_gaps(context: CommuneContext, store: SqlStore) -> list[dict[str, Any]]:
@@ -62,40 +53,40 @@ def siting_answer(context: CommuneContext, store: SqlStore) -> Any:
     return body
 
 
-def test_kept_gaps_equal_fresh_ones_across_writes(opened: SqlStore) -> None:
+def test_kept_gaps_equal_fresh_ones_across_writes(sample_store: SqlStore) -> None:
     cache = ContextCache()  # as the app keeps it: each request gets the commune from it
-    context = cache.get(opened, CODE)
-    first = answered_gaps(context, opened)
-    assert first == fresh_gaps(context, opened)
+    context = cache.get(sample_store, CODE)
+    first = answered_gaps(context, sample_store)
+    assert first == fresh_gaps(context, sample_store)
     assert len(first) >= 3
-    result = run_coverage(context, opened, WALK, bounded=False)
+    result = run_coverage(context, sample_store, WALK, bounded=False)
     spacing = demand_spacing_m(result)
     kept = kept_gaps(context, result, spacing_m=spacing)
     assert kept_gaps(context, result, spacing_m=spacing) is kept  # asked again: kept
-    assert answered_gaps(context, opened) == first
+    assert answered_gaps(context, sample_store) == first
     # a charger in the middle of the largest gap: that gap closes or shrinks
     largest = to_wire(kept.gaps[0].geometry_metric)
     middle = shapely.get_coordinates(largest.representative_point())[0]
-    opened.add_assets([charging_point("FRV75EGAP0001", float(middle[0]), float(middle[1]))])
-    assert cache.get(opened, CODE) is context  # the same streets and homes: the same context
-    after = answered_gaps(context, opened)
+    sample_store.add_assets([charging_point("FRV75EGAP0001", float(middle[0]), float(middle[1]))])
+    assert cache.get(sample_store, CODE) is context  # the same streets and homes: the same context
+    after = answered_gaps(context, sample_store)
     assert after != first
-    assert after == fresh_gaps(context, opened)
-    assert siting_answer(context, opened) == siting_answer(
-        CommuneContext(stored_model(opened, opened.get_commune(CODE))), opened
+    assert after == fresh_gaps(context, sample_store)
+    assert siting_answer(context, sample_store) == siting_answer(
+        CommuneContext(stored_model(sample_store, sample_store.get_commune(CODE))), sample_store
     )
-    opened.delete_asset(Layer.CHARGING_POINTS, "FRV75EGAP0001")
-    assert cache.get(opened, CODE) is context
-    assert answered_gaps(context, opened) == first == fresh_gaps(context, opened)
+    sample_store.delete_asset(Layer.CHARGING_POINTS, "FRV75EGAP0001")
+    assert cache.get(sample_store, CODE) is context
+    assert answered_gaps(context, sample_store) == first == fresh_gaps(context, sample_store)
 
 
-def test_kept_membership_equals_the_membership_found_afresh(opened: SqlStore) -> None:
-    context = ContextCache().get(opened, CODE)
-    result = run_coverage(context, opened, WALK, bounded=False)
+def test_kept_membership_equals_the_membership_found_afresh(sample_store: SqlStore) -> None:
+    context = ContextCache().get(sample_store, CODE)
+    result = run_coverage(context, sample_store, WALK, bounded=False)
     kept = kept_gaps(context, result)
     fresh = gap_membership(result, find_gaps(result, context.record.boundary))
     assert (kept.membership(result) == fresh).all()
     assert kept.membership(result) is kept.membership(result)
-    assert siting_answer(context, opened) == siting_answer(
-        CommuneContext(stored_model(opened, opened.get_commune(CODE))), opened
+    assert siting_answer(context, sample_store) == siting_answer(
+        CommuneContext(stored_model(sample_store, sample_store.get_commune(CODE))), sample_store
     )

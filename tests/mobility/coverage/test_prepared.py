@@ -59,20 +59,13 @@ from mobility.network.snap_index import StreetPieces
 from mobility.network.snapping import DEFAULT_MAX_SNAP_M, street_pieces
 from mobility.siting.run import CandidateChoice, SitingQuestion, run_siting
 from mobility.siting.suggest import SitingRequest
-from mobility.store import SqlStore, open_store
+from mobility.store import SqlStore
 from mobility.store import schema as store_schema
 from tests.support.prepared import replace_population
 
 CODE = "75110"
 WALK = CoverageQuestion(make_threshold("walk", within_m=300.0), AssetFilter(Layer.CHARGING_POINTS))
 DRIVE = CoverageQuestion(make_threshold("drive", within_min=2.0), AssetFilter(Layer.HUBS))
-
-
-@pytest.fixture
-def opened(sample_store_url: str) -> Any:
-    store = open_store(sample_store_url)
-    yield store
-    store.close()
 
 
 def fresh_context(store: SqlStore) -> CommuneContext:
@@ -106,9 +99,9 @@ def coverage_figures(context: CommuneContext, store: SqlStore, question: Coverag
     }
 
 
-def test_every_array_read_back_equals_the_fresh_build(opened: SqlStore) -> None:
-    prepare_commune(opened, CODE)
-    fresh, kept = fresh_context(opened), kept_context(opened)
+def test_every_array_read_back_equals_the_fresh_build(sample_store: SqlStore) -> None:
+    prepare_commune(sample_store, CODE)
+    fresh, kept = fresh_context(sample_store), kept_context(sample_store)
     assert_frame_equal(kept.demand.points, fresh.demand.points)  # type: ignore[union-attr]
     assert kept.demand.method == fresh.demand.method  # type: ignore[union-attr]
     for mode in ("walk", "drive"):
@@ -144,9 +137,9 @@ def assert_same_pieces(mine: StreetPieces, theirs: StreetPieces) -> None:
     assert mine.half_chunk == theirs.half_chunk
 
 
-def test_the_demand_columns_come_from_the_payload_as_built(opened: SqlStore) -> None:
-    prepare_commune(opened, CODE)
-    fresh, kept = fresh_context(opened), kept_context(opened)
+def test_the_demand_columns_come_from_the_payload_as_built(sample_store: SqlStore) -> None:
+    prepare_commune(sample_store, CODE)
+    fresh, kept = fresh_context(sample_store), kept_context(sample_store)
     mine, theirs = kept.demand_columns, fresh.demand_columns
     for name in ("lon", "lat", "population", "zone", "zone_names", "zone_index"):
         got, expected = getattr(mine, name), getattr(theirs, name)
@@ -158,11 +151,11 @@ def test_the_demand_columns_come_from_the_payload_as_built(opened: SqlStore) -> 
 
 
 def test_a_first_answer_makes_neither_the_demand_frame_nor_the_street_lines(
-    opened: SqlStore,
+    sample_store: SqlStore,
 ) -> None:
-    prepare_commune(opened, CODE)
-    fresh, kept = fresh_context(opened), kept_context(opened)
-    assert coverage_figures(kept, opened, WALK) == coverage_figures(fresh, opened, WALK)
+    prepare_commune(sample_store, CODE)
+    fresh, kept = fresh_context(sample_store), kept_context(sample_store)
+    assert coverage_figures(kept, sample_store, WALK) == coverage_figures(fresh, sample_store, WALK)
     prepared = kept.prepared
     assert prepared is not None and prepared.demand is not None
     assert not prepared.demand.made
@@ -173,9 +166,9 @@ def test_a_first_answer_makes_neither_the_demand_frame_nor_the_street_lines(
     assert prepared.demand.made
 
 
-def test_the_arrays_are_read_in_place_from_an_aligned_npz(opened: SqlStore) -> None:
-    prepare_commune(opened, CODE)
-    kept = opened.get_prepared(CODE)
+def test_the_arrays_are_read_in_place_from_an_aligned_npz(sample_store: SqlStore) -> None:
+    prepare_commune(sample_store, CODE)
+    kept = sample_store.get_prepared(CODE)
     assert kept is not None
     arrays = read_arrays(kept.payload)
     with np.load(io.BytesIO(kept.payload), allow_pickle=False) as archive:
@@ -188,46 +181,50 @@ def test_the_arrays_are_read_in_place_from_an_aligned_npz(opened: SqlStore) -> N
                 assert np.shares_memory(array, np.frombuffer(kept.payload, dtype=np.uint8)), name
 
 
-def test_the_analyses_answer_the_same_from_the_payload(opened: SqlStore) -> None:
-    prepare_commune(opened, CODE)
-    fresh, kept = fresh_context(opened), kept_context(opened)
+def test_the_analyses_answer_the_same_from_the_payload(sample_store: SqlStore) -> None:
+    prepare_commune(sample_store, CODE)
+    fresh, kept = fresh_context(sample_store), kept_context(sample_store)
     fresh.prepare(kept.prepared.build_key)  # type: ignore[union-attr]  # its bands arranged
     for question in (WALK, DRIVE):
-        assert coverage_figures(kept, opened, question) == coverage_figures(fresh, opened, question)
-    assert plain(run_gaps(kept, opened, WALK)) == plain(run_gaps(fresh, opened, WALK))
+        assert coverage_figures(kept, sample_store, question) == coverage_figures(
+            fresh, sample_store, question
+        )
+    assert plain(run_gaps(kept, sample_store, WALK)) == plain(run_gaps(fresh, sample_store, WALK))
     for dissolve in (True, False):
-        assert plain(run_service_areas(kept, opened, WALK, dissolve=dissolve)) == plain(
-            run_service_areas(fresh, opened, WALK, dissolve=dissolve)
+        assert plain(run_service_areas(kept, sample_store, WALK, dissolve=dissolve)) == plain(
+            run_service_areas(fresh, sample_store, WALK, dissolve=dissolve)
         )
     siting = SitingQuestion(
         request=SitingRequest(threshold=WALK.threshold, existing_filter=WALK.asset_filter, count=5),
         candidates=CandidateChoice(),
     )
-    assert plain(run_siting(kept, opened, siting)) == plain(run_siting(fresh, opened, siting))
+    assert plain(run_siting(kept, sample_store, siting)) == plain(
+        run_siting(fresh, sample_store, siting)
+    )
 
 
 def test_a_commune_saved_again_drops_its_payload_and_answers_its_new_sources(
-    opened: SqlStore, tmp_path: Any
+    sample_store: SqlStore, tmp_path: Any
 ) -> None:
-    prepare_commune(opened, CODE)
-    before = opened.get_prepared(CODE)
+    prepare_commune(sample_store, CODE)
+    before = sample_store.get_prepared(CODE)
     assert before is not None and before.intact
     old_key = before.build_key
-    replace_population(opened, CODE, factor=2.0, work=tmp_path)
-    assert opened.get_prepared(CODE) is None
+    replace_population(sample_store, CODE, factor=2.0, work=tmp_path)
+    assert sample_store.get_prepared(CODE) is None
     # a payload kept under the old key (a writer that raced, an older program) is never used
-    opened.put_prepared(CODE, old_key, before.payload)
-    new_key = build_key(opened.get_commune(CODE), max_snap_m=DEFAULT_MAX_SNAP_M)
+    sample_store.put_prepared(CODE, old_key, before.payload)
+    new_key = build_key(sample_store.get_commune(CODE), max_snap_m=DEFAULT_MAX_SNAP_M)
     assert new_key != old_key
-    assert read_prepared(opened, CODE, new_key) is None
+    assert read_prepared(sample_store, CODE, new_key) is None
     cache = ContextCache()
-    rebuilt = cache.get(opened, CODE)
+    rebuilt = cache.get(sample_store, CODE)
     assert rebuilt.prepared is None  # built from the sources, then kept under the new key
-    kept = opened.get_prepared(CODE)
+    kept = sample_store.get_prepared(CODE)
     assert kept is not None and kept.build_key == new_key and kept.intact
-    fresh = coverage_figures(fresh_context(opened), opened, WALK)
-    assert coverage_figures(rebuilt, opened, WALK) == fresh
-    assert coverage_figures(kept_context(opened), opened, WALK) == fresh
+    fresh = coverage_figures(fresh_context(sample_store), sample_store, WALK)
+    assert coverage_figures(rebuilt, sample_store, WALK) == fresh
+    assert coverage_figures(kept_context(sample_store), sample_store, WALK) == fresh
     doubled = fresh["summary"]["population"]
     assert doubled == pytest.approx(2 * before_population(before.payload), abs=0.05)
 
@@ -246,70 +243,72 @@ def _damage(store: SqlStore, payload: bytes) -> None:
 
 
 @pytest.mark.parametrize("damage", ["truncated", "flipped"])
-def test_a_damaged_payload_is_rebuilt_not_trusted(opened: SqlStore, damage: str) -> None:
-    prepare_commune(opened, CODE)
-    good = opened.get_prepared(CODE)
+def test_a_damaged_payload_is_rebuilt_not_trusted(sample_store: SqlStore, damage: str) -> None:
+    prepare_commune(sample_store, CODE)
+    good = sample_store.get_prepared(CODE)
     assert good is not None
     payload = bytearray(good.payload)
     if damage == "truncated":
         payload = payload[: len(payload) // 2]
     else:
         payload[len(payload) // 3] ^= 0xFF
-    _damage(opened, bytes(payload))
-    damaged = opened.get_prepared(CODE)
+    _damage(sample_store, bytes(payload))
+    damaged = sample_store.get_prepared(CODE)
     assert damaged is not None and not damaged.intact
-    context = ContextCache().get(opened, CODE)
+    context = ContextCache().get(sample_store, CODE)
     assert context.prepared is None
-    again = opened.get_prepared(CODE)
+    again = sample_store.get_prepared(CODE)
     assert again is not None and again.intact  # kept by the request, without its street bands
-    assert prepare_commune(opened, CODE)  # the import's preparation: the same payload again
-    again = opened.get_prepared(CODE)
+    assert prepare_commune(sample_store, CODE)  # the import's preparation: the same payload again
+    again = sample_store.get_prepared(CODE)
     assert again is not None and again.payload == good.payload
-    assert coverage_figures(context, opened, WALK) == coverage_figures(
-        fresh_context(opened), opened, WALK
+    assert coverage_figures(context, sample_store, WALK) == coverage_figures(
+        fresh_context(sample_store), sample_store, WALK
     )
 
 
-def test_bytes_that_are_not_a_payload_are_rebuilt(opened: SqlStore) -> None:
-    record = opened.get_commune(CODE)
+def test_bytes_that_are_not_a_payload_are_rebuilt(sample_store: SqlStore) -> None:
+    record = sample_store.get_commune(CODE)
     key = build_key(record, max_snap_m=DEFAULT_MAX_SNAP_M)
-    truncated = encode_prepared(fresh_context(opened).prepare(key))[:-100]
+    truncated = encode_prepared(fresh_context(sample_store).prepare(key))[:-100]
     for garbage in (b"not a payload", truncated):
         with pytest.raises(PreparedPayloadError):
             decode_prepared(garbage)
-        opened.put_prepared(CODE, key, garbage)  # checksum right: the bytes themselves are bad
-        assert read_prepared(opened, CODE, key) is None
-        assert ContextCache().get(opened, CODE).prepared is None
-        kept = opened.get_prepared(CODE)
+        sample_store.put_prepared(
+            CODE, key, garbage
+        )  # checksum right: the bytes themselves are bad
+        assert read_prepared(sample_store, CODE, key) is None
+        assert ContextCache().get(sample_store, CODE).prepared is None
+        kept = sample_store.get_prepared(CODE)
         assert kept is not None and kept.payload != garbage
-        assert read_prepared(opened, CODE, key) is not None
+        assert read_prepared(sample_store, CODE, key) is not None
 
 
-def test_a_payload_is_not_kept_for_a_commune_deleted_meanwhile(opened: SqlStore) -> None:
-    key = build_key(opened.get_commune(CODE), max_snap_m=DEFAULT_MAX_SNAP_M)
-    payload = encode_prepared(fresh_context(opened).prepare(key))
-    opened.delete_commune(CODE)
-    assert opened.put_prepared(CODE, key, payload) is False
-    assert opened.get_prepared(CODE) is None
+def test_a_payload_is_not_kept_for_a_commune_deleted_meanwhile(sample_store: SqlStore) -> None:
+    key = build_key(sample_store.get_commune(CODE), max_snap_m=DEFAULT_MAX_SNAP_M)
+    payload = encode_prepared(fresh_context(sample_store).prepare(key))
+    sample_store.delete_commune(CODE)
+    assert sample_store.put_prepared(CODE, key, payload) is False
+    assert sample_store.get_prepared(CODE) is None
 
 
 def test_a_change_of_the_building_code_rebuilds_the_kept_payload(
-    opened: SqlStore, monkeypatch: pytest.MonkeyPatch
+    sample_store: SqlStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    prepare_commune(opened, CODE)
-    before = opened.get_prepared(CODE)
+    prepare_commune(sample_store, CODE)
+    before = sample_store.get_prepared(CODE)
     assert before is not None
     monkeypatch.setattr(prepared_module, "build_code_digest", lambda: "another program")
-    new_key = build_key(opened.get_commune(CODE), max_snap_m=DEFAULT_MAX_SNAP_M)
+    new_key = build_key(sample_store.get_commune(CODE), max_snap_m=DEFAULT_MAX_SNAP_M)
     assert new_key != before.build_key
-    assert read_prepared(opened, CODE, new_key) is None
-    rebuilt = ContextCache().get(opened, CODE)
+    assert read_prepared(sample_store, CODE, new_key) is None
+    rebuilt = ContextCache().get(sample_store, CODE)
     assert rebuilt.prepared is None  # built from the sources, then kept under the new key
-    kept = opened.get_prepared(CODE)
+    kept = sample_store.get_prepared(CODE)
     assert kept is not None and kept.build_key == new_key
-    fresh = coverage_figures(fresh_context(opened), opened, WALK)
-    assert coverage_figures(rebuilt, opened, WALK) == fresh
-    assert coverage_figures(kept_context(opened), opened, WALK) == fresh
+    fresh = coverage_figures(fresh_context(sample_store), sample_store, WALK)
+    assert coverage_figures(rebuilt, sample_store, WALK) == fresh
+    assert coverage_figures(kept_context(sample_store), sample_store, WALK) == fresh
 
 
 def test_the_code_digest_follows_every_building_module_and_only_them(tmp_path: Any) -> None:

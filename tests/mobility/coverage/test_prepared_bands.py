@@ -31,7 +31,7 @@ from mobility.coverage.threshold import make_threshold
 from mobility.geo import to_wire
 from mobility.network.snapping import DEFAULT_MAX_SNAP_M
 from mobility.scenarios import base_assets
-from mobility.store import SqlStore, open_store
+from mobility.store import SqlStore
 
 CODE = "75110"
 BAND_M = 25.0
@@ -39,13 +39,6 @@ WALK = CoverageQuestion(make_threshold("walk", within_m=300.0), AssetFilter(Laye
 UNION_TOLERANCE = 1e-4
 """Symmetric difference allowed against a plain GEOS union of the pieces, as a share of its
 area (the arrangement snaps to a micrometre grid and drops vertices on straight runs)."""
-
-
-@pytest.fixture
-def opened(sample_store_url: str) -> Any:
-    store = open_store(sample_store_url)
-    yield store
-    store.close()
 
 
 def key_of(store: SqlStore) -> str:
@@ -89,11 +82,13 @@ def assert_same_bands(mine: PreparedBands, theirs: PreparedBands) -> None:
             assert_same_matrix(getattr(faces, name), getattr(fresh, name))
 
 
-def test_the_bands_read_back_equal_a_fresh_preparation(opened: SqlStore) -> None:
-    prepare_commune(opened, CODE)
-    kept = read_prepared(opened, CODE, key_of(opened))
+def test_the_bands_read_back_equal_a_fresh_preparation(sample_store: SqlStore) -> None:
+    prepare_commune(sample_store, CODE)
+    kept = read_prepared(sample_store, CODE, key_of(sample_store))
     assert kept is not None
-    fresh = CommuneContext(stored_model(opened, opened.get_commune(CODE))).prepare(key_of(opened))
+    fresh = CommuneContext(stored_model(sample_store, sample_store.get_commune(CODE))).prepare(
+        key_of(sample_store)
+    )
     for mode in ("walk", "drive"):
         mine, theirs = kept.modes[mode].bands, fresh.modes[mode].bands
         assert mine is not None and theirs is not None
@@ -102,16 +97,16 @@ def test_the_bands_read_back_equal_a_fresh_preparation(opened: SqlStore) -> None
     assert kept.modes["walk"].bands is kept.modes["drive"].bands
 
 
-def test_service_areas_from_the_payload_are_a_fresh_builds(opened: SqlStore) -> None:
-    prepare_commune(opened, CODE)
-    kept = ContextCache().get(opened, CODE)
+def test_service_areas_from_the_payload_are_a_fresh_builds(sample_store: SqlStore) -> None:
+    prepare_commune(sample_store, CODE)
+    kept = ContextCache().get(sample_store, CODE)
     assert kept.prepared is not None
     cache = band_cache(kept.engine("walk"), BAND_M)
     assert cache.tiles is not None  # nothing cut or arranged by the request
-    fresh = fresh_prepared(opened)
+    fresh = fresh_prepared(sample_store)
     for dissolve in (True, False):
-        assert plain(run_service_areas(kept, opened, WALK, dissolve=dissolve)) == plain(
-            run_service_areas(fresh, opened, WALK, dissolve=dissolve)
+        assert plain(run_service_areas(kept, sample_store, WALK, dissolve=dissolve)) == plain(
+            run_service_areas(fresh, sample_store, WALK, dissolve=dissolve)
         )
     assert cache.faces is None
 
@@ -149,23 +144,23 @@ def test_tiled_unions_match_a_plain_union_of_the_pieces(
     assert straddling > 10
 
 
-def test_a_stale_payload_or_one_without_bands_is_prepared_again(opened: SqlStore) -> None:
-    key = key_of(opened)
-    prepare_commune(opened, CODE)
-    good = opened.get_prepared(CODE)
+def test_a_stale_payload_or_one_without_bands_is_prepared_again(sample_store: SqlStore) -> None:
+    key = key_of(sample_store)
+    prepare_commune(sample_store, CODE)
+    good = sample_store.get_prepared(CODE)
     assert good is not None
-    opened.put_prepared(CODE, "stale" + key[5:], good.payload)  # built under another key
-    context = ContextCache().get(opened, CODE)
+    sample_store.put_prepared(CODE, "stale" + key[5:], good.payload)  # built under another key
+    context = ContextCache().get(sample_store, CODE)
     assert context.prepared is None  # built from the sources, kept without its bands
-    bare = read_prepared(opened, CODE, key)
+    bare = read_prepared(sample_store, CODE, key)
     assert bare is not None and all(mode.bands is None for mode in bare.modes.values())
-    assert prepare_commune(opened, CODE)  # the import's preparation brings them back
-    again = read_prepared(opened, CODE, key)
+    assert prepare_commune(sample_store, CODE)  # the import's preparation brings them back
+    again = read_prepared(sample_store, CODE, key)
     assert again is not None and all(mode.bands is not None for mode in again.modes.values())
-    assert not prepare_commune(opened, CODE)  # kept whole now: nothing to do
-    reader = ContextCache().get(opened, CODE)
-    assert plain(run_service_areas(reader, opened, WALK, dissolve=False)) == plain(
-        run_service_areas(fresh_prepared(opened), opened, WALK, dissolve=False)
+    assert not prepare_commune(sample_store, CODE)  # kept whole now: nothing to do
+    reader = ContextCache().get(sample_store, CODE)
+    assert plain(run_service_areas(reader, sample_store, WALK, dissolve=False)) == plain(
+        run_service_areas(fresh_prepared(sample_store), sample_store, WALK, dissolve=False)
     )
 
 
