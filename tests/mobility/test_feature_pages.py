@@ -16,6 +16,7 @@ from mobility.feature_pages import EncodedPage, FeaturePages, encode_page
 from mobility.features import page_features
 from mobility.store import AssetQuery, Precondition, SqlStore, open_store
 from tests.support import builders
+from tests.support.counting import CountingStore
 
 QUERIES = [
     AssetQuery(Layer.CHARGING_POINTS),
@@ -41,33 +42,18 @@ def _assert_as_checked(store: SqlStore, query: AssetQuery, page: EncodedPage) ->
     assert page.number_matched == matched
 
 
-class CountingStore:
-    """The store, counting the page reads that reach it."""
-
-    def __init__(self, store: SqlStore) -> None:
-        self.store = store
-        self.page_reads = 0
-
-    def query_asset_json(self, query: AssetQuery) -> Any:
-        self.page_reads += 1
-        return self.store.query_asset_json(query)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.store, name)
-
-
 def test_kept_pages_are_the_checked_pages_and_a_repeat_reads_no_rows(
     sample_store: SqlStore,
 ) -> None:
     pages = FeaturePages()
-    counting = CountingStore(sample_store)
+    counting = CountingStore(sample_store, "query_asset_json")
     for query in QUERIES:
         first = pages.page(counting, query)
         _assert_as_checked(sample_store, query, first)
-        reads = counting.page_reads
+        reads = counting.calls
         assert pages.page(counting, query) is first
-        assert counting.page_reads == reads
-    assert counting.page_reads == len(QUERIES)
+        assert counting.calls == reads
+    assert counting.calls == len(QUERIES)
     assert any(pages.page(sample_store, q).number_returned for q in QUERIES)
 
 
@@ -107,19 +93,19 @@ def test_the_budget_drops_the_least_recently_served_and_keeps_no_huge_page(
 ) -> None:
     sizes = {q: len(encode_page(sample_store, q).features) for q in QUERIES[:3]}
     pages = FeaturePages(budget_bytes=4 * max(sizes.values()))
-    counting = CountingStore(sample_store)
+    counting = CountingStore(sample_store, "query_asset_json")
     for query in QUERIES[:3]:
         pages.page(counting, query)
     assert pages.kept_bytes == sum(sizes.values()) <= pages.budget_bytes
     small = FeaturePages(budget_bytes=sizes[QUERIES[0]] + sizes[QUERIES[1]])
     small.page(counting, QUERIES[0])
     small.page(counting, QUERIES[1])
-    reads = counting.page_reads
+    reads = counting.calls
     small.page(counting, QUERIES[1])
-    assert counting.page_reads == reads
+    assert counting.calls == reads
     # QUERIES[0] is over a quarter of this budget: read every time, never kept
     small.page(counting, QUERIES[0])
-    assert counting.page_reads == reads + 1
+    assert counting.calls == reads + 1
     assert small.kept_bytes <= small.budget_bytes
 
 
