@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 import re
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.body_replay import replaying
 from api.errors import send_problem
 from mobility.errors import FieldProblem
 
@@ -57,16 +58,7 @@ class StrictJsonBody:
         if problem is not None:
             await _refuse(scope, send, 400, problem)
             return
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(body, receive), send)
 
 
 def body_problem(body: bytes) -> str | None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.body_replay import replaying
 from api.time_limit import ANALYSES
 from mobility.errors import StoreUnavailableError
 from mobility.store import Store
@@ -44,10 +45,9 @@ Key = tuple[str, str, bytes, bytes, tuple[tuple[bytes, bytes], ...]]
 
 @dataclass(frozen=True)
 class KeptAnswer:
-    """One answer as it was sent: its status, headers and body, and when it was computed."""
+    """One 200 answer as it was sent: its headers and body, and when it was computed."""
 
     version: int
-    status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
     computed_at: float
@@ -82,7 +82,7 @@ class KeptAnswers:
             await self.app(scope, receive, send)
             return
         body, complete = await _read_body(receive)
-        replay = _replaying(body, complete, receive)
+        replay = replaying(body, receive, complete=complete)
         if not complete:
             await self.app(scope, replay, send)
             return
@@ -146,7 +146,9 @@ class KeptAnswers:
                 chunks.append(chunk)
                 if not message.get("more_body", False):
                     headers = [(bytes(k), bytes(v)) for k, v in start.get("headers", [])]
-                    self._keep(key, KeptAnswer(version, 200, headers, b"".join(chunks), _now()))
+                    self._keep(
+                        key, KeptAnswer(version, headers, b"".join(chunks), time.monotonic())
+                    )
 
         return keeping
 
@@ -159,10 +161,6 @@ class KeptAnswers:
         while self._bytes > self.budget_bytes:
             _, dropped = self._kept.popitem(last=False)
             self._bytes -= dropped.size
-
-
-def _now() -> float:
-    return time.monotonic()
 
 
 def _key(scope: Scope, body: bytes) -> Key:
@@ -187,22 +185,8 @@ async def _read_body(receive: Receive) -> tuple[bytes, bool]:
             return b"".join(chunks), False
 
 
-def _replaying(body: bytes, complete: bool, receive: Receive) -> Receive:
-    """Return a ``receive`` that gives the body read so far, then what is left of the request."""
-    replayed = False
-
-    async def replay() -> Message:
-        nonlocal replayed
-        if replayed:
-            return await receive()
-        replayed = True
-        return {"type": "http.request", "body": body, "more_body": not complete}
-
-    return replay
-
-
 async def _send_kept(answer: KeptAnswer, send: Send) -> None:
-    age = str(int(_now() - answer.computed_at)).encode()
+    age = str(int(time.monotonic() - answer.computed_at)).encode()
     headers = [*answer.headers, (b"age", age)]
-    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": answer.body, "more_body": False})
