@@ -20,6 +20,8 @@ from sqlalchemy import text
 
 from mobility.assets import Layer
 from mobility.store import AssetQuery, Precondition, SqlStore, open_store
+from mobility.store.migration import stored_version
+from mobility.store.schema import SCHEMA_VERSION
 from tests.support import builders
 from tests.support.stores import fresh_store
 
@@ -184,10 +186,7 @@ def test_a_version_6_store_gains_the_version_and_its_triggers(store: SqlStore) -
     reopened = open_store(url)
     try:
         with reopened.engine.begin() as conn:
-            stored = conn.execute(
-                text("SELECT value FROM store_meta WHERE key = 'schema_version'")
-            ).scalar()
-        assert stored == "7"
+            assert stored_version(conn) == SCHEMA_VERSION
         before = reopened.data_version()
         reopened.delete_asset(Layer.HUBS, "h-1")
         assert reopened.data_version() > before
